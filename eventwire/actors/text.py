@@ -1,0 +1,52 @@
+"""Text normalisation and tokenising shared by the knowledge base, the resolver and the scanner.
+
+Keys are folded the same way everywhere so that an alias written in a data file and a mention
+written in a news story meet in one dict lookup: Unicode NFKC, curly quotes made straight,
+hyphens and dashes made spaces ("Kim Jong-un" = "Kim Jong Un"), whitespace collapsed, casefolded.
+Short all-capital acronyms ("US", "IS", "UN") are *not* folded: "us" and "is" are English words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["Token", "fold", "is_acronym", "sensitive", "strip_possessive", "tokenize"]
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "–": "-", "—": "-"})
+_SPACE = re.compile(r"\s+")
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+# A word: letters/digits joined by inner dots, apostrophes, hyphens or slashes ("U.S.",
+# "Kim Jong-un", "SPLM/A", "Sa'ar"), with an optional final dot kept for "U.S." / "Gen.".
+_TOKEN = re.compile(r"\w+(?:[.'’\-/&]\w+)*\.?|\+")
+
+Token = tuple[str, int, int]
+
+
+def sensitive(text: str) -> str:
+    """The case-sensitive key: quotes and spacing normalised, letters untouched."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
+
+
+def fold(text: str) -> str:
+    """The case-insensitive key used for names, demonyms and sector words."""
+    return _HYPHEN.sub(" ", sensitive(text)).casefold().replace(" - ", " ")
+
+
+def is_acronym(text: str) -> bool:
+    """True for short all-capital forms ("US", "U.S.", "IS", "NATO") matched case-sensitively."""
+    letters = [c for c in text if c.isalpha()]
+    return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+def strip_possessive(text: str) -> str:
+    """'Ukraine's' -> 'Ukraine'; "Zelensky'" stays as it is (no bare apostrophe stripping)."""
+    t = sensitive(text)
+    if t.endswith("'s") or t.endswith("'S"):
+        return t[:-2]
+    return t
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words with their character offsets into ``text``."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]

@@ -1,0 +1,405 @@
+"""The command line: thin commands that parse options, call the library, and render.
+
+Only this module prints. Errors from the library (:class:`EventwireError`) are shown as their
+message, never as a traceback; usage errors exit 2, rejected input 1, success 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from eventwire.errors import EventwireError, UsageError
+
+app = typer.Typer(
+    name="eventwire",
+    help="News in, PLOVER political event data out: offline, explainable, on a laptop.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+actors_app = typer.Typer(help="Look up and extend the actor knowledge base.", no_args_is_help=True)
+places_app = typer.Typer(help="Look up places in the offline gazetteer.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
+app.add_typer(places_app, name="places")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="The DuckDB database file.")]
+DEFAULT_DB = Path("eventwire.duckdb")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{name} {value!r} is not a date.", fix="use YYYY-MM-DD") from exc
+
+
+@contextmanager
+def _read_db(db: Path) -> Iterator[Any]:
+    from eventwire.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- code
+@app.command()
+def code(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (recursive) or - for stdin: .txt, .jsonl, "
+            ".csv/.tsv, .html, feeds, .warc, and .gz of any of these."
+        ),
+    ],
+    db: DbOpt = DEFAULT_DB,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for records without one.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Map a field to an input column, e.g. --column text=body "
+            "--column published=publish_date (fields: id text title url outlet "
+            "published)."
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="A TOML config (see `eventwire config`).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Re-code articles already in the database.")] = False,
+) -> None:
+    """Code news articles into PLOVER events and store them.
+
+    Example: eventwire code articles.jsonl --db news.duckdb --published 2022-01-31
+    """
+    from eventwire.ingest import ReadOptions
+    from eventwire.pipeline import Pipeline
+
+    columns: dict[str, str] = {}
+    for item in column or []:
+        key, sep, value = item.partition("=")
+        if not sep or key not in ("id", "text", "title", "url", "outlet", "published"):
+            raise UsageError(
+                f"--column {item!r} is not FIELD=COLUMN.",
+                fix="fields: id, text, title, url, outlet, published; e.g. --column text=body",
+            )
+        columns[key] = value
+    pipe = Pipeline(config_path=config)
+    options = ReadOptions(
+        columns=columns,
+        published=_date(published, "--published"),
+        outlet=outlet,
+        max_article_chars=pipe.config.ingest.max_article_chars,
+    )
+    summary = _run_with_progress(pipe, inputs, db, options, force)
+    _print_summary(summary, db)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(pipe: Any, inputs: list[str], db: Path, options: Any, force: bool) -> Any:
+    if not err.is_terminal:
+        return pipe.run(inputs, db=db, read_options=options, force=force)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def report(p: Any) -> None:
+            rate = p.articles / p.elapsed if p.elapsed else 0.0
+            bar.update(
+                task,
+                description=f"{p.articles} articles ({rate:.1f}/s), {p.events} events, "
+                f"{p.rejected} rejected or skipped",
+            )
+
+        return pipe.run(inputs, db=db, read_options=options, force=force, progress=report)
+
+
+def _print_summary(s: Any, db: Path) -> None:
+    out.print(
+        f"Read {s.records} records: {s.coded} coded, {s.already_coded} already in the "
+        f"database, {s.skipped} skipped, {s.rejected} rejected "
+        f"({s.seconds:.1f} s, {s.articles_per_second:.1f} articles/s)."
+    )
+    out.print(
+        f"{s.events} events from {s.sentences_parsed} parsed of {s.sentences} sentences, "
+        f"stored in {db}."
+    )
+    if s.events_by_type:
+        out.print(
+            "Events by type (asserted): "
+            + ", ".join(f"{k} {v}" for k, v in s.events_by_type.items())
+        )
+    if s.reasons:
+        out.print("Rejected or skipped: " + "; ".join(f"{k}: {v}" for k, v in s.reasons.items()))
+        out.print(f"Details: eventwire status --db {db}")
+
+
+# -------------------------------------------------------------------------- events
+_EVENT_COLUMNS = ("date", "actor_code", "event_type", "mode", "recipient_code", "polarity",
+                  "modality", "trigger", "sentence")  # fmt: skip
+
+
+@app.command()
+def events(
+    db: DbOpt = DEFAULT_DB,
+    actor: Annotated[str | None, typer.Option(help="Actor code, e.g. USA.")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Recipient code, e.g. PRK.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+    since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include negated, future and hypothetical events.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
+    format: Annotated[str, typer.Option(help="table, jsonl or csv.")] = "table",
+) -> None:
+    """List stored events, newest first.
+
+    Example: eventwire events --actor USA --recipient PRK --since 2017-02-01 --format jsonl
+    """
+    from eventwire.ontology import validate_type
+    from eventwire.store.export import plover_record
+    from eventwire.store.queries import EventFilter, select_events
+
+    if format not in ("table", "jsonl", "csv"):
+        raise UsageError(f"Unknown --format {format!r}.", fix="use table, jsonl or csv")
+    if type:
+        validate_type(type.upper())
+    flt = EventFilter(
+        actor=actor, recipient=recipient, event_type=type, since=_date(since, "--since"),
+        until=_date(until, "--until"), include_all=all_, limit=limit,
+    )  # fmt: skip
+    with _read_db(db) as con:
+        rows = select_events(con, flt)
+    if format == "jsonl":
+        for row in rows:
+            out.print(json.dumps(plover_record(row), default=str), markup=False, highlight=False)
+        return
+    if format == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(_EVENT_COLUMNS)
+        for row in rows:
+            w.writerow([row[c] for c in _EVENT_COLUMNS])
+        return
+    table = Table(show_lines=False)
+    for c in ("date", "actor", "event", "recipient", "evidence"):
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        ev = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
+        if row["polarity"] != "asserted" or row["modality"] != "actual":
+            ev += f" ({row['polarity']}, {row['modality']})"
+        table.add_row(
+            str(row["date"] or ""),
+            f"{row['actor_code'] or '?'} {row['actor_sector'] or ''}",
+            ev,
+            f"{row['recipient_code'] or ''} {row['recipient_sector'] or ''}",
+            row["sentence"][:300],
+        )
+    out.print(table)
+    out.print(f"{len(rows)} events shown.")
+
+
+# -------------------------------------------------------------------------- export
+@app.command()
+def export(
+    output: Annotated[Path, typer.Argument(help="The file to write.")],
+    format: Annotated[
+        str, typer.Option(help="plover-jsonl, csv, parquet or gdelt-tsv.")
+    ] = "plover-jsonl",
+    db: DbOpt = DEFAULT_DB,
+    all_: Annotated[
+        bool, typer.Option("--all/--asserted", help="Include negated and hypothetical events.")
+    ] = True,
+) -> None:
+    """Export stored events (streamed: bounded memory for any number).
+
+    Example: eventwire export events.jsonl --format plover-jsonl
+    """
+    from eventwire.store.export import export_events
+    from eventwire.store.queries import EventFilter
+
+    with _read_db(db) as con:
+        n = export_events(con, output, fmt=format, flt=EventFilter(include_all=all_))
+    out.print(f"Wrote {n} events to {output} ({format}).")
+
+
+# -------------------------------------------------------------------------- status
+@app.command()
+def status(db: DbOpt = DEFAULT_DB) -> None:
+    """Show what the database holds: coded, skipped and rejected records per input.
+
+    Example: eventwire status --db news.duckdb
+    """
+    with _read_db(db) as con:
+        coded = con.execute(
+            "SELECT coalesce(source, '(text)'), count(*), sum(n_events) FROM articles "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        rej = con.execute(
+            "SELECT source, status, reason, count(*), min(line) FROM rejected "
+            "GROUP BY ALL ORDER BY 1, 2, 3"
+        ).fetchall()
+    table = Table(title="Coded")
+    for c in ("input", "articles", "events"):
+        table.add_column(c)
+    for src, n, ev in coded:
+        table.add_row(str(src), str(n), str(ev or 0))
+    out.print(table)
+    if rej:
+        t2 = Table(title="Skipped and rejected")
+        for c in ("input", "status", "reason", "records", "first line"):
+            t2.add_column(c, overflow="fold")
+        for src, st, reason, n, line in rej:
+            t2.add_row(str(src), st, reason, str(n), str(line or ""))
+        out.print(t2)
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the commented default configuration.
+
+    Example: eventwire config > my.toml
+    """
+    from eventwire.config import default_config_text
+
+    out.print(default_config_text(), markup=False, highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print eventwire's version.
+
+    Example: eventwire version
+    """
+    from eventwire import __version__
+
+    out.print(__version__)
+
+
+# -------------------------------------------------------------------------- actors
+@actors_app.command("lookup")
+def actors_lookup(
+    name: Annotated[str, typer.Argument(help="A name as written, e.g. 'President Trump'.")],
+    date: Annotated[str | None, typer.Option(help="The date the name is used, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Resolve a name to an actor code, sector and knowledge-base id.
+
+    Example: eventwire actors lookup "South Korean President Moon Jae-in" --date 2018-04-27 --json
+    """
+    from eventwire.actors import lookup_actor
+
+    ent = lookup_actor(name, date=_date(date, "--date"))
+    record = {
+        "code": ent.code if ent else None,
+        "sector": ent.sector if ent else None,
+        "name": ent.name if ent else None,
+        "id": ent.id if ent else None,
+    }
+    if as_json:
+        out.print(json.dumps(record), markup=False, highlight=False)
+    elif ent is None:
+        out.print(f"{name}: unknown")
+    else:
+        out.print(
+            f"{name}: {record['code']} {record['sector'] or ''} {record['name'] or ''} "
+            f"{record['id'] or ''}".rstrip()
+        )
+
+
+@actors_app.command("add")
+def actors_add(
+    file: Annotated[Path, typer.Argument(help="A YAML file of actors (format: see the docs).")],
+) -> None:
+    """Add your own actors; they are merged over the built-ins.
+
+    Example: eventwire actors add my_actors.yaml
+    """
+    from eventwire.actors import add_actor_file
+
+    dest = add_actor_file(file)
+    out.print(f"Added {file} (stored as {dest}).")
+
+
+@places_app.command("lookup")
+def places_lookup(
+    name: Annotated[str, typer.Argument(help="A place name, e.g. Pyongyang.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Resolve a place name to coordinates, country and admin1.
+
+    Example: eventwire places lookup Pyongyang --json
+    """
+    from eventwire.geo import lookup_place
+
+    place = lookup_place(name)
+    if as_json:
+        out.print(json.dumps(place.to_dict() if place else None), markup=False, highlight=False)
+    elif place is None:
+        out.print(f"{name}: unknown")
+    else:
+        out.print(
+            f"{place.name} ({place.country}, {place.admin1 or '-'}) "
+            f"{place.lat}, {place.lon} [{place.resolution}]"
+        )
+
+
+def main() -> None:
+    """Entry point: run the app, turning eventwire errors into messages and exit codes."""
+    try:
+        app(standalone_mode=False)
+    except EventwireError as exc:
+        err.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+        if exc.cause:
+            err.print(f"  Likely cause: {exc.cause}", highlight=False, markup=False)
+        if exc.fix:
+            err.print(f"  Fix: {exc.fix}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err.print("Aborted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("Interrupted; everything committed so far is kept. Re-run to finish.")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,373 @@
+"""The trained PLOVER event-type classifier: a fine-tuned MiniLM encoder run through ONNX.
+
+Given a sentence and (optionally) the character spans of its source and target actors, it
+scores the 15 PLOVER labels the model knows. The model is trained by
+``training/train_classifier.py`` and shipped under ``models/`` as ``model.onnx`` (int8) with
+``tokenizer.json``, ``labels.json`` and ``config.json``; only onnxruntime, tokenizers and numpy
+are needed here, never torch.
+
+Labels: the 16 PLOVER types, except that CONCEDE and RETREAT are one label, ``YIELD`` (the
+training data, PLV, does not tell them apart). ``YIELD`` is returned as is; the caller decides
+between CONCEDE and RETREAT (see :data:`YIELD_TYPES`), e.g. from the trigger words.
+
+The text encoding (:func:`mark_text`, :func:`encode`) is shared with the training script so
+that training and inference mark and tokenize a sentence in exactly the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from eventwire.errors import ModelError, UsageError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "YIELD_TYPES",
+    "ClassifierInput",
+    "EncodedBatch",
+    "EventClassifier",
+    "Markers",
+    "Prediction",
+    "encode",
+    "mark_text",
+]
+
+# The repository's models/ directory (the lead moves this to a config key later).
+DEFAULT_MODEL_DIR: Final = Path(__file__).resolve().parents[2] / "models" / "plover-minilm"
+
+# The merged label and the PLOVER types it stands for.
+YIELD_TYPES: Final = MappingProxyType({"YIELD": ("CONCEDE", "RETREAT")})
+
+_REQUIRED_FILES: Final = ("model.onnx", "tokenizer.json", "labels.json", "config.json")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierInput:
+    """One sentence to classify; ``source``/``target`` are ``(start, end)`` character spans
+    into ``text`` (end exclusive), or None where the actor is unknown."""
+
+    text: str
+    source: tuple[int, int] | None = None
+    target: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The best label, its probability, and the probability of every label."""
+
+    label: str
+    score: float
+    scores: dict[str, float] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """The strings inserted around the source and the target span before tokenizing.
+
+    Punctuation markers that are already single tokens in the vocabulary (Zhou & Chen 2021)
+    need no new embeddings, which matters with ~1,000 training sentences.
+    """
+
+    source_open: str = "@ "
+    source_close: str = " @"
+    target_open: str = "# "
+    target_close: str = " #"
+
+    @classmethod
+    def from_config(cls, cfg: dict[str, Any]) -> Markers:
+        m = cfg.get("markers", {})
+        d = cls()  # the defaults (class attributes are slot descriptors here)
+        return cls(
+            source_open=str(m.get("source_open", d.source_open)),
+            source_close=str(m.get("source_close", d.source_close)),
+            target_open=str(m.get("target_open", d.target_open)),
+            target_close=str(m.get("target_close", d.target_close)),
+        )
+
+    def to_config(self) -> dict[str, str]:
+        return {
+            "source_open": self.source_open,
+            "source_close": self.source_close,
+            "target_open": self.target_open,
+            "target_close": self.target_close,
+        }
+
+
+def _valid_span(span: tuple[int, int] | None, n: int) -> tuple[int, int] | None:
+    if span is None:
+        return None
+    start, end = span
+    if not (0 <= start < end <= n):
+        raise UsageError(
+            f"Span {span!r} does not lie inside a text of {n} characters.",
+            fix="Give (start, end) character offsets with 0 <= start < end <= len(text).",
+        )
+    return (start, end)
+
+
+def mark_text(item: ClassifierInput, markers: Markers) -> tuple[str, int | None, int | None]:
+    """Insert the markers; return the marked text and the character offsets of the opening
+    source and target markers in it (None where that actor is not given)."""
+    text = item.text
+    src = _valid_span(item.source, len(text))
+    tgt = _valid_span(item.target, len(text))
+    # Sort key (position, closers before openers, ...): at one position spans nest properly.
+    # Openers: the longer span opens first (outside), the source first on a tie. Closers: the
+    # span opened later closes first, the target first on a tie.
+    inserts: list[tuple[tuple[int, int, int, int], str, str]] = []
+    if src is not None:
+        inserts += [
+            ((src[0], 1, -src[1], 0), "S", markers.source_open),
+            ((src[1], 0, -src[0], 1), "", markers.source_close),
+        ]
+    if tgt is not None:
+        inserts += [
+            ((tgt[0], 1, -tgt[1], 1), "T", markers.target_open),
+            ((tgt[1], 0, -tgt[0], 0), "", markers.target_close),
+        ]
+    inserts.sort(key=lambda x: x[0])
+    parts: list[str] = []
+    pos = 0
+    length = 0
+    src_char: int | None = None
+    tgt_char: int | None = None
+    for (at, *_), kind, s in inserts:
+        parts.append(text[pos:at])
+        length += at - pos
+        pos = at
+        # The marker character itself (skipping the padding space of a closer).
+        anchor = length + (len(s) - len(s.lstrip()))
+        if kind == "S":
+            src_char = anchor
+        elif kind == "T":
+            tgt_char = anchor
+        parts.append(s)
+        length += len(s)
+    parts.append(text[pos:])
+    return "".join(parts), src_char, tgt_char
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedBatch:
+    """Padded model inputs for a batch; marker positions default to 0 ([CLS]) when absent."""
+
+    input_ids: np.ndarray
+    attention_mask: np.ndarray
+    src_pos: np.ndarray
+    tgt_pos: np.ndarray
+
+
+def _token_at(offsets: Sequence[tuple[int, int]], char: int | None, n_special_end: int) -> int:
+    if char is None:
+        return 0
+    for i, (start, end) in enumerate(offsets[: len(offsets) - n_special_end]):
+        if start <= char < end and end > start:
+            return i
+    return 0  # truncated away: fall back to [CLS], as for an unknown actor
+
+
+def encode(
+    tokenizer: Tokenizer,
+    items: Sequence[ClassifierInput],
+    *,
+    markers: Markers,
+    max_len: int,
+) -> EncodedBatch:
+    """Mark, tokenize and pad ``items`` (the tokenizer must have padding disabled and
+    truncation at ``max_len``)."""
+    marked = [mark_text(it, markers) for it in items]
+    encs = tokenizer.encode_batch([m[0] for m in marked])
+    width = max((len(e.ids) for e in encs), default=1)
+    ids = np.zeros((len(items), width), dtype=np.int64)
+    mask = np.zeros((len(items), width), dtype=np.int64)
+    src = np.zeros(len(items), dtype=np.int64)
+    tgt = np.zeros(len(items), dtype=np.int64)
+    for i, (enc, (_, s_char, t_char)) in enumerate(zip(encs, marked, strict=True)):
+        n = len(enc.ids)
+        ids[i, :n] = enc.ids
+        mask[i, :n] = 1
+        # [SEP] at the end has offsets (0, 0) and is skipped by the empty-span test anyway.
+        src[i] = _token_at(enc.offsets, s_char, 1)
+        tgt[i] = _token_at(enc.offsets, t_char, 1)
+    return EncodedBatch(ids, mask, src, tgt)
+
+
+def load_tokenizer(path: Path, *, max_len: int) -> Tokenizer:
+    """The shipped tokenizer with its fixed padding switched off (we pad per batch)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.enable_truncation(max_len)
+    return tok
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+class EventClassifier:
+    """PLOVER event-type classifier over a sentence with its source and target marked.
+
+    Create it with :meth:`load`; the onnxruntime session is opened on first use, so that a
+    pipeline that never classifies pays nothing and worker processes open their own.
+
+    ``batch_size`` defaults to 1: the int8 model quantises activations with one scale per
+    tensor, so in a batch a sentence's scores move with its neighbours (by up to ~0.2 seen);
+    one at a time they depend on the sentence alone, and on two shared cores batching gained
+    little (79 sentences/s at 1, 71-90 at 8-32). Larger batches are allowed where speed matters
+    more than exact reproducibility.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        labels: Sequence[str],
+        config: dict[str, Any],
+        intra_op_num_threads: int = 1,
+        batch_size: int = 1,
+    ) -> None:
+        self.path = path
+        self.labels: tuple[str, ...] = tuple(labels)
+        self.config = dict(config)
+        self.markers = Markers.from_config(config)
+        self.max_len = int(config.get("max_len", 128))
+        self.intra_op_num_threads = intra_op_num_threads
+        self.batch_size = batch_size
+        self._session: Any = None
+        self._tokenizer: Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(
+        cls,
+        path: Path | None = None,
+        *,
+        intra_op_num_threads: int = 1,
+        batch_size: int = 1,
+    ) -> EventClassifier:
+        """Read the model directory (default: the shipped ``models/plover-minilm``).
+
+        Checks the files and reads labels and config now; the ONNX session opens lazily.
+        """
+        model_dir = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        if intra_op_num_threads < 1 or batch_size < 1:
+            raise UsageError(
+                "intra_op_num_threads and batch_size must be at least 1.",
+                fix="Pass positive integers.",
+            )
+        missing = [f for f in _REQUIRED_FILES if not (model_dir / f).is_file()]
+        if missing:
+            raise ModelError(
+                f"The event classifier in {model_dir} is missing {', '.join(missing)}.",
+                cause="The model directory does not exist or was not trained/copied in full.",
+                fix="Point to a directory written by training/train_classifier.py, or retrain: "
+                "python training/train_classifier.py --data ../shared/data "
+                "--out models/plover-minilm",
+            )
+        try:
+            labels = json.loads((model_dir / "labels.json").read_text(encoding="utf-8"))
+            config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"Could not read labels.json/config.json in {model_dir}: {exc}",
+                cause="The files are damaged or not the classifier's.",
+                fix="Retrain with training/train_classifier.py or restore the shipped files.",
+            ) from exc
+        if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
+            raise ModelError(
+                f"{model_dir / 'labels.json'} is not a list of label names.",
+                cause="The file is damaged or not the classifier's.",
+                fix="Retrain with training/train_classifier.py or restore the shipped files.",
+            )
+        return cls(
+            model_dir,
+            labels=labels,
+            config=config,
+            intra_op_num_threads=intra_op_num_threads,
+            batch_size=batch_size,
+        )
+
+    def _ensure_session(self) -> tuple[Any, Tokenizer]:
+        with self._lock:
+            if self._session is None or self._tokenizer is None:
+                import onnxruntime as ort
+
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = self.intra_op_num_threads
+                # One op at a time: inter-op parallelism only adds contention on small models.
+                opts.inter_op_num_threads = 1
+                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                try:
+                    self._tokenizer = load_tokenizer(
+                        self.path / "tokenizer.json", max_len=self.max_len
+                    )
+                    self._session = ort.InferenceSession(
+                        str(self.path / "model.onnx"),
+                        sess_options=opts,
+                        providers=["CPUExecutionProvider"],
+                    )
+                except Exception as exc:
+                    raise ModelError(
+                        f"Could not open the event classifier in {self.path}: {exc}",
+                        cause="model.onnx or tokenizer.json is damaged or from an "
+                        "incompatible onnxruntime/tokenizers version.",
+                        fix="Retrain with training/train_classifier.py or reinstall "
+                        "onnxruntime and tokenizers.",
+                    ) from exc
+            return self._session, self._tokenizer
+
+    def predict_proba(self, items: Sequence[ClassifierInput]) -> np.ndarray:
+        """Probabilities, shape ``(len(items), len(self.labels))``, in ``self.labels`` order."""
+        out = np.zeros((len(items), len(self.labels)), dtype=np.float32)
+        if not items:
+            return out
+        session, tokenizer = self._ensure_session()
+        # Batch sentences of similar length together: padding is wasted compute.
+        order = sorted(range(len(items)), key=lambda i: len(items[i].text))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            enc = encode(
+                tokenizer, [items[i] for i in idx], markers=self.markers, max_len=self.max_len
+            )
+            (logits,) = session.run(
+                ["logits"],
+                {
+                    "input_ids": enc.input_ids,
+                    "attention_mask": enc.attention_mask,
+                    "src_pos": enc.src_pos,
+                    "tgt_pos": enc.tgt_pos,
+                },
+            )
+            out[idx] = _softmax(np.asarray(logits, dtype=np.float32))
+        return out
+
+    def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
+        """The best label and all label probabilities for each item, in input order."""
+        probs = self.predict_proba(items)
+        preds: list[Prediction] = []
+        for row in probs:
+            best = int(row.argmax())
+            preds.append(
+                Prediction(
+                    label=self.labels[best],
+                    score=float(row[best]),
+                    scores={lab: float(p) for lab, p in zip(self.labels, row, strict=True)},
+                )
+            )
+        return preds

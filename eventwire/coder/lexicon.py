@@ -1,0 +1,209 @@
+"""Trigger words: lemmas that can report a PLOVER event, with the type and mode they signal.
+
+Verbs and nouns are listed separately because the same lemma often codes differently ("a
+strike" the noun is usually ASSAULT or PROTEST; "to strike" likewise, but "talks" the noun is
+CONSULT while "talk" the verb is often just speech). Multi-word cues are matched on the
+lemma of the head plus one dependent (``PHRASES``). The lists follow the PLOVER codebook's
+definitions and examples; where CAMEO verb dictionaries disagree, the codebook decides.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+__all__ = ["NOUNS", "PHRASES", "Trigger", "VERBS", "ADJECTIVES", "surface_forms"]
+
+Trigger = tuple[str, str | None]  # (PLOVER type, mode)
+
+
+def _m(spec: dict[str, list[str]]) -> MappingProxyType[str, Trigger]:
+    out: dict[str, Trigger] = {}
+    for key, words in spec.items():
+        etype, _, mode = key.partition(":")
+        for w in words:
+            out[w] = (etype, mode or None)
+    return MappingProxyType(out)
+
+
+VERBS: Final = _m(
+    {
+        "AGREE": ["agree", "promise", "pledge", "offer", "vow", "commit", "sign", "ratify",
+                  "accept", "welcome", "endorse", "approve", "invite", "reconcile", "forgive"],
+        "CONSULT": ["meet", "negotiate", "discuss", "consult", "confer", "host", "mediate"],
+        "CONSULT:visit": ["visit", "tour"],
+        "CONSULT:phone": ["phone", "call"],
+        "SUPPORT": ["support", "praise", "back", "thank", "congratulate", "applaud", "hail",
+                    "commend", "defend", "recognize", "recognise", "reaffirm", "emphasize",
+                    "emphasise", "reassure", "apologize", "apologise", "stand"],
+        "CONCEDE": ["concede", "ease", "lift", "relax", "grant", "yield", "compromise",
+                    "allow", "pardon", "amnesty"],
+        "COOPERATE": ["cooperate", "collaborate", "partner", "coordinate", "share", "exercise",
+                      "extradite", "train"],
+        "AID": ["aid", "donate", "fund", "supply", "deliver", "rescue", "evacuate", "provide",
+                "assist", "help", "lend", "finance", "arm", "shelter"],
+        "RETREAT:withdraw": ["withdraw", "retreat", "pull"],
+        "RETREAT:release": ["release", "free", "return"],
+        "RETREAT:disarm": ["disarm", "demobilize", "dismantle", "decommission", "surrender"],
+        "RETREAT:resign": ["resign", "quit", "step"],
+        "REQUEST": ["urge", "call", "appeal", "ask", "demand", "request", "press", "plead",
+                    "seek", "petition", "implore", "push"],
+        "ACCUSE:disapprove": ["criticize", "criticise", "condemn", "denounce", "blame",
+                              "slam", "decry", "deplore", "lambast", "rebuke", "chide",
+                              "scold", "censure", "fault", "warn", "protest"],
+        "ACCUSE:allege": ["accuse", "allege", "charge"],
+        "ACCUSE:investigate": ["investigate", "probe", "sue", "prosecute", "indict", "inquire"],
+        "REJECT": ["reject", "refuse", "deny", "dismiss", "veto", "rebuff", "oppose", "snub",
+                   "defy", "decline", "boycott", "spurn", "repudiate", "disregard"],
+        "THREATEN": ["threaten", "vow", "ultimatum"],
+        "PROTEST:demo": ["march", "rally", "demonstrate", "picket"],
+        "PROTEST:riot": ["riot", "loot"],
+        "PROTEST:strike": ["strike"],
+        "SANCTION": ["sanction", "embargo", "blacklist", "penalize", "penalise", "suspend",
+                     "cut", "freeze", "halt", "downgrade", "recall", "close"],
+        "SANCTION:expel": ["expel"],
+        "SANCTION:convict": ["convict", "sentence", "fine", "jail", "imprison"],
+        "MOBILIZE:troops": ["deploy", "mobilize", "mobilise", "mass", "station", "dispatch",
+                            "reinforce", "patrol"],
+        "MOBILIZE:weapons": ["test", "launch", "fire"],
+        "COERCE": ["confront", "coerce", "pressure", "force", "intimidate", "blockade",
+                   "occupy", "annex"],
+        "COERCE:seize": ["seize", "confiscate", "capture", "impound"],
+        "COERCE:arrest": ["arrest", "detain", "round", "apprehend"],
+        "COERCE:deport": ["deport"],
+        "COERCE:restrict": ["ban", "restrict", "curb", "prohibit", "outlaw"],
+        "COERCE:censor": ["censor", "block"],
+        "COERCE:cyber": ["hack"],
+        "ASSAULT": ["attack", "assault", "kill", "wound", "injure", "raid", "ambush",
+                    "clash", "fight", "invade", "storm", "massacre", "murder", "slaughter"],
+        "ASSAULT:aerial": ["bomb", "airstrike"],
+        "ASSAULT:heavy-weapons": ["shell", "pound"],
+        "ASSAULT:firearms": ["shoot", "gun"],
+        "ASSAULT:abduct": ["kidnap", "abduct", "hijack"],
+        "ASSAULT:torture": ["torture"],
+        "ASSAULT:beat": ["beat"],
+        "ASSAULT:destroy": ["destroy", "burn", "demolish", "raze", "torch"],
+        "ASSAULT:targeted": ["assassinate", "execute"],
+        "ASSAULT:explosives": ["explode", "detonate"],
+    }
+)  # fmt: skip
+
+NOUNS: Final = _m(
+    {
+        "AGREE": ["agreement", "deal", "accord", "treaty", "pledge", "promise", "offer",
+                  "invitation", "ceasefire", "truce", "pact", "memorandum"],
+        "CONSULT": ["talk", "negotiation", "meeting", "summit", "discussion", "dialogue",
+                    "diplomacy", "consultation", "conference", "mediation"],
+        "CONSULT:visit": ["visit", "trip"],
+        "CONSULT:phone": ["call"],
+        "SUPPORT": ["support", "commitment", "praise", "solidarity", "endorsement",
+                    "recognition", "backing", "apology", "condolence"],
+        "COOPERATE": ["cooperation", "collaboration", "partnership", "alliance", "drill",
+                      "exercise"],
+        "AID": ["aid", "assistance", "donation", "relief", "loan", "funding", "rescue"],
+        "RETREAT:withdraw": ["withdrawal", "pullout", "retreat"],
+        "RETREAT:release": ["release"],
+        "RETREAT:resign": ["resignation"],
+        "REQUEST": ["appeal", "demand", "request", "plea", "call"],
+        "ACCUSE:disapprove": ["criticism", "condemnation", "concern", "warning", "complaint",
+                              "rebuke"],
+        "ACCUSE:allege": ["accusation", "allegation", "charge"],
+        "ACCUSE:investigate": ["investigation", "probe", "lawsuit", "inquiry", "indictment"],
+        "REJECT": ["rejection", "refusal", "denial", "veto", "boycott"],
+        "THREATEN": ["threat", "ultimatum"],
+        "PROTEST:demo": ["protest", "demonstration", "rally", "march", "sit-in"],
+        "PROTEST:riot": ["riot", "unrest"],
+        "PROTEST:strike": ["strike", "walkout"],
+        "PROTEST:hunger": ["hunger-strike"],
+        "SANCTION": ["sanction", "embargo", "suspension", "tariff"],
+        "SANCTION:expel": ["expulsion"],
+        "SANCTION:convict": ["conviction", "sentence", "verdict"],
+        "MOBILIZE:troops": ["build-up", "buildup", "deployment", "mobilization",
+                            "mobilisation", "reinforcement", "buildup"],
+        "MOBILIZE:weapons": ["test", "launch", "launching"],
+        "COERCE": ["blockade", "crackdown", "occupation", "annexation", "coercion"],
+        "COERCE:seize": ["seizure", "confiscation"],
+        "COERCE:arrest": ["arrest", "detention"],
+        "COERCE:deport": ["deportation"],
+        "COERCE:restrict": ["ban", "restriction", "curfew"],
+        "COERCE:cyber": ["cyberattack", "hack"],
+        "ASSAULT": ["attack", "assault", "raid", "ambush", "clash", "fighting", "invasion",
+                    "massacre", "offensive", "killing", "violence", "war"],
+        "ASSAULT:aerial": ["airstrike", "bombing", "air strike", "bombardment"],
+        "ASSAULT:heavy-weapons": ["shelling", "artillery"],
+        "ASSAULT:firearms": ["shooting", "gunfire"],
+        "ASSAULT:abduct": ["kidnapping", "abduction", "hijacking"],
+        "ASSAULT:explosives": ["explosion", "bomb", "blast"],
+        "ASSAULT:suicide-attack": ["suicide bombing"],
+        "ASSAULT:targeted": ["assassination", "execution"],
+    }
+)  # fmt: skip
+
+# Adjective predicates that report a stance: "we are concerned", "eager for talks".
+ADJECTIVES: Final = _m(
+    {
+        "ACCUSE:disapprove": ["concerned", "worried", "alarmed", "critical", "destabilizing",
+                              "destabilising", "provocative", "unacceptable"],
+        "AGREE": ["eager", "willing", "ready", "open"],
+    }
+)  # fmt: skip
+
+# (head lemma, dependent lemma) pairs that override the head's own reading.
+PHRASES: Final = MappingProxyType(
+    {
+        ("call", "for"): ("REQUEST", None),
+        ("call", "on"): ("REQUEST", None),
+        ("pull", "out"): ("RETREAT", "withdraw"),
+        ("step", "down"): ("RETREAT", "resign"),
+        ("sit", "down"): ("CONSULT", None),
+        ("round", "up"): ("COERCE", "arrest"),
+        ("stand", "by"): ("SUPPORT", None),
+        ("look", "forward"): ("AGREE", None),
+        ("take", "part"): ("COOPERATE", None),
+        ("cut", "off"): ("SANCTION", "discontinue"),
+        ("open", "fire"): ("ASSAULT", "firearms"),
+        ("carry", "out"): ("", None),  # light verb: the object carries the event
+    }
+)
+
+
+def surface_forms() -> frozenset[str]:
+    """Lower-cased word forms that may realise a trigger, for the cheap prefilter.
+
+    Generated by simple English inflection rules from the lemmas; over-generation is harmless
+    (it only lets a sentence through to the parser)."""
+    forms: set[str] = set()
+    for lemma in (*VERBS, *NOUNS, *ADJECTIVES, *(h for h, _ in PHRASES)):
+        for part in lemma.split():
+            forms.update(_inflect(part))
+    return frozenset(forms)
+
+
+def _inflect(w: str) -> set[str]:
+    out = {w, w + "s", w + "es", w + "ed", w + "d", w + "ing", w + "ment"}
+    if w.endswith("e"):
+        out |= {w[:-1] + "ing", w[:-1] + "ed"}
+    if w.endswith("y"):
+        out |= {w[:-1] + "ies", w[:-1] + "ied"}
+    if len(w) > 2 and w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and w[-3] not in "aeiou":
+        out |= {w + w[-1] + "ed", w + w[-1] + "ing"}
+    irregular = {
+        "meet": {"met"},
+        "sign": set(),
+        "fight": {"fought"},
+        "seek": {"sought"},
+        "shoot": {"shot"},
+        "beat": {"beaten"},
+        "withdraw": {"withdrew", "withdrawn"},
+        "forgive": {"forgave", "forgiven"},
+        "stand": {"stood"},
+        "lend": {"lent"},
+        "quit": {"quit"},
+        "freeze": {"froze", "frozen"},
+        "cut": {"cut"},
+        "hold": {"held"},
+        "give": {"gave", "given"},
+        "take": {"took", "taken"},
+    }
+    out |= irregular.get(w, set())
+    return out

@@ -1,0 +1,80 @@
+"""Polarity (asserted / negated) and modality (actual / future / hypothetical / historical).
+
+Both are read off the dependency path from the trigger up to its clause's root: a negation
+anywhere on that path ("could *not* anticipate a shift to confront", "*no* serious discussion
+of a meeting") negates the event; a modal or conditional on it makes it hypothetical; a
+future auxiliary or a verb of planning makes it future. The path stops at a reporting verb,
+so "the official did not say" is not read as negating what was reported elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from eventwire.model import Modality, Polarity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["REPORTING_VERBS", "clause_path", "modality", "polarity"]
+
+REPORTING_VERBS: Final = frozenset(
+    {"say", "tell", "add", "state", "announce", "claim", "admit", "note", "report",
+     "confirm", "insist", "argue", "write", "explain", "acknowledge", "declare", "think",
+     "believe", "reiterate", "stress"}
+)  # fmt: skip
+_NEGATING_VERBS: Final = frozenset({"deny", "fail", "avoid", "refrain", "cease", "stop"})
+_NEG_WORDS: Final = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
+_HYPOTHETICAL_AUX: Final = frozenset({"could", "might", "may", "would", "should", "can", "must"})
+_FUTURE_AUX: Final = frozenset({"will", "shall", "'ll", "wo"})
+_FUTURE_VERBS: Final = frozenset(
+    {"plan", "intend", "prepare", "expect", "schedule", "aim", "set", "propose", "going"}
+)
+_DESIRE_VERBS: Final = frozenset({"like", "love", "prefer", "want", "wish", "hope"})
+_CONDITIONAL_MARKS: Final = frozenset({"if", "unless", "whether"})
+_HISTORICAL_CUES: Final = frozenset({"past", "previously", "formerly", "once", "ago"})
+
+
+def clause_path(trigger: Token) -> list[Token]:
+    """The trigger and its ancestors up to (not including) a reporting verb or the root."""
+    path = [trigger]
+    tok = trigger
+    while tok.head != tok:
+        tok = tok.head
+        if tok.lemma_ in REPORTING_VERBS and tok.pos_ == "VERB":
+            break
+        path.append(tok)
+    return path
+
+
+def polarity(trigger: Token) -> Polarity:
+    for tok in clause_path(trigger):
+        for child in tok.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return "negated"
+        if tok != trigger and tok.lemma_ in _NEGATING_VERBS:
+            return "negated"
+    return "asserted"
+
+
+def modality(trigger: Token) -> Modality:
+    sent_text = trigger.doc.text.rstrip(" ”\"'’")
+    if sent_text.endswith("?"):
+        return "hypothetical"  # a question asserts nothing
+    path = clause_path(trigger)
+    for tok in path:
+        auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & _HYPOTHETICAL_AUX:
+            # "would like to sit down" states a desire now, not a hypothesis.
+            if not (tok.lemma_ in _DESIRE_VERBS and auxes & {"would"}):
+                return "hypothetical"
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children):
+            return "hypothetical"
+        if auxes & _FUTURE_AUX:
+            return "future"
+        if tok != trigger and tok.lemma_ in _FUTURE_VERBS:
+            return "future"
+    for tok in path[:2]:
+        if any(c.lower_ in _HISTORICAL_CUES for c in tok.subtree):
+            return "historical"
+    return "actual"

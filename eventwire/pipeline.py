@@ -1,0 +1,264 @@
+"""The pipeline: articles in, events out, optionally into the store.
+
+The unit of work is a batch of articles: their sentences are split, prefiltered and parsed
+together (spaCy is much faster over a stream), then coded article by article so that each
+article keeps its own memory of who "the official" and "they" are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eventwire import registry
+from eventwire.coder.context import ArticleMemory
+from eventwire.coder.prefilter import may_hold_event
+from eventwire.config import Config, load_config
+from eventwire.errors import UsageError
+from eventwire.model import Article, Event, Rejected
+from eventwire.nlp import Sentence, load_nlp, split_sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from eventwire.ingest import ReadOptions
+
+__all__ = ["Pipeline", "Progress", "RunSummary"]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Reported after every batch of a run."""
+
+    articles: int
+    events: int
+    rejected: int
+    elapsed: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run read, coded, skipped and rejected."""
+
+    records: int
+    coded: int
+    already_coded: int
+    rejected: int
+    skipped: int
+    events: int
+    sentences: int
+    sentences_parsed: int
+    seconds: float
+    events_by_type: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.coded / self.seconds if self.seconds else 0.0
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(
+            f"Publication date {value!r} is not a date.", fix="use YYYY-MM-DD, e.g. 2022-01-31"
+        ) from exc
+
+
+class Pipeline:
+    """Codes articles with the stages the config names.
+
+    >>> pipe = Pipeline()                                  # doctest: +SKIP
+    >>> events = pipe.code_text("Russia deployed troops along Ukraine's border.")
+    """
+
+    def __init__(self, config: Config | None = None, *, config_path: str | Path | None = None):
+        self.config = config or load_config(config_path)
+        cfg = self.config
+        self.actors = registry.resolve(cfg.pipeline.actors)()
+        self.places = registry.resolve(cfg.pipeline.places)()
+        self.coder = registry.resolve(cfg.pipeline.coder)(actors=self.actors, places=self.places)
+        self._nlp: Any = None
+        self.stats: Counter[str] = Counter()
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            self._nlp = load_nlp(self.config.nlp.model)
+        return self._nlp
+
+    # ------------------------------------------------------------------ coding
+    def code_text(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        url: str | None = None,
+        title: str = "",
+        outlet: str | None = None,
+    ) -> list[Event]:
+        """Code one text (cleaned as an article would be) and return its events."""
+        from eventwire.ingest import article_id, clean_text
+
+        cleaned = clean_text(text)
+        article = Article(
+            id=article_id(cleaned),
+            text=cleaned,
+            title=title,
+            url=url,
+            outlet=outlet,
+            published=_as_date(published),
+            language="en",
+        )
+        return next(iter(self.code_articles([article])))[1]
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        """Code articles in batches; yields each article with its events, in input order."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.config.pipeline.batch_size:
+                yield from self._code_batch(batch)
+                batch = []
+        if batch:
+            yield from self._code_batch(batch)
+
+    def _code_batch(self, batch: Sequence[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        cfg = self.config
+        plans: list[list[tuple[Sentence, bool]]] = []
+        to_parse: list[str] = []
+        for article in batch:
+            sents = split_sentences(article.text, max_chars=cfg.nlp.max_sentence_chars)
+            plan = [(s, (not cfg.nlp.prefilter) or may_hold_event(s.text)) for s in sents]
+            plans.append(plan)
+            to_parse.extend(s.text for s, keep in plan if keep)
+            self.stats["sentences"] += len(sents)
+        self.stats["sentences_parsed"] += len(to_parse)
+        docs: Iterator[Doc] = (
+            iter(self.nlp.pipe(to_parse, batch_size=256)) if to_parse else iter(())
+        )
+        for article, plan in zip(batch, plans, strict=True):
+            memory = ArticleMemory()
+            events: list[Event] = []
+            for sentence, keep in plan:
+                if not keep:
+                    continue
+                doc = next(docs)
+                for ev in self.coder.code_sentence(doc, sentence, article, memory):
+                    if ev.confidence < cfg.coder.min_confidence:
+                        continue
+                    if ev.polarity == "negated" and not cfg.coder.keep_negated:
+                        continue
+                    events.append(ev)
+            yield article, events
+
+    # --------------------------------------------------------------------- run
+    def run(
+        self,
+        inputs: Sequence[str | Path],
+        *,
+        db: str | Path = "eventwire.duckdb",
+        read_options: ReadOptions | None = None,
+        force: bool = False,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> RunSummary:
+        """Read ``inputs``, code every new article, and store everything in ``db``.
+
+        Articles already in the database are skipped unless ``force``; every input record ends
+        as coded, skipped or rejected. Each batch is committed on its own, so a killed run
+        loses at most the batch in flight and a re-run finishes the job.
+        """
+        from eventwire.ingest import ReadOptions, StoryClusterer, prepare, read_inputs
+        from eventwire.store import Store
+
+        options = read_options or ReadOptions(
+            max_article_chars=self.config.ingest.max_article_chars
+        )
+        clusterer = StoryClusterer(threshold=self.config.ingest.dedupe_threshold)
+        start = time.perf_counter()
+        counts: Counter[str] = Counter()
+        by_type: Counter[str] = Counter()
+        reasons: Counter[str] = Counter()
+        self.stats.clear()
+        with Store(db) as store:
+            pending: list[Article] = []
+            rejected: list[Rejected] = []
+
+            def flush() -> None:
+                done = store.coded_article_ids([a.id for a in pending]) if not force else set()
+                todo = [a for a in pending if a.id not in done]
+                counts["already_coded"] += len(pending) - len(todo)
+                coded = list(self.code_articles(todo))
+                store.write_batch(coded, rejected)
+                counts["coded"] += len(coded)
+                for _, events in coded:
+                    counts["events"] += len(events)
+                    by_type.update(e.event_type for e in events if e.polarity == "asserted")
+                pending.clear()
+                rejected.clear()
+                if progress is not None:
+                    progress(
+                        Progress(
+                            articles=counts["coded"] + counts["already_coded"],
+                            events=counts["events"],
+                            rejected=counts["rejected"] + counts["skipped"],
+                            elapsed=time.perf_counter() - start,
+                        )
+                    )
+
+            seen_ids: set[str] = set()
+            for record in read_inputs(list(map(str, inputs)), options=options):
+                counts["records"] += 1
+                item = (
+                    record
+                    if isinstance(record, Rejected)
+                    else prepare(record, languages=self.config.ingest.languages)
+                )
+                if isinstance(item, Article):
+                    if item.id in seen_ids:
+                        item = Rejected(
+                            source=item.source or "",
+                            line=item.line,
+                            article_id=item.id,
+                            status="skipped",
+                            reason="duplicate article (same id or text as an earlier record)",
+                        )
+                    else:
+                        seen_ids.add(item.id)
+                if isinstance(item, Rejected):
+                    counts[item.status] += 1
+                    reasons[item.reason.split(":")[0]] += 1
+                    rejected.append(item)
+                    continue
+                story = clusterer.assign(item)
+                pending.append(_with_story(item, story))
+                if len(pending) >= self.config.pipeline.batch_size:
+                    flush()
+            flush()
+        return RunSummary(
+            records=counts["records"],
+            coded=counts["coded"],
+            already_coded=counts["already_coded"],
+            rejected=counts["rejected"],
+            skipped=counts["skipped"],
+            events=counts["events"],
+            sentences=self.stats["sentences"],
+            sentences_parsed=self.stats["sentences_parsed"],
+            seconds=time.perf_counter() - start,
+            events_by_type=dict(by_type.most_common()),
+            reasons=dict(reasons.most_common()),
+        )
+
+
+def _with_story(article: Article, story_id: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, story_id=story_id)

@@ -1,0 +1,516 @@
+"""The HTTP API and the dashboard.
+
+Safety choices, each deliberate:
+
+- The store is opened **read-only** unless ``allow_write``; storing coded text is refused
+  (403) otherwise. One DuckDB connection per app; each request works on its own
+  ``cursor()`` because a DuckDB connection must not be shared between threads.
+- Every SQL value is a bound parameter (see ``queries``).
+- Request bodies over ``max_body_bytes`` are refused with 413 before they are parsed, whether
+  or not the client sent a Content-Length.
+- CORS is off unless origins are given. The dashboard is served with a strict
+  Content-Security-Policy (scripts and styles only from this server) as a second line of
+  defence; the page itself never puts data into ``innerHTML``.
+- Errors come back as JSON ``{"error": {"message", "cause", "fix"}}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterator,
+    MutableMapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from eventwire.analysis._common import Freq
+from eventwire.analysis.alerts import detect_alerts
+from eventwire.analysis.dyad import dyad_series, series_json
+from eventwire.analysis.evidence import highlight_spans
+from eventwire.errors import EventwireError, ModelError, UsageError
+from eventwire.model import Article, Event
+from eventwire.serve import queries
+from eventwire.serve.queries import EventFilter
+from eventwire.store import Store, connect
+
+__all__ = ["NotFoundError", "ReadOnlyError", "create_app", "serve"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _BodyLimit:
+    """Pure ASGI middleware: refuse request bodies larger than ``max_bytes`` with 413.
+
+    The body is read (up to the limit) before the app sees it, so a client that lies about
+    or omits Content-Length is stopped as well."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _refuse(self, send: Send, status: int, message: str) -> None:
+        body = JSONResponse(
+            {"error": {"message": message, "cause": None, "fix": None}}, status_code=status
+        ).body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())],
+            }
+        )  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        too_big = f"The request body is larger than {self.max_bytes} bytes."
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await self._refuse(send, 400, "Invalid Content-Length header.")
+                    return
+                if declared > self.max_bytes:
+                    await self._refuse(send, 413, too_big)
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send, 413, too_big)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+class _ResultCache:
+    """A small thread-safe LRU of query results.
+
+    Sound because nothing else can change the store while we serve it: a read-only DuckDB
+    connection shares the file only with other readers (a writer needs it exclusively), and
+    with ``allow_write`` every write goes through this app, which clears the cache. It turns
+    the dashboard's repeated views (same filters, next page: same count) into lookups."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._inflight: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            key_lock = self._inflight.setdefault(key, threading.Lock())
+        # Single flight: concurrent misses of one key wait for one computation instead of
+        # running the same scan twenty times over.
+        with key_lock:
+            with self._lock:
+                if key in self._data:
+                    return self._data[key]
+            value = compute()
+            with self._lock:
+                self._data[key] = value
+                self._inflight.pop(key, None)
+                while len(self._data) > self.size:
+                    self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class CodeRequest(BaseModel):
+    """Text to code. ``published`` anchors relative dates ("on Sunday")."""
+
+    text: str = Field(min_length=1, description="Article or sentence text (untrusted).")
+    published: dt.date | None = Field(default=None, description="Publication date.")
+    title: str = Field(default="", description="Headline, stored with the article.")
+    url: str | None = Field(default=None, description="Source URL, stored with the article.")
+    outlet: str | None = Field(default=None, description="Outlet name.")
+
+
+class ReadOnlyError(UsageError):
+    """A write was asked of a server started without ``allow_write``."""
+
+    http_status = 403
+
+
+class NotFoundError(UsageError):
+    """The requested record does not exist."""
+
+    http_status = 404
+
+
+def _error_status(exc: EventwireError) -> int:
+    status = getattr(exc, "http_status", None)
+    if isinstance(status, int):
+        return status
+    if isinstance(exc, UsageError):
+        return 400
+    if isinstance(exc, ModelError):
+        return 503
+    return 500
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    d = event.to_dict()
+    ev = event.evidence
+    d["spans"] = [
+        s.to_dict()
+        for s in highlight_spans(
+            ev.sentence,
+            sentence_start=ev.start,
+            trigger=ev.trigger,
+            trigger_start=ev.trigger_start,
+            trigger_end=ev.trigger_end,
+            actor_text=event.actor[0].text if event.actor else None,
+            recipient_text=event.recipient[0].text if event.recipient else None,
+        )
+    ]
+    return d
+
+
+def _coded_events(result: object) -> list[Event]:
+    """``code_text`` may return the events or an object holding them in ``.events``."""
+    events = getattr(result, "events", result)
+    if not isinstance(events, Sequence) or not all(isinstance(e, Event) for e in events):
+        raise ModelError(
+            "The coder returned something other than events.",
+            cause=f"eventwire.code_text returned {type(result).__name__}",
+            fix="upgrade eventwire so the API and the coder match",
+        )
+    return list(events)
+
+
+def _article_for(body: CodeRequest, coded: Sequence[Event]) -> Article:
+    """The article to store with coded events. The coder cleans the text before coding and
+    its offsets point into the cleaned text, so the cleaned text is what is stored."""
+    try:
+        from eventwire.ingest import article_id, clean_text
+    except ImportError:  # a slim installation without the readers: store the text as given
+        text = body.text
+        aid = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    else:
+        text = clean_text(body.text)
+        aid = article_id(text)
+    return Article(
+        id=coded[0].article_id if coded else aid,
+        text=text,
+        title=body.title,
+        url=body.url,
+        outlet=body.outlet,
+        published=body.published,
+        source="api",
+    )
+
+
+def _cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor per request: DuckDB connections must not be shared between threads."""
+    cur = request.app.state.con.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+Cur = Annotated[duckdb.DuckDBPyConnection, Depends(_cursor)]
+
+
+def _event_filter(
+    actor: Annotated[str | None, Query(max_length=64, description="Actor code, e.g. USA.")] = None,
+    recipient: Annotated[str | None, Query(max_length=64, description="Recipient code.")] = None,
+    type: Annotated[str | None, Query(max_length=32, description="PLOVER event type.")] = None,
+    quad: Annotated[int | None, Query(ge=1, le=4, description="Quad class.")] = None,
+    since: Annotated[dt.date | None, Query(description="First day, inclusive.")] = None,
+    until: Annotated[dt.date | None, Query(description="Last day, inclusive.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text in the sentence.")] = None,
+    all: Annotated[
+        bool, Query(description="Include negated, future and hypothetical events.")
+    ] = False,
+) -> EventFilter:
+    return EventFilter(
+        actor=actor,
+        recipient=recipient,
+        event_type=type,
+        quad=quad,
+        since=since,
+        until=until,
+        q=q,
+        everything=all,
+    )
+
+
+Filter = Annotated[EventFilter, Depends(_event_filter)]
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    allow_write: bool = False,
+    max_body_bytes: int = 100_000,
+    cors_origins: Sequence[str] = (),
+    cache_size: int = 1024,
+) -> FastAPI:
+    """Build the API and dashboard over the store at ``db_path``.
+
+    Raises :class:`StoreError` when the store cannot be opened (for reading: when it does
+    not exist).
+    """
+    if max_body_bytes < 1:
+        raise UsageError("max_body_bytes must be positive.")
+    db = str(db_path)
+    con = connect(db, read_only=not allow_write)
+    cache = _ResultCache(cache_size)
+    write_lock = threading.Lock()  # one writer at a time: write_batch is a transaction
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        con.close()
+
+    app = FastAPI(
+        title="eventwire",
+        summary="PLOVER political events with their evidence.",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.db_path = db
+    app.state.allow_write = allow_write
+    app.state.con = con
+
+    @app.exception_handler(EventwireError)
+    async def _eventwire_error(_: Request, exc: EventwireError) -> JSONResponse:
+        return JSONResponse(
+            {"error": {"message": exc.message, "cause": exc.cause, "fix": exc.fix}},
+            status_code=_error_status(exc),
+        )
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # /docs loads Swagger UI from its CDN; everything else is ours alone.
+        if not request.url.path.startswith(("/docs", "/openapi")):
+            response.headers.setdefault("Content-Security-Policy", _CSP)
+        return response
+
+    @app.get("/api/events", summary="Events matching the filters, newest first")
+    def events(
+        cur: Cur,
+        flt: Filter,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> Response:
+        def render() -> bytes:
+            # Pages of one filter share its count: cached apart from the pages.
+            total = cache.get(("count", flt), lambda: queries.count_events(cur, flt))
+            page = queries.list_events(cur, flt, limit=limit, offset=offset)
+            doc = {"total": total, "limit": limit, "offset": offset, "events": page}
+            return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+        # Serialised once and cached as bytes: FastAPI's response validation and encoding of
+        # fifty rows costs more than the cached lookup itself.
+        body = cache.get(("page", flt, limit, offset), render)
+        return Response(body, media_type="application/json")
+
+    @app.get("/api/events/{event_id}", summary="One event with every stored field")
+    def event(cur: Cur, event_id: str) -> dict[str, Any]:
+        found = queries.get_event(cur, event_id)
+        if found is None:
+            raise NotFoundError(f"No event {event_id!r}.", fix="take ids from /api/events")
+        return found
+
+    @app.get("/api/dyads", summary="Directed dyads with the most events")
+    def dyads(
+        cur: Cur, flt: Filter, limit: Annotated[int, Query(ge=1, le=1000)] = 30
+    ) -> dict[str, Any]:
+        return {
+            "dyads": cache.get(
+                ("dyads", flt, limit), lambda: queries.top_dyads(cur, flt, limit=limit)
+            )
+        }
+
+    @app.get("/api/timeline", summary="Events per period and quad for the filters")
+    def timeline(cur: Cur, flt: Filter, freq: Freq = "week") -> dict[str, Any]:
+        rows = cache.get(
+            ("timeline", flt, freq),
+            lambda: queries.timeline(cur, flt, freq=freq),
+        )
+        return {"freq": freq, "rows": rows}
+
+    @app.get("/api/dyads/{a}/{b}/series", summary="The time series of one dyad")
+    def series(
+        cur: Cur,
+        a: str,
+        b: str,
+        freq: Freq = "week",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> dict[str, Any]:
+        s = dyad_series(cur, a, b, since=since, until=until, freq=freq)
+        return series_json(s)
+
+    @app.get("/api/alerts", summary="Escalation alerts (robust z-score on conflict intensity)")
+    def alerts(
+        cur: Cur,
+        a: str | None = None,
+        b: str | None = None,
+        freq: Freq = "week",
+        window: Annotated[int, Query(ge=2, le=520)] = 8,
+        threshold: Annotated[float, Query(gt=0, le=1000)] = 2.0,
+        min_events: Annotated[int, Query(ge=1)] = 3,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        evidence: Annotated[int, Query(ge=0, le=50)] = 3,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        key = ("alerts", a, b, freq, window, threshold, min_events, since, until, evidence, limit)
+        return cache.get(
+            key,
+            lambda: {
+                "alerts": [
+                    al.to_dict()
+                    for al in detect_alerts(
+                        cur,
+                        a=a,
+                        b=b,
+                        freq=freq,
+                        window=window,
+                        threshold=threshold,
+                        min_events=min_events,
+                        since=since,
+                        until=until,
+                        evidence=evidence,
+                        limit=limit,
+                    )
+                ]
+            },
+        )
+
+    @app.post("/api/code", summary="Code text into events (stored only with store=true)")
+    def code(
+        body: CodeRequest,
+        store: Annotated[
+            bool, Query(description="Also store the article and its events (needs --allow-write).")
+        ] = False,
+    ) -> dict[str, Any]:
+        if store and not allow_write:
+            raise ReadOnlyError(
+                "This server is read-only: coded text cannot be stored.",
+                cause="the server was started without allow_write",
+                fix="drop store=true, or restart the server with --allow-write",
+            )
+        # Imported here: the coder loads spaCy and the classifier, which a read-only
+        # dashboard never needs.
+        import eventwire
+
+        code_text = getattr(eventwire, "code_text", None)
+        if code_text is None:
+            raise ModelError(
+                "The coder is not available in this installation.",
+                fix="install eventwire with its coder, or use the CLI to code text",
+            )
+        coded = _coded_events(code_text(body.text, published=body.published, url=body.url))
+        stored = False
+        if store:
+            article = _article_for(body, coded)
+            # Same path, same configuration: DuckDB shares the open database in-process.
+            with write_lock, Store(db) as st:
+                st.write_batch([(article, coded)])
+            cache.clear()
+            stored = True
+        return {"stored": stored, "events": [_event_json(e) for e in coded]}
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type"],
+        )
+    app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)
+    return app
+
+
+def serve(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    allow_write: bool = False,
+    cors_origins: Sequence[str] = (),
+) -> None:
+    """Run the API and dashboard with uvicorn until interrupted (loopback only by default)."""
+    import uvicorn
+
+    app = create_app(db_path, allow_write=allow_write, cors_origins=cors_origins)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", ws="none")
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot listen on {host}:{port}.",
+            cause=str(exc),
+            fix="choose another --port, or stop the process using it",
+        ) from exc

@@ -1,0 +1,141 @@
+import datetime as dt
+
+import pytest
+
+from eventwire.actors import ActorResolver, ArticleContext
+from eventwire.model import Entity
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver(places=False)
+
+
+def code_sector(e: Entity | None) -> tuple[str | None, str | None] | None:
+    return None if e is None else (e.code, e.sector)
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("The White House", ("USA", "GOV")),
+        ("North Korea", ("PRK", None)),
+        ("Pyongyang", ("PRK", "GOV")),
+        ("President Joe Biden", ("USA", "GOV")),
+        ("North Korean leader Kim Jong Un", ("PRK", "GOV")),
+        ("South Korean President Moon Jae-in", ("KOR", "GOV")),
+        ("Russian troops", ("RUS", "MIL")),
+        ("Ukraine", ("UKR", None)),
+        ("the United States", ("USA", None)),
+        ("the Biden administration", ("USA", "GOV")),
+        ("the Iranian foreign minister", ("IRN", "GOV")),
+        ("Chinese businessman Li Wei", ("CHN", "BUS")),
+        ("the Kremlin", ("RUS", "GOV")),
+        ("the Pentagon", ("USA", "MIL")),
+        ("Downing Street", ("GBR", "GOV")),
+        ("Hamas", ("PSE", "REB")),
+        ("Islamic State", ("IMG", "REB")),
+        ("UN Security Council", ("UNO", "GOV")),
+        ("NATO", ("IGO", "MIL")),
+        ("Kiev", ("UKR", "GOV")),
+        ("Ukraine's", ("UKR", None)),
+        ("Ukraine’s", ("UKR", None)),
+        ("U.S.", ("USA", None)),
+        ("North Koreans", ("PRK", "CVL")),
+        ("Vietnamese-led forces", ("VNM", "MIL")),
+        ("a member of the Syrian parliament", ("SYR", "LEG")),
+    ],
+)
+def test_seed_and_common_mentions(resolver, mention, expected):
+    assert code_sector(resolver.resolve(mention)) == expected
+
+
+def test_entity_fields(resolver):
+    e = resolver.resolve("President Joe Biden")
+    assert e == Entity(
+        text="President Joe Biden", code="USA", sector="GOV", name="Joe Biden", id="Q6279"
+    )
+    # a composition is not the country's own item
+    assert resolver.resolve("Russian troops").id is None
+
+
+@pytest.mark.parametrize("mention", ["US allies", "its allies", "us", "is", "Mr Nobody", ""])
+def test_unknown_and_relational_are_none(resolver, mention):
+    assert resolver.resolve(mention) is None
+
+
+def test_acronyms_are_case_sensitive(resolver):
+    assert code_sector(resolver.resolve("IS")) == ("IMG", "REB")
+    assert resolver.resolve("Is") is None
+
+
+def test_time_awareness(resolver):
+    assert code_sector(resolver.resolve("President Trump", date=dt.date(2018, 6, 1))) == (
+        "USA",
+        "GOV",
+    )
+    assert code_sector(resolver.resolve("President Trump", date=dt.date(2022, 1, 31))) == (
+        "USA",
+        "ELI",
+    )
+    assert code_sector(resolver.resolve("Trump", date=dt.date(2010, 1, 1))) == ("USA", None)
+    assert resolver.resolve("Moon Jae-in", date=dt.date(2022, 1, 30)).sector == "GOV"
+    assert resolver.resolve("Moon Jae-in", date=dt.date(2023, 1, 1)).sector == "ELI"
+    # an office held abroad: Ban Ki-moon as UN Secretary-General
+    assert resolver.resolve("Ban Ki-moon", date=dt.date(2010, 1, 1)).code == "UNO"
+    assert resolver.resolve("Ban Ki-moon", date=dt.date(2005, 1, 1)).code == "KOR"
+    # a group that governed for a while
+    assert resolver.resolve("Taliban", date=dt.date(2019, 1, 1)).sector == "REB"
+    assert resolver.resolve("Taliban", date=dt.date(2022, 1, 1)).sector == "GOV"
+    # the same surname, two presidents
+    assert resolver.resolve("President Bush", date=dt.date(1990, 1, 1)).name == (
+        "George H. W. Bush"
+    )
+    assert resolver.resolve("President Bush", date=dt.date(2005, 1, 1)).name == "George W. Bush"
+
+
+def test_former_makes_eli(resolver):
+    assert resolver.resolve("former President Barack Obama").sector == "ELI"
+    assert resolver.resolve("Ousted President Askar Akayev").sector == "ELI"
+
+
+def test_find_mentions_seed_sentences(resolver):
+    text = (
+        "The White House is still eager for talks with North Korea, which has troubled US "
+        "allies. There was no meeting between President Joe Biden and North Korean leader "
+        "Kim Jong Un, according to South Korean President Moon Jae-in, amid the build-up of "
+        "Russian troops along Ukraine’s border. Chinese businessman Li Wei said so."
+    )
+    found = {text[s:e]: (ent.code, ent.sector) for s, e, ent in resolver.find_mentions(text)}
+    assert found == {
+        "White House": ("USA", "GOV"),
+        "North Korea": ("PRK", None),
+        "President Joe Biden": ("USA", "GOV"),
+        "North Korean leader Kim Jong Un": ("PRK", "GOV"),
+        "South Korean President Moon Jae-in": ("KOR", "GOV"),
+        "Russian troops": ("RUS", "MIL"),
+        "Ukraine": ("UKR", None),
+        "Chinese businessman Li Wei": ("CHN", "BUS"),
+    }
+
+
+def test_find_mentions_offsets_and_dates(resolver):
+    text = "The Biden administration has long sought diplomacy with Pyongyang."
+    out = resolver.find_mentions(text, date=dt.date(2022, 1, 31))
+    assert [(text[s:e], ent.code, ent.sector) for s, e, ent in out] == [
+        ("Biden administration", "USA", "GOV"),
+        ("Pyongyang", "PRK", "GOV"),
+    ]
+
+
+def test_article_context(resolver):
+    ctx = ArticleContext(resolver, date=dt.date(2022, 1, 31))
+    assert ctx.resolve("The White House").code == "USA"
+    assert ctx.resolve("North Korea").code == "PRK"
+    official = ctx.resolve("the official")
+    assert (official.code, official.sector) == ("USA", "GOV")
+    assert ctx.resolve("the regime").code == "PRK"
+    ctx.resolve("President Joe Biden")
+    he = ctx.resolve("he")
+    assert (he.code, he.name, he.text) == ("USA", "Joe Biden", "he")
+    assert ArticleContext(resolver).resolve("she") is None

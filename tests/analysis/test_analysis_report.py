@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from pathlib import Path
+
+from eventwire.analysis import highlight_spans, write_report
+
+EVIL = 'Pyongyang <script>alert("x")</script> fired <b>missiles</b> at Washington & Seoul.'
+
+
+def test_report_is_self_contained_and_escaped(db, make_event, tmp_path: Path):
+    events = [
+        make_event(
+            "evil",
+            "PRK",
+            "USA",
+            dt.date(2024, 3, 6),
+            "ASSAULT",
+            sentence=EVIL,
+            trigger="fired",
+            title="<img src=x onerror=alert(1)>",
+            url="javascript:alert(1)",
+        ),
+        make_event(
+            "good",
+            "USA",
+            "PRK",
+            dt.date(2024, 3, 20),
+            "CONSULT",
+            sentence="USAland met PRKia in Hanoi.",
+            trigger="met",
+            url="https://news.example/a?b=1&c=2",
+        ),
+    ]
+    con = db(events)
+    out = write_report(con, "PRK", "USA", tmp_path / "r.html")
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;missiles&lt;/b&gt;" in html and "Washington &amp; Seoul" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript' not in html  # non-http URLs are not links
+    assert 'href="https://news.example/a?b=1&amp;c=2"' in html
+    # Trigger highlighted from article offsets (the sentence does not start the article).
+    assert '<mark class="trigger">fired</mark>' in html
+    assert '<mark class="actor">USAland</mark>' in html
+    # The plot is embedded, a real PNG, and nothing is loaded from elsewhere.
+    m = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert m and base64.b64decode(m.group(1))[:4] == b"\x89PNG"
+    assert not re.search(r'(src|href)="(?!data:|https://news\.example)', html)
+    # Counts table: two weeks with events, the weeks between as zero rows.
+    assert '<td class="l">2024-03-04</td>' in html and '<td class="l">2024-03-18</td>' in html
+
+
+def test_highlight_spans_fall_back_when_offsets_are_wrong():
+    spans = highlight_spans(
+        "Iran accused Israel of the strike.",
+        sentence_start=100,
+        trigger="accused",
+        trigger_start=90,  # points before the sentence: must not be trusted
+        trigger_end=97,
+        actor_text="Iran",
+        recipient_text="israel",
+    )
+    assert [(s.start, s.end, s.kind) for s in spans] == [
+        (0, 4, "actor"),
+        (5, 12, "trigger"),
+        (13, 19, "recipient"),
+    ]
+    # Overlaps: the trigger wins over an actor text that contains it.
+    spans = highlight_spans(
+        "The attack was condemned.",
+        sentence_start=0,
+        trigger="attack",
+        trigger_start=4,
+        trigger_end=10,
+        actor_text="The attack",
+        recipient_text=None,
+    )
+    assert [(s.start, s.end, s.kind) for s in spans] == [(4, 10, "trigger")]

@@ -1,0 +1,215 @@
+"""The trained event-type classifier (eventwire.coder.classifier) and its shipped model.
+
+Sentences here are written for these tests, not taken from PLV.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eventwire.coder.classifier import (
+    DEFAULT_MODEL_DIR,
+    YIELD_TYPES,
+    ClassifierInput,
+    EventClassifier,
+    Markers,
+    Prediction,
+    mark_text,
+)
+from eventwire.errors import ModelError, UsageError
+
+HAS_MODEL = (DEFAULT_MODEL_DIR / "model.onnx").is_file()
+needs_model = pytest.mark.skipif(
+    not HAS_MODEL,
+    reason=f"no shipped classifier at {DEFAULT_MODEL_DIR} (train it with "
+    "training/train_classifier.py)",
+)
+
+
+def item(text: str, source: str | None = None, target: str | None = None) -> ClassifierInput:
+    def span(s: str | None) -> tuple[int, int] | None:
+        if s is None:
+            return None
+        i = text.index(s)
+        return (i, i + len(s))
+
+    return ClassifierInput(text, span(source), span(target))
+
+
+# PLOVER codebook 2.0: signing an agreement is SUPPORT; agreeing or promising to sign is AGREE.
+CLEAR = [
+    (item("Russian forces shelled the city of Kharkiv overnight.", "Russian forces", "Kharkiv"),
+     "ASSAULT"),
+    (item("The two leaders agreed to sign a peace agreement next month.", "The two leaders"),
+     "AGREE"),
+    (item("The two leaders signed a peace agreement on Friday.", "The two leaders"), "SUPPORT"),
+    (item("Protesters marched against the government in the capital.", "Protesters",
+          "the government"), "PROTEST"),
+    (item("Police arrested dozens of opposition activists in Minsk.", "Police",
+          "opposition activists"), "COERCE"),
+    (item("Japan sent emergency food aid to flood victims in Bangladesh.", "Japan",
+          "flood victims"), "AID"),
+    (item("North Korea threatened to strike American bases in Guam.", "North Korea",
+          "American bases"), "THREATEN"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def clf() -> EventClassifier:
+    return EventClassifier.load()
+
+
+# ------------------------------------------------------------------ no model needed
+
+
+def test_mark_text_places_markers_around_spans() -> None:
+    it = item("Iran condemned Israel.", "Iran", "Israel")
+    marked, s, t = mark_text(it, Markers())
+    assert marked == "@ Iran @ condemned # Israel #."
+    assert s is not None and t is not None
+    assert marked[s] == "@" and marked[t] == "#"
+
+
+def test_mark_text_without_spans_is_identity() -> None:
+    marked, s, t = mark_text(ClassifierInput("Nothing happened."), Markers())
+    assert (marked, s, t) == ("Nothing happened.", None, None)
+
+
+def test_mark_text_nested_and_identical_spans() -> None:
+    text = "The Iraqi army attacked."
+    # target inside source
+    marked, s, t = mark_text(ClassifierInput(text, (0, 14), (4, 9)), Markers())
+    assert marked == "@ The # Iraqi # army @ attacked."
+    assert marked[s or 0] == "@" and marked[t or 0] == "#"
+    # the same span for both: the source opens outside the target
+    marked, s, t = mark_text(ClassifierInput(text, (4, 9), (4, 9)), Markers())
+    assert marked == "The @ # Iraqi # @ army attacked."
+    assert marked[s or 0] == "@" and marked[t or 0] == "#"
+
+
+@pytest.mark.parametrize("span", [(-1, 3), (3, 3), (5, 2), (0, 99)])
+def test_bad_span_is_a_usage_error(span: tuple[int, int]) -> None:
+    with pytest.raises(UsageError):
+        mark_text(ClassifierInput("Short text.", span), Markers())
+
+
+def test_missing_model_dir_raises_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as exc:
+        EventClassifier.load(tmp_path / "nowhere")
+    err = exc.value
+    assert "model.onnx" in err.message
+    assert err.cause and err.fix and "train_classifier.py" in err.fix
+
+
+def test_partial_model_dir_names_the_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "labels.json").write_text('["A"]', encoding="utf-8")
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"model\.onnx, tokenizer\.json"):
+        EventClassifier.load(tmp_path)
+
+
+def test_bad_labels_file_raises_model_error(tmp_path: Path) -> None:
+    for name in ("model.onnx", "tokenizer.json", "config.json"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "labels.json").write_text("not json", encoding="utf-8")
+    with pytest.raises(ModelError):
+        EventClassifier.load(tmp_path)
+
+
+def test_yield_types() -> None:
+    assert YIELD_TYPES["YIELD"] == ("CONCEDE", "RETREAT")
+
+
+# --------------------------------------------------------------- the shipped model
+
+
+@needs_model
+def test_shipped_files_and_size() -> None:
+    labels = json.loads((DEFAULT_MODEL_DIR / "labels.json").read_text(encoding="utf-8"))
+    assert len(labels) == 15 and "YIELD" in labels
+    assert "CONCEDE" not in labels and "RETREAT" not in labels
+    assert (DEFAULT_MODEL_DIR / "model.onnx").stat().st_size <= 30 * 2**20
+    assert (DEFAULT_MODEL_DIR / "MODEL_CARD.md").is_file()
+
+
+@needs_model
+def test_load_is_lazy_and_validates_options() -> None:
+    c = EventClassifier.load()
+    assert c._session is None  # nothing opened until the first predict
+    with pytest.raises(UsageError):
+        EventClassifier.load(intra_op_num_threads=0)
+
+
+@needs_model
+def test_shapes_and_scores(clf: EventClassifier) -> None:
+    items = [it for it, _ in CLEAR] + [ClassifierInput("No actors are marked in this one.")]
+    preds = clf.predict(items)
+    assert len(preds) == len(items)
+    for p in preds:
+        assert isinstance(p, Prediction)
+        assert set(p.scores) == set(clf.labels)
+        assert sum(p.scores.values()) == pytest.approx(1.0, abs=1e-4)
+        assert p.label == max(p.scores, key=p.scores.__getitem__)
+        assert p.score == p.scores[p.label]
+    probs = clf.predict_proba(items)
+    assert probs.shape == (len(items), len(clf.labels))
+    assert clf.predict([]) == []
+
+
+@needs_model
+def test_deterministic_and_order_independent(clf: EventClassifier) -> None:
+    items = [it for it, _ in CLEAR]
+    first = clf.predict_proba(items)
+    np.testing.assert_array_equal(first, clf.predict_proba(items))
+    # One sentence at a time (the default), so order and neighbours do not matter.
+    np.testing.assert_array_equal(first, clf.predict_proba(items[::-1])[::-1])
+    np.testing.assert_array_equal(first, np.vstack([clf.predict_proba([it]) for it in items]))
+
+
+@needs_model
+def test_batched_gives_same_labels(clf: EventClassifier) -> None:
+    # Batched, int8 dynamic quantisation scales activations over the whole padded batch, so
+    # scores move a little with the neighbours; the labels of clear sentences must not.
+    items = [it for it, _ in CLEAR]
+    batched = EventClassifier.load(batch_size=32).predict_proba(items)
+    assert (batched.argmax(1) == clf.predict_proba(items).argmax(1)).all()
+
+
+@needs_model
+@pytest.mark.parametrize(("it", "expected"), CLEAR, ids=[e for _, e in CLEAR])
+def test_clear_sentences(clf: EventClassifier, it: ClassifierInput, expected: str) -> None:
+    assert clf.predict([it])[0].label == expected
+
+
+@needs_model
+def test_threads_option_gives_same_labels(tmp_path: Path) -> None:
+    # A copy of the model, loaded from an explicit path with two threads.
+    for f in DEFAULT_MODEL_DIR.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    two = EventClassifier.load(tmp_path, intra_op_num_threads=2, batch_size=2)
+    one = EventClassifier.load()
+    items = [it for it, _ in CLEAR]
+    assert [p.label for p in two.predict(items)] == [p.label for p in one.predict(items)]
+
+
+@needs_model
+def test_encode_points_at_the_opening_markers() -> None:
+    from eventwire.coder.classifier import encode, load_tokenizer
+
+    tok = load_tokenizer(DEFAULT_MODEL_DIR / "tokenizer.json", max_len=128)
+    items = [
+        item("Iran condemned Israel on Monday.", "Iran", "Israel"),
+        item("Nobody is marked here."),
+    ]
+    enc = encode(tok, items, markers=Markers(), max_len=128)
+    at, hash_ = tok.token_to_id("@"), tok.token_to_id("#")
+    assert enc.input_ids[0, enc.src_pos[0]] == at and enc.src_pos[0] == 1
+    assert enc.input_ids[0, enc.tgt_pos[0]] == hash_
+    assert enc.src_pos[1] == 0 and enc.tgt_pos[1] == 0  # unknown actors read [CLS]
+    assert enc.attention_mask.sum(1).tolist()[1] < enc.attention_mask.shape[1]
