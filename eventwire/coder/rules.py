@@ -11,6 +11,7 @@ the PLOVER codebook asks: "sought to resume diplomacy" is REQUEST:meet, not a CO
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final, Protocol
@@ -171,6 +172,9 @@ class RuleCoder:
             if mod == "future" and etype in _COOPERATIVE:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
+            if etype != "PROTEST":
+                c.source = _as_state(c.source)
+                c.target = _as_state(c.target) if c.target else None
             key = (etype, _codes(c.source), _codes(c.target) if c.target else None, pol, mod)
             if key in seen:
                 continue
@@ -567,6 +571,23 @@ def _overlaps_mention(
         return False
     end = at + len(text)
     return any(s < end and at < e and m.code and (m.sector or m.id) for s, e, m in mentions)
+
+
+@cache
+def _is_country(code: str | None) -> bool:
+    import pycountry
+
+    return bool(code) and pycountry.countries.get(alpha_3=code) is not None
+
+
+def _as_state(arg: _Arg) -> _Arg:
+    """A country named as the doer of a political act is its government: "North Korea
+    tested a missile", "the United States offered talks" (PLOVER sector GOV)."""
+    ents = tuple(
+        replace(e, sector="GOV") if e.sector is None and _is_country(e.code) else e
+        for e in arg.entities
+    )
+    return replace(arg, entities=ents)
 
 
 def _codes(arg: _Arg | None) -> tuple[str | None, ...]:

@@ -58,14 +58,15 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
     if not read_only:
         for statement in DDL:
             con.execute(statement)
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        if not rows:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    row = (
-        con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    found = (
+        con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
         if _has_table(con, "meta")
-        else None
+        else []
     )
+    row = found[0] if found else None
     if row is not None and int(row[0]) > SCHEMA_VERSION:
         con.close()
         raise StoreError(
@@ -76,10 +77,10 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
+    rows = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def _event_row(event: Event) -> dict[str, Any]:

@@ -68,7 +68,9 @@ def iter_event_batches(
     if flt.limit:
         sql += f" LIMIT {int(flt.limit)}"
     try:
-        reader: pa.RecordBatchReader = con.sql(sql, params=params).to_arrow_reader(batch_rows)
+        # A cursor of its own: the stream must not hold the caller's connection busy.
+        cur = con.cursor()
+        reader: pa.RecordBatchReader = cur.sql(sql, params=params).to_arrow_reader(batch_rows)
         yield from reader
     except duckdb.Error as exc:
         raise StoreError("Reading events failed.", cause=str(exc).splitlines()[0]) from exc

@@ -1,0 +1,63 @@
+"""A short article of our own, in the spirit of the seed: every must and must-not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eventwire.model import Event
+from eventwire.pipeline import Pipeline
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def coded(pipeline: Pipeline) -> tuple[str, list[Event]]:
+    path = Path(__file__).parent.parent / "fixtures" / "coder" / "article.txt"
+    text = path.read_text(encoding="utf-8")
+    return text, pipeline.code_text(text, published="2023-03-16")
+
+
+def _has(events: list[Event], actor: str, etype: str, recipient: str | None, **kw: object) -> bool:
+    return any(
+        e.actor[0].code == actor
+        and e.event_type == etype
+        and (recipient is None or (e.recipient and e.recipient[0].code == recipient))
+        and all(getattr(e, k) == v for k, v in kw.items())
+        for e in events
+    )
+
+
+def test_japan_accuses_north_korea(coded: tuple[str, list[Event]]) -> None:
+    assert _has(coded[1], "JPN", "ACCUSE", "PRK", polarity="asserted")
+
+
+def test_north_korea_fires_missile_on_tuesday(coded: tuple[str, list[Event]]) -> None:
+    fired = [
+        e
+        for e in coded[1]
+        if e.actor[0].code == "PRK" and e.event_type == "MOBILIZE" and "fired" in e.evidence.trigger
+    ]
+    assert fired
+    assert fired[0].date is not None and fired[0].date.isoformat() == "2023-03-14"
+
+
+def test_south_korea_offers_talks(coded: tuple[str, list[Event]]) -> None:
+    events = coded[1]
+    assert _has(events, "KOR", "AGREE", "PRK") or _has(events, "KOR", "REQUEST", "PRK")
+
+
+def test_negated_meeting_is_not_asserted(coded: tuple[str, list[Event]]) -> None:
+    meetings = [e for e in coded[1] if e.event_type == "CONSULT" and e.actor[0].code == "CHN"]
+    assert all(e.polarity == "negated" for e in meetings)
+
+
+def test_conditional_sanctions_are_hypothetical(coded: tuple[str, list[Event]]) -> None:
+    sanctions = [e for e in coded[1] if e.event_type == "SANCTION"]
+    assert sanctions, "the conditional threat of sanctions should be recorded"
+    assert all(e.modality == "hypothetical" for e in sanctions)
+
+
+def test_boilerplate_is_not_coded(coded: tuple[str, list[Event]]) -> None:
+    assert all("Share this" not in e.evidence.sentence for e in coded[1])
