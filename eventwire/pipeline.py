@@ -88,6 +88,7 @@ class Pipeline:
         self.coder = registry.resolve(cfg.pipeline.coder)(actors=self.actors, places=self.places)
         self._nlp: Any = None
         self.stats: Counter[str] = Counter()
+        self.failures: list[Rejected] = []
 
     @property
     def nlp(self) -> Any:
@@ -148,17 +149,42 @@ class Pipeline:
         for article, plan in zip(batch, plans, strict=True):
             memory = ArticleMemory()
             events: list[Event] = []
+            failure: str | None = None
             for sentence, keep in plan:
                 if not keep:
                     continue
                 doc = next(docs)
-                for ev in self.coder.code_sentence(doc, sentence, article, memory):
+                if failure is not None:
+                    continue  # keep the parse stream aligned with the plan
+                try:
+                    coded = self.coder.code_sentence(doc, sentence, article, memory)
+                except Exception as exc:
+                    failure = f"coder error in sentence {sentence.index}: {type(exc).__name__}"
+                    failure += f": {exc}" if str(exc) else ""
+                    continue
+                for ev in coded:
                     if ev.confidence < cfg.coder.min_confidence:
                         continue
                     if ev.polarity == "negated" and not cfg.coder.keep_negated:
                         continue
                     events.append(ev)
+            if failure is not None:
+                # Recorded, not stored as coded: a fixed coder codes it on the next run.
+                self.failures.append(
+                    Rejected(
+                        source=article.source or "(text)",
+                        line=article.line,
+                        article_id=article.id,
+                        reason=failure,
+                    )
+                )
+                continue
             yield article, events
+
+    def take_failures(self) -> list[Rejected]:
+        """Articles the coder failed on since the last call (each with the reason)."""
+        failed, self.failures = self.failures, []
+        return failed
 
     # --------------------------------------------------------------------- run
     def run(
@@ -197,7 +223,10 @@ class Pipeline:
                 todo = [a for a in pending if a.id not in done]
                 counts["already_coded"] += len(pending) - len(todo)
                 coded = list(self.code_articles(todo))
-                store.write_batch(coded, rejected)
+                failed = self.take_failures()
+                counts["rejected"] += len(failed)
+                reasons.update(f.reason.split(":")[0] for f in failed)
+                store.write_batch(coded, [*rejected, *failed])
                 counts["coded"] += len(coded)
                 for _, events in coded:
                     counts["events"] += len(events)

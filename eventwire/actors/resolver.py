@@ -218,6 +218,8 @@ class ActorResolver:
         """The longest knowledge-base match starting at token i: (end token, records, end char)."""
         kb = self._kb
         n = len(tokens)
+        if i >= n:
+            return None  # a title ended the sentence: nothing follows it
         start = tokens[i][1]
         first = tokens[i][0]
         if (

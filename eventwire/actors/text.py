@@ -8,6 +8,7 @@ Short all-capital acronyms ("US", "IS", "UN") are *not* folded: "us" and "is" ar
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,14 +24,27 @@ _TOKEN = re.compile(r"\w+(?:[.'’\-/&]\w+)*\.?|\+")
 Token = tuple[str, int, int]
 
 
+# Word-level memo size: keys are short strings seen again and again (names, sector words), so
+# a bounded cache turns most folds into one dict get. Clear with ``fold.cache_clear()``.
+_MEMO = 1 << 16
+
+
+@functools.lru_cache(maxsize=_MEMO)
 def sensitive(text: str) -> str:
     """The case-sensitive key: quotes and spacing normalised, letters untouched."""
+    if text.isascii():
+        # ASCII is NFKC-stable and has no curly quotes: only spacing can change.
+        return " ".join(text.split())
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def fold(text: str) -> str:
     """The case-insensitive key used for names, demonyms and sector words."""
-    return _HYPHEN.sub(" ", sensitive(text)).casefold().replace(" - ", " ")
+    s = sensitive(text)
+    if "-" in s:
+        s = _HYPHEN.sub(" ", s).replace(" - ", " ")
+    return s.casefold()
 
 
 def is_acronym(text: str) -> bool:

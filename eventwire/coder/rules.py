@@ -28,7 +28,7 @@ from eventwire.ontology import cameo_root, intensity, quad
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["ActorLookup", "PlaceLookup", "RuleCoder"]
+__all__ = ["ActorLookup", "PlaceLookup", "RuleCoder", "trigger_of"]
 
 VERSION: Final = "coder.plover.v1"
 
@@ -117,6 +117,11 @@ def _trigger_of(tok: Token) -> Trigger | None:
     if tok.pos_ == "ADJ":
         return ADJECTIVES.get(tok.lemma_)
     return None
+
+
+def trigger_of(tok: Token) -> Trigger | None:
+    """The (PLOVER type, mode) that ``tok`` can report in its parse, or None."""
+    return _trigger_of(tok)
 
 
 class RuleCoder:

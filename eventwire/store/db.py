@@ -8,6 +8,7 @@ leaves the previous state intact.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,18 +19,20 @@ import pyarrow as pa
 
 from eventwire.errors import StoreError
 from eventwire.model import Article, Event, Rejected
-from eventwire.store.schema import DDL, EVENT_COLUMNS, SCHEMA_VERSION
+from eventwire.store.schema import DDL, EVENT_COLUMNS, SCHEMA_VERSION, view_ddl
 
-__all__ = ["Store", "connect"]
+__all__ = ["Store", "connect", "optimize", "schema_version"]
 
 _EVENT_NAMES = tuple(name for name, _ in EVENT_COLUMNS)
 
 
 def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, unless read-only, create) a store; return the raw DuckDB connection.
+    """Open (and, unless read-only, create or migrate) a store; return the DuckDB connection.
 
-    Raises :class:`StoreError` when the file is locked by another process, is not a DuckDB
-    file, or was written by a newer eventwire.
+    A file written by an older eventwire is migrated in place when opened writable (one
+    transaction); opened read-only it is read through temporary views instead, so reading
+    never needs write access. Raises :class:`StoreError` when the file is locked by another
+    process, is not a DuckDB file, or was written by a newer eventwire.
     """
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).exists():
@@ -40,40 +43,113 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
         )
     try:
         con = duckdb.connect(target, read_only=read_only and target != ":memory:")
-    except duckdb.IOException as exc:
-        msg = str(exc)
-        if "lock" in msg.lower():
-            raise StoreError(
-                f"The database {target} is in use by another eventwire process.",
-                cause=msg.splitlines()[0],
-                fix="wait for the other run to finish, or use a different --db",
-            ) from exc
-        raise StoreError(f"Cannot open the database {target}.", cause=msg) from exc
     except duckdb.Error as exc:
+        raise _open_error(target, exc) from exc
+    try:
+        _prepare(con, target, read_only=read_only)
+    except StoreError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
         raise StoreError(
             f"Cannot open the database {target}.",
             cause=str(exc).splitlines()[0],
             fix="check that the path is an eventwire DuckDB file",
         ) from exc
-    if not read_only:
-        for statement in DDL:
-            con.execute(statement)
-        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        if not rows:
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    found = (
-        con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        if _has_table(con, "meta")
-        else []
-    )
-    row = found[0] if found else None
-    if row is not None and int(row[0]) > SCHEMA_VERSION:
-        con.close()
-        raise StoreError(
-            f"{target} has schema version {row[0]}; this eventwire understands {SCHEMA_VERSION}.",
-            fix="upgrade eventwire",
-        )
     return con
+
+
+def _open_error(target: str, exc: duckdb.Error) -> StoreError:
+    msg = str(exc)
+    # DuckDB takes an exclusive file lock for a writer (and a shared one for readers): a
+    # second process gets "Could not set lock on file ... Conflicting lock is held in ...".
+    if isinstance(exc, duckdb.IOException) and "lock" in msg.lower():
+        return StoreError(
+            f"The database {target} is in use by another eventwire process.",
+            cause=msg.splitlines()[0],
+            fix="wait for the other run to finish, or use a different --db",
+        )
+    return StoreError(
+        f"Cannot open the database {target}.",
+        cause=msg.splitlines()[0],
+        fix="check that the path is an eventwire DuckDB file",
+    )
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> None:
+    """Create the schema (writable), check the version, and migrate or adapt an older file."""
+    if not read_only:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in DDL:
+                con.execute(statement)
+            found = schema_version(con)
+            if found is None or found < SCHEMA_VERSION:
+                # Migrations so far only add views, which view_ddl() (re)creates below; a
+                # table change would go here, in this same transaction.
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    [str(SCHEMA_VERSION)],
+                )
+            elif found > SCHEMA_VERSION:
+                raise _too_new(target, found)
+            for statement in view_ddl():
+                con.execute(statement)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return
+    found = schema_version(con) if _has_table(con, "meta") else None
+    if found is not None and found > SCHEMA_VERSION:
+        raise _too_new(target, found)
+    if found is not None and found < SCHEMA_VERSION:
+        for statement in view_ddl(temporary=True):
+            con.execute(statement)
+
+
+def _too_new(target: str, found: int) -> StoreError:
+    return StoreError(
+        f"{target} has schema version {found}; this eventwire understands {SCHEMA_VERSION}.",
+        cause="the file was written by a newer eventwire",
+        fix="upgrade eventwire (pip install -U eventwire)",
+    )
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version recorded in the store (None for a file without one)."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def optimize(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite ``events`` in date order and checkpoint; returns the number of events.
+
+    Each batch is inserted sorted by date, but batches interleave dates; a full re-sort makes
+    DuckDB's per-row-group min/max statistics skip most of the table on date-range queries.
+    One transaction: a crash leaves the old order, never a half-copied table. It holds a copy
+    of the events in memory (spilling to disk when large), so run it now and then, not per
+    batch.
+    """
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE TEMPORARY TABLE _sorted AS SELECT * FROM events ORDER BY date NULLS LAST, id"
+            )
+            con.execute("DELETE FROM events")
+            con.execute("INSERT INTO events SELECT * FROM _sorted ORDER BY date NULLS LAST, id")
+            n = con.execute("SELECT count(*) FROM _sorted").fetchall()[0][0]
+            con.execute("DROP TABLE _sorted")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise StoreError("Optimizing the database failed.", cause=str(exc).splitlines()[0]) from exc
+    return int(n)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -244,7 +320,12 @@ class Store:
             con.register("_articles", art_table)
             con.execute("INSERT INTO articles SELECT * FROM _articles")
             con.register("_events", ev_table)
-            con.execute(f"INSERT INTO events ({', '.join(_EVENT_NAMES)}) SELECT * FROM _events")
+            # Sorted by date within the batch: row groups then span narrow date ranges and
+            # date-range queries skip most of them (see optimize() for a full re-sort).
+            con.execute(
+                f"INSERT INTO events ({', '.join(_EVENT_NAMES)}) SELECT * FROM _events"
+                " ORDER BY date NULLS LAST, id"
+            )
             con.register("_entities", ent_table)
             con.execute("INSERT INTO entities SELECT * FROM _entities")
             con.register("_rejected", rej_table)
@@ -255,9 +336,15 @@ class Store:
             )
             con.execute("INSERT INTO rejected SELECT * FROM _rejected")
             con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError("Writing a batch to the database failed.", cause=str(exc)) from exc
+        except BaseException as exc:
+            # Whatever interrupted the batch (a DuckDB error, Ctrl-C), none of it is kept.
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    "Writing a batch to the database failed.", cause=str(exc).splitlines()[0]
+                ) from exc
+            raise
         finally:
             for name in ("_ids", "_articles", "_events", "_entities", "_rejected"):
                 con.unregister(name)

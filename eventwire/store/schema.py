@@ -1,17 +1,26 @@
-"""The DuckDB schema. Bump SCHEMA_VERSION on any change; the store refuses a newer file.
+"""The DuckDB schema. Bump SCHEMA_VERSION on any change; the store refuses a newer file and
+migrates an older one (see ``MIGRATIONS``).
 
 ``events`` is denormalised for fast queries (first actor and recipient inline); the full
 actor and recipient lists live in ``entities``. Every input record ends in ``articles``
 (coded) or ``rejected`` (rejected or skipped, with the reason).
+
+Syndication: ``events`` keeps one row per article (the evidence); the views
+``event_syndication`` and ``story_events`` group the events that several articles of one
+story (``articles.story_id``, near-duplicate clusters) report, GDELT-style: counted once, with
+NumArticles, NumSources (distinct outlets) and NumMentions. They are views, not tables, so
+re-coding an article can never leave a stale count behind.
+
+Version history: 1, the tables; 2, the syndication views.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["DDL", "EVENT_COLUMNS", "SCHEMA_VERSION"]
+__all__ = ["DDL", "EVENT_COLUMNS", "SCHEMA_VERSION", "STORY_KEY", "VIEWS", "view_ddl"]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("id", "VARCHAR PRIMARY KEY"),
@@ -98,3 +107,58 @@ DDL: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS events_article ON events (article_id)",
     "CREATE INDEX IF NOT EXISTS entities_event ON entities (event_id)",
 )
+
+#: What makes two articles' events "the same event" within one story. Polarity and modality
+#: are part of it: "A attacked B" and "A did not attack B" are different claims. Every column
+#: EventFilter can filter on is in this key, so filtering events first and counting after
+#: gives the same counts as counting over everything (queries.py relies on it).
+STORY_KEY: Final[tuple[str, ...]] = (
+    "story_id", "event_type", "mode", "actor_code", "recipient_code", "date", "polarity",
+    "modality",
+)  # fmt: skip
+
+# An article without a story id (coded outside a run, e.g. through the API) is a story of its
+# own. An event without an outlet counts as its own source: unknown is not "the same outlet".
+_STORY_ID = "coalesce(a.story_id, e.article_id)"
+_SOURCE = "coalesce(lower(a.outlet), '#' || e.article_id)"
+_PARTITION = ", ".join(_STORY_ID if c == "story_id" else f"e.{c}" for c in STORY_KEY)
+# The representative of a group: the event from the earliest article (then the first
+# sentence), so it stays put when later copies are added or re-coded.
+_ORDER = "a.published NULLS LAST, e.article_id, e.sentence_index, e.event_index, e.id"
+_ORDER_KEY = "(a.published IS NULL, a.published, e.article_id, e.sentence_index, e.event_index, e.id)"
+
+_SYNDICATION_SELECT = f"""SELECT e.id AS event_id, {_STORY_ID} AS story_id,
+    first_value(e.id) OVER (PARTITION BY {_PARTITION} ORDER BY {_ORDER}) AS story_event_id,
+    count(DISTINCT e.article_id) OVER w AS num_articles,
+    count(DISTINCT {_SOURCE}) OVER w AS num_sources,
+    count(*) OVER w AS num_mentions
+FROM events e LEFT JOIN articles a ON a.id = e.article_id
+WINDOW w AS (PARTITION BY {_PARTITION})"""
+
+_STORY_EVENTS_SELECT = f"""SELECT
+    arg_min(e.id, {_ORDER_KEY}) AS id,
+    {_STORY_ID} AS story_id,
+    {", ".join(f"e.{c}" for c in STORY_KEY if c != "story_id")},
+    count(DISTINCT e.article_id) AS num_articles,
+    count(DISTINCT {_SOURCE}) AS num_sources,
+    count(*) AS num_mentions,
+    list(DISTINCT e.article_id ORDER BY e.article_id) AS article_ids,
+    list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets,
+    min(a.published) AS first_published
+FROM events e LEFT JOIN articles a ON a.id = e.article_id
+GROUP BY {_PARTITION}"""
+
+#: The views, by name. (Created OR REPLACEd on every writable open, so they always match
+#: this code; created TEMPORARY on a read-only open of a file older than version 2.)
+VIEWS: Final[dict[str, str]] = {
+    # Per event: its story, its group's representative and counts (for exports, joins).
+    "event_syndication": _SYNDICATION_SELECT,
+    # Per story event: counted once however many articles of the story report it.
+    "story_events": _STORY_EVENTS_SELECT,
+}
+
+
+def view_ddl(*, temporary: bool = False) -> tuple[str, ...]:
+    """CREATE OR REPLACE statements for ``VIEWS``."""
+    kind = "TEMPORARY VIEW" if temporary else "VIEW"
+    return tuple(f"CREATE OR REPLACE {kind} {name} AS {sql}" for name, sql in VIEWS.items())
