@@ -46,9 +46,12 @@ class KnowledgeBase:
     countries: dict[str, ActorRecord] = field(default_factory=dict)
     persons: dict[str, ActorRecord] = field(default_factory=dict)
     max_words: int = 1
-    # First words of every alias (folded, and as written for acronyms): the scanner skips a
-    # token at once unless some alias starts with it.
-    first_words: set[str] = field(default_factory=set)
+    # First words of every alias (folded, and as written for acronyms) -> the most words an
+    # alias starting with it has: the scanner skips a token at once unless some alias starts
+    # with it, and tries no span longer than the longest such alias.
+    first_words: dict[str, int] = field(default_factory=dict)
+    # The same for the sector and title tables (filled by _load_sectors).
+    sector_first: dict[str, int] = field(default_factory=dict)
 
     def add(self, alias: str, record: ActorRecord, *, first: bool = False) -> None:
         """Index ``record`` under ``alias`` (case-sensitively for short acronyms)."""
@@ -66,8 +69,11 @@ class KnowledgeBase:
         if record in have:
             return
         index[key] = (record, *have) if first else (*have, record)
-        self.first_words.add(key.split(" ", 1)[0])
-        self.max_words = max(self.max_words, key.count(" ") + 1)
+        words = key.count(" ") + 1
+        head = key.split(" ", 1)[0]
+        if self.first_words.get(head, 0) < words:
+            self.first_words[head] = words
+        self.max_words = max(self.max_words, words)
 
     def lookup(self, text: str) -> tuple[ActorRecord, ...]:
         """Records whose alias is exactly ``text`` (acronyms case-sensitively)."""
@@ -96,7 +102,8 @@ class KnowledgeBase:
             countries=self.countries,
             persons=dict(self.persons),
             max_words=self.max_words,
-            first_words=set(self.first_words),
+            first_words=dict(self.first_words),
+            sector_first=self.sector_first,
         )
         for names, record in entries:
             for n in names:
@@ -191,6 +198,10 @@ def _load_sectors(kb: KnowledgeBase) -> None:
             kb.title_words.setdefault(fold(str(w)), sector)
     kb.former_words = frozenset(fold(str(w)) for w in data["former"])
     kb.relational_words = frozenset(fold(str(w)) for w in data["relational"])
+    for key in (*kb.sector_words, *kb.title_words):
+        head, words = key.split(" ", 1)[0], key.count(" ") + 1
+        if kb.sector_first.get(head, 0) < words:
+            kb.sector_first[head] = words
 
 
 def load_builtin() -> KnowledgeBase:

@@ -18,7 +18,16 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["DDL", "EVENT_COLUMNS", "SCHEMA_VERSION", "STORY_KEY", "VIEWS", "view_ddl"]
+__all__ = [
+    "DDL",
+    "EVENT_COLUMNS",
+    "SCHEMA_VERSION",
+    "STORY_KEY",
+    "SYNDICATION_COLUMNS",
+    "SYNDICATION_WINDOW",
+    "VIEWS",
+    "view_ddl",
+]
 
 SCHEMA_VERSION: Final = 2
 
@@ -125,15 +134,22 @@ _PARTITION = ", ".join(_STORY_ID if c == "story_id" else f"e.{c}" for c in STORY
 # The representative of a group: the event from the earliest article (then the first
 # sentence), so it stays put when later copies are added or re-coded.
 _ORDER = "a.published NULLS LAST, e.article_id, e.sentence_index, e.event_index, e.id"
-_ORDER_KEY = "(a.published IS NULL, a.published, e.article_id, e.sentence_index, e.event_index, e.id)"
+_ORDER_KEY = (
+    "(a.published IS NULL, a.published, e.article_id, e.sentence_index, e.event_index, e.id)"
+)
 
-_SYNDICATION_SELECT = f"""SELECT e.id AS event_id, {_STORY_ID} AS story_id,
+#: Per-event syndication columns (window expressions over ``events e LEFT JOIN articles a``
+#: with SYNDICATION_WINDOW): the story, its representative event and GDELT's counts.
+SYNDICATION_COLUMNS: Final = f"""{_STORY_ID} AS story_key,
     first_value(e.id) OVER (PARTITION BY {_PARTITION} ORDER BY {_ORDER}) AS story_event_id,
     count(DISTINCT e.article_id) OVER w AS num_articles,
     count(DISTINCT {_SOURCE}) OVER w AS num_sources,
-    count(*) OVER w AS num_mentions
+    count(*) OVER w AS num_mentions"""
+SYNDICATION_WINDOW: Final = f"WINDOW w AS (PARTITION BY {_PARTITION})"
+
+_SYNDICATION_SELECT = f"""SELECT e.id AS event_id, {SYNDICATION_COLUMNS}
 FROM events e LEFT JOIN articles a ON a.id = e.article_id
-WINDOW w AS (PARTITION BY {_PARTITION})"""
+{SYNDICATION_WINDOW}"""
 
 _STORY_EVENTS_SELECT = f"""SELECT
     arg_min(e.id, {_ORDER_KEY}) AS id,
