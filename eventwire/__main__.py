@@ -1,3 +1,5 @@
+import sys
+
 from eventwire.cli import main
 
-main()
+sys.exit(main())

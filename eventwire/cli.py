@@ -86,6 +86,20 @@ def code(
         Path | None, typer.Option(help="A TOML config (see `eventwire config`).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Re-code articles already in the database.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (local pool, or a local Dask cluster).")
+    ] = 1,
+    engine: Annotated[
+        str, typer.Option(help="local (process pool) or dask (see docs/SCALING.md).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (with --engine dask)."),
+    ] = None,
+    parts_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where Dask workers write Parquet parts (default: DB.parts/run-*)."),
+    ] = None,
 ) -> None:
     """Code news articles into PLOVER events and store them.
 
@@ -110,15 +124,27 @@ def code(
         outlet=outlet,
         max_article_chars=pipe.config.ingest.max_article_chars,
     )
-    summary = _run_with_progress(pipe, inputs, db, options, force)
+    summary = _run_with_progress(
+        pipe,
+        inputs,
+        db,
+        options,
+        force,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        parts_dir=parts_dir,
+    )
     _print_summary(summary, db)
     if summary.rejected:
         raise typer.Exit(1)
 
 
-def _run_with_progress(pipe: Any, inputs: list[str], db: Path, options: Any, force: bool) -> Any:
+def _run_with_progress(
+    pipe: Any, inputs: list[str], db: Path, options: Any, force: bool, **run_opts: Any
+) -> Any:
     if not err.is_terminal:
-        return pipe.run(inputs, db=db, read_options=options, force=force)
+        return pipe.run(inputs, db=db, read_options=options, force=force, **run_opts)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -138,7 +164,9 @@ def _run_with_progress(pipe: Any, inputs: list[str], db: Path, options: Any, for
                 f"{p.rejected} rejected or skipped",
             )
 
-        return pipe.run(inputs, db=db, read_options=options, force=force, progress=report)
+        return pipe.run(
+            inputs, db=db, read_options=options, force=force, progress=report, **run_opts
+        )
 
 
 def _print_summary(s: Any, db: Path) -> None:
@@ -259,28 +287,67 @@ def status(db: DbOpt = DEFAULT_DB) -> None:
 
     Example: eventwire status --db news.duckdb
     """
+    from rich.text import Text
+
+    from eventwire.store import input_counts, rejected_groups
+
     with _read_db(db) as con:
-        coded = con.execute(
-            "SELECT coalesce(source, '(text)'), count(*), sum(n_events) FROM articles "
-            "GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-        rej = con.execute(
-            "SELECT source, status, reason, count(*), min(line) FROM rejected "
-            "GROUP BY ALL ORDER BY 1, 2, 3"
-        ).fetchall()
-    table = Table(title="Coded")
-    for c in ("input", "articles", "events"):
-        table.add_column(c)
-    for src, n, ev in coded:
-        table.add_row(str(src), str(n), str(ev or 0))
+        inputs = input_counts(con)
+        rejected = rejected_groups(con)
+    table = Table(title="Records per input (records = articles + skipped + rejected)")
+    for c in ("input", "records", "articles", "events", "skipped", "rejected"):
+        table.add_column(c, overflow="fold", justify="left" if c == "input" else "right")
+    for i in inputs:
+        # Text(): paths and reasons come from the input and may hold [brackets] (rich markup).
+        table.add_row(
+            Text(i.source), *(str(n) for n in (i.records, i.articles, i.events, i.skipped,
+                                               i.rejected)),
+        )  # fmt: skip
     out.print(table)
-    if rej:
+    if rejected:
         t2 = Table(title="Skipped and rejected")
         for c in ("input", "status", "reason", "records", "first line"):
             t2.add_column(c, overflow="fold")
-        for src, st, reason, n, line in rej:
-            t2.add_row(str(src), st, reason, str(n), str(line or ""))
+        for g in rejected:
+            t2.add_row(
+                Text(g.source), g.status, Text(g.reason), str(g.records),
+                str(g.first_line if g.first_line is not None else ""),
+            )  # fmt: skip
         out.print(t2)
+
+
+# -------------------------------------------------------------------------- stories
+@app.command()
+def stories(
+    db: DbOpt = DEFAULT_DB,
+    min_articles: Annotated[
+        int, typer.Option(min=1, help="Only stories reported by at least this many articles.")
+    ] = 2,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many stories.")] = 50,
+) -> None:
+    """List syndicated stories: articles grouped as copies of one report, most copied first.
+
+    Each story's events are counted once, however many articles carry them (GDELT's
+    NumArticles / NumSources after near-duplicates are grouped).
+
+    Example: eventwire stories --db news.duckdb --min-articles 3 --limit 20
+    """
+    from rich.text import Text
+
+    from eventwire.store import list_stories
+
+    with _read_db(db) as con:
+        found = list_stories(con, limit=limit, min_articles=min_articles)
+    table = Table()
+    for c in ("story", "first published", "articles", "sources", "events", "title", "outlets"):
+        table.add_column(c, overflow="fold")
+    for s in found:
+        table.add_row(
+            Text(s.story_id), str(s.first_published or ""), str(s.num_articles),
+            str(s.num_sources), str(s.num_events), Text(s.title[:120]), Text(", ".join(s.outlets)),
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"{len(found)} stories with at least {min_articles} articles shown.")
 
 
 @app.command("config")
@@ -585,33 +652,36 @@ def demo(
     out.print(f"HTML report with the timeline: {html}")
 
 
-def main() -> None:
-    """Entry point: run the app, turning eventwire errors into messages and exit codes."""
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and return the exit status, turning eventwire errors into
+    messages (never tracebacks): 0 done, 1 some input rejected or an error, 2 usage error."""
     try:
-        app(standalone_mode=False)
+        status = app(args=argv, standalone_mode=False, prog_name="eventwire")
     except EventwireError as exc:
         err.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
         if exc.cause:
             err.print(f"  Likely cause: {exc.cause}", highlight=False, markup=False)
         if exc.fix:
             err.print(f"  Fix: {exc.fix}", highlight=False, markup=False)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         err.print("Aborted.")
-        sys.exit(130)
+        return 130
     except KeyboardInterrupt:
         err.print("Interrupted; everything committed so far is kept. Re-run to finish.")
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        return 130
+    except Exception as exc:
+        # Typer's (vendored click's) usage errors: no such command, bad option value...
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         raise
+    # Without standalone mode, click hands back typer.Exit's code as the return value.
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from eventwire import registry
 from eventwire.coder.context import ArticleMemory
@@ -26,7 +26,9 @@ from eventwire.nlp import Sentence, load_nlp, split_sentences
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from eventwire.distributed import BatchResult
     from eventwire.ingest import ReadOptions
+    from eventwire.store import Store
 
 __all__ = ["Pipeline", "Progress", "RunSummary"]
 
@@ -195,83 +197,71 @@ class Pipeline:
         read_options: ReadOptions | None = None,
         force: bool = False,
         progress: Callable[[Progress], None] | None = None,
+        workers: int = 1,
+        engine: Literal["local", "dask"] = "local",
+        scheduler: str | None = None,
+        parts_dir: str | Path | None = None,
     ) -> RunSummary:
         """Read ``inputs``, code every new article, and store everything in ``db``.
 
         Articles already in the database are skipped unless ``force``; every input record ends
         as coded, skipped or rejected. Each batch is committed on its own, so a killed run
-        loses at most the batch in flight and a re-run finishes the job.
+        loses at most the batches in flight and a re-run finishes the job.
+
+        ``workers`` > 1 codes batches on a local process pool; ``engine="dask"`` on a Dask
+        cluster: the one at ``scheduler`` (``tcp://host:8786``), or a local one of ``workers``
+        processes. Dask workers write each batch as a Parquet partition under ``parts_dir``
+        (default ``<db>.parts/run-<time>-<pid>/``), loaded into ``db`` as it completes. Either
+        way this process alone writes ``db``, in input order: the events are exactly those of
+        a serial run.
         """
-        from eventwire.ingest import ReadOptions, StoryClusterer, prepare, read_inputs
         from eventwire.store import Store
 
-        options = read_options or ReadOptions(
-            max_article_chars=self.config.ingest.max_article_chars
-        )
-        clusterer = StoryClusterer(threshold=self.config.ingest.dedupe_threshold)
+        _check_run_options(workers, engine, scheduler)
         start = time.perf_counter()
         counts: Counter[str] = Counter()
         by_type: Counter[str] = Counter()
         reasons: Counter[str] = Counter()
         self.stats.clear()
-        with Store(db) as store:
-            pending: list[Article] = []
-            rejected: list[Rejected] = []
 
-            def flush() -> None:
-                done = store.coded_article_ids([a.id for a in pending]) if not force else set()
-                todo = [a for a in pending if a.id not in done]
-                counts["already_coded"] += len(pending) - len(todo)
-                coded = list(self.code_articles(todo))
-                failed = self.take_failures()
-                counts["rejected"] += len(failed)
-                reasons.update(f.reason.split(":")[0] for f in failed)
-                store.write_batch(coded, [*rejected, *failed])
-                counts["coded"] += len(coded)
-                for _, events in coded:
-                    counts["events"] += len(events)
-                    by_type.update(e.event_type for e in events if e.polarity == "asserted")
-                pending.clear()
-                rejected.clear()
-                if progress is not None:
-                    progress(
-                        Progress(
-                            articles=counts["coded"] + counts["already_coded"],
-                            events=counts["events"],
-                            rejected=counts["rejected"] + counts["skipped"],
-                            elapsed=time.perf_counter() - start,
-                        )
+        def report() -> None:
+            if progress is not None:
+                progress(
+                    Progress(
+                        articles=counts["coded"] + counts["already_coded"],
+                        events=counts["events"],
+                        rejected=counts["rejected"] + counts["skipped"],
+                        elapsed=time.perf_counter() - start,
                     )
-
-            seen_ids: set[str] = set()
-            for record in read_inputs(list(map(str, inputs)), options=options):
-                counts["records"] += 1
-                item = (
-                    record
-                    if isinstance(record, Rejected)
-                    else prepare(record, languages=self.config.ingest.languages)
                 )
-                if isinstance(item, Article):
-                    if item.id in seen_ids:
-                        item = Rejected(
-                            source=item.source or "",
-                            line=item.line,
-                            article_id=item.id,
-                            status="skipped",
-                            reason="duplicate article (same id or text as an earlier record)",
-                        )
-                    else:
-                        seen_ids.add(item.id)
-                if isinstance(item, Rejected):
-                    counts[item.status] += 1
-                    reasons[item.reason.split(":")[0]] += 1
-                    rejected.append(item)
-                    continue
-                story = clusterer.assign(item)
-                pending.append(_with_story(item, story))
-                if len(pending) >= self.config.pipeline.batch_size:
-                    flush()
-            flush()
+
+        with Store(db) as store:
+            batches = self._batches(inputs, store, read_options, force, counts, reasons)
+            if workers == 1 and engine == "local":
+                for todo, rejected in batches:
+                    coded = list(self.code_articles(todo))
+                    # Articles the coder failed on are recorded as rejected, not lost.
+                    failed = self.take_failures()
+                    counts["rejected"] += len(failed)
+                    reasons.update(f.reason.split(":")[0] for f in failed)
+                    store.write_batch(coded, [*rejected, *failed])
+                    counts["coded"] += len(coded)
+                    for _, events in coded:
+                        counts["events"] += len(events)
+                        by_type.update(e.event_type for e in events if e.polarity == "asserted")
+                    report()
+            else:
+                for result in self._run_parallel(
+                    batches, store, db, workers, engine, scheduler, parts_dir
+                ):
+                    counts["coded"] += result.articles
+                    counts["events"] += result.events
+                    counts["rejected"] += len(result.failed)
+                    reasons.update(f.reason.split(":")[0] for f in result.failed)
+                    by_type.update(result.events_by_type)
+                    self.stats["sentences"] += result.sentences
+                    self.stats["sentences_parsed"] += result.sentences_parsed
+                    report()
         return RunSummary(
             records=counts["records"],
             coded=counts["coded"],
@@ -284,6 +274,107 @@ class Pipeline:
             seconds=time.perf_counter() - start,
             events_by_type=dict(by_type.most_common()),
             reasons=dict(reasons.most_common()),
+        )
+
+    def _batches(
+        self,
+        inputs: Sequence[str | Path],
+        store: Store,
+        read_options: ReadOptions | None,
+        force: bool,
+        counts: Counter[str],
+        reasons: Counter[str],
+    ) -> Iterator[tuple[list[Article], list[Rejected]]]:
+        """Read, prepare, dedupe and cluster the input; yield ``(articles to code, rejected
+        records)`` per batch. Serial and parallel runs share it, so both see the same batches.
+        A generator: the input is read only as fast as batches are consumed."""
+        from eventwire.ingest import ReadOptions, StoryClusterer, prepare, read_inputs
+
+        options = read_options or ReadOptions(
+            max_article_chars=self.config.ingest.max_article_chars
+        )
+        clusterer = StoryClusterer(threshold=self.config.ingest.dedupe_threshold)
+        pending: list[Article] = []
+        rejected: list[Rejected] = []
+
+        def batch() -> tuple[list[Article], list[Rejected]]:
+            done = store.coded_article_ids([a.id for a in pending]) if not force else set()
+            todo = [a for a in pending if a.id not in done]
+            counts["already_coded"] += len(pending) - len(todo)
+            out = (todo, list(rejected))
+            pending.clear()
+            rejected.clear()
+            return out
+
+        seen_ids: set[str] = set()
+        for record in read_inputs(list(map(str, inputs)), options=options):
+            counts["records"] += 1
+            item = (
+                record
+                if isinstance(record, Rejected)
+                else prepare(record, languages=self.config.ingest.languages)
+            )
+            if isinstance(item, Article):
+                if item.id in seen_ids:
+                    item = Rejected(
+                        source=item.source or "",
+                        line=item.line,
+                        article_id=item.id,
+                        status="skipped",
+                        reason="duplicate article (same id or text as an earlier record)",
+                    )
+                else:
+                    seen_ids.add(item.id)
+            if isinstance(item, Rejected):
+                counts[item.status] += 1
+                reasons[item.reason.split(":")[0]] += 1
+                rejected.append(item)
+                continue
+            story = clusterer.assign(item)
+            pending.append(_with_story(item, story))
+            if len(pending) >= self.config.pipeline.batch_size:
+                yield batch()
+        yield batch()
+
+    def _run_parallel(
+        self,
+        batches: Iterator[tuple[list[Article], list[Rejected]]],
+        store: Store,
+        db: str | Path,
+        workers: int,
+        engine: str,
+        scheduler: str | None,
+        parts_dir: str | Path | None,
+    ) -> Iterator[BatchResult]:
+        from eventwire.distributed import default_run_dir, run_dask, run_local
+
+        if engine == "dask":
+            return run_dask(
+                batches,
+                store=store,
+                config=self.config,
+                workers=workers,
+                scheduler=scheduler,
+                run_dir=parts_dir or default_run_dir(db),
+            )
+        return run_local(batches, store=store, config=self.config, workers=workers)
+
+
+_ENGINES = ("local", "dask")
+
+
+def _check_run_options(workers: int, engine: str, scheduler: str | None) -> None:
+    if engine not in _ENGINES:
+        raise UsageError(
+            f"Unknown engine {engine!r}.",
+            fix=f"use one of: {', '.join(_ENGINES)} (--engine local|dask)",
+        )
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"workers must be a positive integer, not {workers!r}.", fix="--workers 2")
+    if scheduler and engine != "dask":
+        raise UsageError(
+            "A scheduler address is only used by the Dask engine.",
+            fix="add --engine dask, or leave --scheduler out",
         )
 
 

@@ -28,7 +28,7 @@ _SURNAME_FIRST = frozenset({"CHN", "PRK", "KOR", "TWN", "VNM", "HKG"})
 _COMMON_SURNAMES = frozenset(
     "kim lee li wang zhang park khan singh ali ahmed hussein mohammed muhammad smith johnson "
     "jr. jr ii iii brown jonathan charles omar abdullah salman sharif castro aliyev aoun "
-    "hariri bush clinton kerry rice carter".split()
+    "hariri bush clinton kerry rice carter chaudhry chaudhary gandhi bhutto".split()
 )
 
 
@@ -52,6 +52,8 @@ class KnowledgeBase:
     first_words: dict[str, int] = field(default_factory=dict)
     # The same for the sector and title tables (filled by _load_sectors).
     sector_first: dict[str, int] = field(default_factory=dict)
+    # Common personal names (data/names.yaml): never looked up as places on their own.
+    common_names: frozenset[str] = frozenset()
 
     def add(self, alias: str, record: ActorRecord, *, first: bool = False) -> None:
         """Index ``record`` under ``alias`` (case-sensitively for short acronyms)."""
@@ -104,6 +106,7 @@ class KnowledgeBase:
             max_words=self.max_words,
             first_words=dict(self.first_words),
             sector_first=self.sector_first,
+            common_names=self.common_names,
         )
         for names, record in entries:
             for n in names:
@@ -142,6 +145,19 @@ def _load_countries(kb: KnowledgeBase) -> None:
             d["name"],
             ActorRecord(name=d["name"], code=target.code, kind="country", sector=sectors[0]),
         )
+
+
+def _load_groups(kb: KnowledgeBase) -> None:
+    """Ethnic and national groups (data/groups.yaml): demonym-like records with the group's
+    conventional country (or none)."""
+    for g in read_yaml(DATA_DIR / "groups.yaml")["groups"]:
+        name, code = str(g["name"]), g.get("code")
+        adjective = ActorRecord(name=name, code=code, kind="demonym")
+        people = ActorRecord(name=name, code=code, kind="demonym", sector="CVL")
+        for a in g.get("adjectives") or ():
+            kb.add(str(a), adjective)
+        for p in g.get("plurals") or ():
+            kb.add(str(p), people)
 
 
 def _surname_aliases(name: str, code: str) -> list[str]:
@@ -208,6 +224,7 @@ def load_builtin() -> KnowledgeBase:
     """Load the built-in knowledge base from ``eventwire/actors/data``."""
     kb = KnowledgeBase()
     _load_countries(kb)
+    _load_groups(kb)
     for names, record in parse_entries(
         read_yaml(DATA_DIR / "organisations.yaml"), source="built-in"
     ):
@@ -215,4 +232,7 @@ def load_builtin() -> KnowledgeBase:
             kb.add(n, record)
     _load_officeholders(kb)
     _load_sectors(kb)
+    kb.common_names = frozenset(
+        fold(str(n)) for n in read_yaml(DATA_DIR / "names.yaml")["common_names"]
+    )
     return kb

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -114,6 +114,8 @@ class ActorResolver:
         self._cache: dict[tuple[str, dt.date | None], Resolution | None] = {}
         self._person_names: list[str] = []
         self._surnames: dict[str, list[str]] = {}
+        self._surname_keys: list[str] = []
+        self._span_memo: dict[str, int] = {}
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path], *, places: bool = True) -> ActorResolver:
@@ -134,6 +136,7 @@ class ActorResolver:
         entries = parse_entries(read_yaml(p), source=str(p))
         self._kb = self._kb.merged(entries)
         self._cache.clear()
+        self._span_memo.clear()
         self._person_names = []
         return len(entries)
 
@@ -212,25 +215,41 @@ class ActorResolver:
 
     # -- matching -------------------------------------------------------------------------
 
+    def _first_span(self, word: str) -> int:
+        """How many words the longest alias starting with ``word`` has (0: none starts so).
+
+        Memoised per token: the scanner asks this for every word of every text, and a news
+        corpus repeats its words."""
+        memo = self._span_memo
+        hit = memo.get(word)
+        if hit is not None:
+            return hit
+        fw = self._kb.first_words
+        base = strip_possessive(word).rstrip(".")
+        hit = max(
+            fw.get(word, 0),
+            fw.get(sensitive(word), 0),
+            fw.get(base, 0),
+            # "al-Qaeda" folds to "al qaeda": aliases are indexed by their first folded word.
+            fw.get(fold(word).split(" ", 1)[0], 0),
+            fw.get(fold(base).split(" ", 1)[0], 0),
+        )
+        if len(memo) >= _CACHE_SIZE:
+            memo.clear()
+        memo[word] = hit
+        return hit
+
     def _match_at(
         self, text: str, tokens: list[Token], i: int
     ) -> tuple[int, tuple[ActorRecord, ...], int] | None:
         """The longest knowledge-base match starting at token i: (end token, records, end char)."""
         kb = self._kb
-        n = len(tokens)
-        if i >= n:
-            return None  # a title ended the sentence: nothing follows it
-        start = tokens[i][1]
-        first = tokens[i][0]
-        if (
-            first not in kb.first_words
-            and sensitive(first) not in kb.first_words
-            and fold(first) not in kb.first_words
-            and fold(strip_possessive(first).rstrip(".")) not in kb.first_words
-            and strip_possessive(first).rstrip(".") not in kb.first_words
-        ):
+        limit = self._first_span(tokens[i][0])
+        if not limit:
             return None
-        for j in range(min(n, i + kb.max_words), i, -1):
+        start = tokens[i][1]
+        # A token holds at least one alias word, so no match spans more tokens than words.
+        for j in range(min(len(tokens), i + limit), i, -1):
             span = text[start : tokens[j - 1][2]]
             recs = kb.lookup(span)
             if recs:
@@ -248,9 +267,14 @@ class ActorResolver:
 
     def _phrase_at(self, tokens: list[Token], i: int, table: dict[str, str]) -> int:
         """End token of the longest phrase from ``table`` starting at token i (i if none)."""
-        for j in range(min(len(tokens), i + 4), i, -1):
-            words = " ".join(t[0] for t in tokens[i:j])
-            if fold(words.rstrip(".")) in table or fold(words) in table:
+        head = fold(tokens[i][0]).split(" ", 1)[0]
+        first = self._kb.sector_first
+        limit = first.get(head) or first.get(head.rstrip("."))
+        if not limit:
+            return i
+        for j in range(min(len(tokens), i + limit), i, -1):
+            words = fold(" ".join(t[0] for t in tokens[i:j]))
+            if words in table or words.rstrip(".") in table:
                 return j
         return i
 
@@ -335,13 +359,13 @@ class ActorResolver:
             if s > i and s >= t:
                 key = fold(" ".join(x[0] for x in tokens[i:s]))
                 sector = kb.sector_words.get(key) or kb.sector_words.get(key.rstrip("."))
-                parts.append(_Part(i, s, "sector", sector=sector))
+                parts.append(_Part(i, s, "sector", sector=sector, text=key))
                 i = s
                 continue
             if t > i:
                 key = fold(" ".join(x[0] for x in tokens[i:t]))
                 sector = kb.title_words.get(key) or kb.title_words.get(key.rstrip("."))
-                parts.append(_Part(i, t, "title", sector=sector))
+                parts.append(_Part(i, t, "title", sector=sector, text=key))
                 i = t
                 continue
             # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
@@ -369,9 +393,10 @@ class ActorResolver:
             return None
         main: ActorRecord | None = None
         if kb_head:
+            # Kind order, then a record with a country before one without ("Iraqi Kurds").
             main = min(
                 (self._choose(p.records, date) for p in kb_head),
-                key=lambda r: _KIND_ORDER[r.kind],
+                key=lambda r: (_KIND_ORDER[r.kind], r.code is None),
             )
         else:
             kb_tail = [p for p in tail if p.kind == "kb"]
@@ -381,13 +406,23 @@ class ActorResolver:
         if main is None:
             main = self._fuzzy_person(parts, text)
             rule = "fuzzy-name"
-        if main is None and self._places and not any(p.kind == "title" for p in parts):
+        if main is None and self._places and not any(
+            p.kind in ("title", "sector") and p.text in self._kb.title_words for p in parts
+        ):
             # (A titled name is a person, never a place: "Federal Minister ..." is not Federal,
-            # Argentina.)
+            # Argentina. "minister" is listed as a sector noun too, hence the title check.)
             return self._place_fallback(mention, text, parts)
         if main is None:
             return None
         code, sector = self._role(main, date)
+        if code is None:
+            # A group with no one country ("Kurdish fighters in Syria"): where it is placed.
+            code = next(
+                (r.code for p in tail if p.kind == "kb" for r in p.records[:1] if r.code), None
+            )
+        group = self._leader_group(main, head, code, date)
+        if group is not None:
+            return Resolution(replace(group, text=mention), main.kind, rule)
         sectors = [p.sector for p in head if p.kind == "sector"]
         titles = [p.sector for p in head if p.kind == "title"]
         if not (sectors or titles or kb_head):
@@ -414,9 +449,46 @@ class ActorResolver:
         elif titles:
             sector = titles[-1]
         elif main.kind in ("demonym", "country") and not main.sector:
-            sector = None
+            # "Bosnian Serbs", "Iraqi Kurds": a plural people noun qualified by a country is
+            # that country's people (CVL), like the plural alone ("Serbs").
+            people = any(
+                r.kind == "demonym" and r.sector == "CVL" for p in kb_head for r in p.records
+            )
+            sector = "CVL" if people else None
         direct = main.kind in ("person", "organisation")
-        return Resolution(self._entity(mention, main, code, sector, direct=direct), main.kind, rule)
+        ent = self._entity(mention, main, code, sector, direct=direct)
+        if main.code is None and code is not None and code in self._kb.countries:
+            ent = replace(ent, name=self._kb.countries[code].name)  # placed by the tail
+        return Resolution(ent, main.kind, rule)
+
+    def _leader_group(
+        self, main: ActorRecord, head: list[_Part], code: str | None, date: dt.date | None
+    ) -> Entity | None:
+        """A leader's name qualifying a group noun: "the Biden administration", "the Putin
+        regime", "Djindjic's opposition coalition", "Putin's army". The mention names the group
+        (the country's government, its army, the opposition), not the person: the person's
+        country, the noun's sector, the country's name, and no person id."""
+        if main.kind != "person":
+            return None
+        at = next(
+            (p.j for p in head if p.kind == "kb" and any(r is main for r in p.records)), None
+        )
+        if at is None:
+            return None
+        after = [p for p in head if p.kind == "sector" and p.i >= at]
+        if not after:
+            return None
+        sector = after[-1].sector
+        if any(p.kind == "former" for p in head):
+            sector = "ELI"
+        country = self._kb.countries.get(code or "")
+        return Entity(
+            text="",
+            code=code,
+            sector=sector,
+            name=country.name if country else None,
+            id=None,
+        )
 
     def _fuzzy_person(self, parts: list[_Part], text: str) -> ActorRecord | None:
         """A misspelt known person after a title: "President Laurent Gbago"."""
@@ -430,22 +502,33 @@ class ActorResolver:
             self._surnames = {}
             for full in self._person_names:
                 self._surnames.setdefault(full.split()[-1], []).append(full)
+            self._surname_keys = list(self._surnames)
         name = fold(" ".join(w for w in words if w))
         if " " in name:
             hit = process.extractOne(name, self._person_names, scorer=fuzz.ratio, score_cutoff=85)
             return self._kb.persons[hit[0]] if hit else None
-        hit = process.extractOne(name, list(self._surnames), scorer=fuzz.ratio, score_cutoff=85)
+        hit = process.extractOne(name, self._surname_keys, scorer=fuzz.ratio, score_cutoff=85)
         if hit and len(self._surnames[hit[0]]) == 1:
             return self._kb.persons[self._surnames[hit[0]][0]]
         return None
 
     def _place_fallback(self, mention: str, text: str, parts: list[_Part]) -> Resolution | None:
-        from eventwire.geo import get_gazetteer  # lazy: the gazetteer takes ~0.5 s to load
+        from eventwire.geo import get_gazetteer  # lazy: the gazetteer loads on first use
 
-        gaz = get_gazetteer()
+        # Never a place (documented rule): a single capitalised word that is a common
+        # personal name ("Kim", "Lee", "Moon": a person by surname, not Kim, India), and any
+        # words after a title (the caller has already returned for titled mentions).
+        words = [p for p in parts if p.kind != "word" or p.text]
+        if len(words) == 1 and fold(words[0].text) in self._kb.common_names:
+            return None
+        # "Khanty-Mansiysk (Siberia)": a parenthesis closes the name.
+        cut = text.find("(")
+        last_tok = len(tokenize(text[:cut])) if cut > 0 else len(tokenize(text))
         runs: list[str] = []
         cur: list[str] = []
         for p in parts:
+            if p.i >= last_tok:
+                break
             if p.kind == "word" and p.text[:1].isupper():
                 cur.append(p.text)
             elif cur:
@@ -453,6 +536,9 @@ class ActorResolver:
                 cur = []
         if cur:
             runs.append(" ".join(cur))
+        if len(runs) == 1 and " " not in runs[0] and fold(runs[0]) in self._kb.common_names:
+            return None
+        gaz = get_gazetteer()
         for run in runs:
             place = gaz.lookup(run)
             if place is not None and place.country:

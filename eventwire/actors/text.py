@@ -47,10 +47,11 @@ def fold(text: str) -> str:
     return s.casefold()
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def is_acronym(text: str) -> bool:
     """True for short all-capital forms ("US", "U.S.", "IS", "NATO") matched case-sensitively."""
-    letters = [c for c in text if c.isalpha()]
-    return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
+    # isupper(): every cased character is a capital and there is one; then count letters.
+    return text.isupper() and sum(1 for c in text if c.isalpha()) <= 5
 
 
 def strip_possessive(text: str) -> str:

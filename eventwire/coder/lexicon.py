@@ -29,16 +29,20 @@ def _m(spec: dict[str, list[str]]) -> MappingProxyType[str, Trigger]:
 
 VERBS: Final = _m(
     {
-        "AGREE": ["agree", "promise", "pledge", "offer", "vow", "commit", "sign", "ratify",
-                  "accept", "welcome", "endorse", "approve", "invite", "reconcile", "forgive"],
+        "AGREE": ["agree", "promise", "pledge", "offer", "vow", "commit", "accept", "invite",
+                  "reconcile", "forgive"],
         "CONSULT": ["meet", "negotiate", "discuss", "consult", "confer", "host", "mediate"],
         "CONSULT:visit": ["visit", "tour"],
         "CONSULT:phone": ["phone", "call"],
         "SUPPORT": ["support", "praise", "back", "thank", "congratulate", "applaud", "hail",
                     "commend", "defend", "recognize", "recognise", "reaffirm", "emphasize",
-                    "emphasise", "reassure", "apologize", "apologise", "stand"],
+                    "emphasise", "reassure", "stand",
+                    # Codebook: "ratify, sign, or finalize an agreement", "approve policy".
+                    "sign", "ratify", "welcome", "endorse", "approve", "finalize", "finalise"],
         "CONCEDE": ["concede", "ease", "lift", "relax", "grant", "yield", "compromise",
-                    "allow", "pardon", "amnesty"],
+                    "allow", "pardon", "amnesty", "repeal", "rescind",
+                    # Codebook: "expressions of regret or remorse" are CONCEDE.
+                    "apologize", "apologise", "regret"],
         "COOPERATE": ["cooperate", "collaborate", "partner", "coordinate", "share", "exercise",
                       "extradite", "train"],
         "AID": ["aid", "donate", "fund", "supply", "deliver", "rescue", "evacuate", "provide",
@@ -51,7 +55,9 @@ VERBS: Final = _m(
                     "seek", "petition", "implore", "push"],
         "ACCUSE:disapprove": ["criticize", "criticise", "condemn", "denounce", "blame",
                               "slam", "decry", "deplore", "lambast", "rebuke", "chide",
-                              "scold", "censure", "fault", "warn", "protest"],
+                              "scold", "censure", "fault", "warn", "protest", "complain",
+                              # Codebook: summoning an ambassador to complain is ACCUSE.
+                              "summon"],
         "ACCUSE:allege": ["accuse", "allege", "charge"],
         "ACCUSE:investigate": ["investigate", "probe", "sue", "prosecute", "indict", "inquire"],
         "REJECT": ["reject", "refuse", "deny", "dismiss", "veto", "rebuff", "oppose", "snub",
@@ -59,7 +65,6 @@ VERBS: Final = _m(
         "THREATEN": ["threaten", "vow", "ultimatum"],
         "PROTEST:demo": ["march", "rally", "demonstrate", "picket"],
         "PROTEST:riot": ["riot", "loot"],
-        "PROTEST:strike": ["strike"],
         "SANCTION": ["sanction", "embargo", "blacklist", "penalize", "penalise", "suspend",
                      "cut", "freeze", "halt", "downgrade", "recall", "close"],
         "SANCTION:expel": ["expel"],
@@ -77,7 +82,8 @@ VERBS: Final = _m(
         "COERCE:cyber": ["hack"],
         "ASSAULT": ["attack", "assault", "kill", "wound", "injure", "raid", "ambush",
                     "clash", "fight", "invade", "storm", "massacre", "murder", "slaughter"],
-        "ASSAULT:aerial": ["bomb", "airstrike"],
+        # The verb "strike" is mostly "hit" ("a car bomb struck a bus"); a walkout is the noun.
+        "ASSAULT:aerial": ["bomb", "airstrike", "strike"],
         "ASSAULT:heavy-weapons": ["shell", "pound"],
         "ASSAULT:firearms": ["shoot", "gun"],
         "ASSAULT:abduct": ["kidnap", "abduct", "hijack"],
@@ -91,14 +97,20 @@ VERBS: Final = _m(
 
 NOUNS: Final = _m(
     {
-        "AGREE": ["agreement", "deal", "accord", "treaty", "pledge", "promise", "offer",
-                  "invitation", "ceasefire", "truce", "pact", "memorandum"],
+        "AGREE": ["pledge", "promise", "offer", "invitation"],
+        # Codebook: concluding an agreement is SUPPORT; a promised one, AGREE (the coder turns
+        # future cooperation into AGREE, and "offered a deal" is absorbed by the offer).
+        # Codebook: declarations (not implementations) of ceasefires, and apologies, are
+        # CONCEDE.
+        "CONCEDE": ["ceasefire", "cease-fire", "truce", "concession", "amnesty", "pardon",
+                    "apology"],
         "CONSULT": ["talk", "negotiation", "meeting", "summit", "discussion", "dialogue",
                     "diplomacy", "consultation", "conference", "mediation"],
         "CONSULT:visit": ["visit", "trip"],
         "CONSULT:phone": ["call"],
         "SUPPORT": ["support", "commitment", "praise", "solidarity", "endorsement",
-                    "recognition", "backing", "apology", "condolence"],
+                    "recognition", "backing", "condolence",
+                    "agreement", "deal", "accord", "treaty", "pact", "memorandum"],
         "COOPERATE": ["cooperation", "collaboration", "partnership", "alliance", "drill",
                       "exercise"],
         "AID": ["aid", "assistance", "donation", "relief", "loan", "funding", "rescue"],
@@ -164,6 +176,17 @@ PHRASES: Final = MappingProxyType(
         ("cut", "off"): ("SANCTION", "discontinue"),
         ("open", "fire"): ("ASSAULT", "firearms"),
         ("carry", "out"): ("", None),  # light verb: the object carries the event
+        # Codebook CONCEDE: "suspending protests", backing down from a position.
+        ("call", "off"): ("CONCEDE", None),
+        ("back", "down"): ("CONCEDE", None),
+        # Codebook SUPPORT: "initiate, resume, improve ... diplomatic cooperation".
+        ("establish", "ties"): ("SUPPORT", None),
+        ("establish", "relations"): ("SUPPORT", None),
+        ("restore", "ties"): ("SUPPORT", None),
+        ("restore", "relations"): ("SUPPORT", None),
+        ("upgrade", "ties"): ("SUPPORT", None),
+        ("normalize", "relations"): ("SUPPORT", None),
+        ("normalise", "relations"): ("SUPPORT", None),
     }
 )
 

@@ -23,12 +23,15 @@ REPORTING_VERBS: Final = frozenset(
      "confirm", "insist", "argue", "write", "explain", "acknowledge", "declare", "think",
      "believe", "reiterate", "stress"}
 )  # fmt: skip
-_NEGATING_VERBS: Final = frozenset({"deny", "fail", "avoid", "refrain", "cease", "stop"})
+_NEGATING_VERBS: Final = frozenset(
+    {"deny", "fail", "avoid", "refrain", "cease", "stop", "cancel", "renege", "scrap", "abandon"}
+)
 _NEG_WORDS: Final = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
 _HYPOTHETICAL_AUX: Final = frozenset({"could", "might", "may", "would", "should", "can", "must"})
 _FUTURE_AUX: Final = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_VERBS: Final = frozenset(
-    {"plan", "intend", "prepare", "expect", "schedule", "aim", "set", "propose", "going"}
+    {"plan", "intend", "prepare", "expect", "schedule", "aim", "set", "propose", "going",
+     "hope", "due", "poise", "slate"}
 )
 _DESIRE_VERBS: Final = frozenset({"like", "love", "prefer", "want", "wish", "hope"})
 _CONDITIONAL_MARKS: Final = frozenset({"if", "unless", "whether"})

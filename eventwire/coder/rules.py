@@ -50,7 +50,9 @@ _LIGHT_VERBS: Final = frozenset(
      "take", "give", "extend", "issue", "express", "voice", "lodge", "file", "impose", "reach",
      "seal", "announce", "order", "mount", "increase", "have", "pay", "step", "launch",
      "renew", "intensify", "escalate", "complete", "be", "remain", "get", "do", "offer",
-     "open", "host", "provide", "follow", "plan", "prepare"}
+     "open", "host", "provide", "follow", "plan", "prepare",
+     # "sent aid", "attend the summit", "cancelled a planned visit": the noun is the event.
+     "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon"}
 )  # fmt: skip
 _INTENTION_WORDS: Final = frozenset(
     {"want", "like", "love", "hope", "wish", "eager", "willing", "ready", "keen", "open",
@@ -67,6 +69,11 @@ _CLIMB_DEPS: Final = frozenset(
     {"xcomp", "conj", "acomp", "pcomp", "pobj", "prep", "acl", "attr", "oprd", "amod", "advcl"}
 )
 _NOUN_POS: Final = frozenset({"NOUN", "PROPN"})
+# Heads that take their country from a following "in/of/from" phrase: "police in Chile".
+_SECTOR_HEADS: Final = frozenset(
+    {"police", "troops", "forces", "army", "military", "soldier", "authority", "government",
+     "court", "prosecutor", "ministry", "parliament", "rebel", "militant", "navy", "official"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +114,17 @@ def _trigger_of(tok: Token) -> Trigger | None:
             hit = PHRASES.get((tok.lemma_, child.lower_))
             if hit is not None:
                 return hit if hit[0] else None
+    if tok.lemma_ in _CARRIER_VERBS and any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" and _noun_trigger(c) for c in tok.children
+    ):
+        return None  # "launched an attack", "opened an investigation": the noun is the event
     low = tok.lower_
     if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
         return ADJECTIVES[low]
     if tok.pos_ in ("VERB",):
         return VERBS.get(tok.lemma_)
     if tok.pos_ == "NOUN":
-        return NOUNS.get(tok.lemma_) or NOUNS.get(low)
+        return _noun_trigger(tok)
     if tok.pos_ == "ADJ":
         return ADJECTIVES.get(tok.lemma_)
     return None
@@ -122,6 +133,33 @@ def _trigger_of(tok: Token) -> Trigger | None:
 def trigger_of(tok: Token) -> Trigger | None:
     """The (PLOVER type, mode) that ``tok`` can report in its parse, or None."""
     return _trigger_of(tok)
+
+
+_RAISING_VERBS: Final = frozenset(
+    {"expect", "set", "schedule", "due", "slate", "poise", "likely", "suppose", "report",
+     "believe", "think", "say", "understand", "know", "see"}
+)  # fmt: skip
+_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage"})
+_CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
+_MILITARY_STRIKE: Final = frozenset(
+    {"air", "missile", "drone", "military", "rocket", "artillery", "nuclear", "retaliatory",
+     "preemptive", "pre-emptive", "precision", "surgical", "deadly"}
+)  # fmt: skip
+
+
+def _noun_trigger(tok: Token) -> Trigger | None:
+    hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+    if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
+        return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
+    if hit is not None and hit == ("PROTEST", "strike"):
+        # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
+        # strikes" are attacks.
+        if mods & _MILITARY_STRIKE or any(
+            c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children
+        ):
+            return ("ASSAULT", "aerial")
+    return hit
 
 
 class RuleCoder:
@@ -174,6 +212,18 @@ class RuleCoder:
             pol: Polarity = polarity(c.token)
             mod: Modality = modality(c.token)
             etype, mode = c.etype, c.mode
+            if pol == "negated" and etype in _REFUSABLE and _refuses(c.token):
+                # PLOVER: "will not lift the embargo", "failed to reach a deal", "cancelled a
+                # planned visit" are refusals, i.e. REJECT events, not negated cooperation.
+                etype, mode, pol = "REJECT", _nested_mode("REJECT", etype), "asserted"
+            elif etype == "MOBILIZE" and mode == "weapons" and _aimed_at(c.token, mentions):
+                etype, mode = "ASSAULT", None  # "fired rockets into Israel": a use of force
+            if etype == "AGREE" and c.token.lemma_ == "agree" and mod == "actual" and any(
+                ch.pos_ == "NOUN" and ch.lemma_ in _AGREEMENT_NOUNS
+                for ch in c.token.subtree
+                if ch.head == c.token or ch.head.head == c.token
+            ):
+                etype, mode = "SUPPORT", None  # "agreed a trade deal": concluded, not promised
             if mod == "future" and etype in _COOPERATIVE:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
@@ -300,6 +350,15 @@ class RuleCoder:
             for s, e, ent in mentions:
                 if left <= s and e <= he:
                     return ent
+        if head.lemma_ in _SECTOR_HEADS:
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "from"):
+                    for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                        os_, oe = obj.idx, obj.idx + len(obj.text)
+                        for s, e, ent in mentions:
+                            if s <= os_ and oe <= e and ent.code:
+                                span = head.doc[head.left_edge.i : obj.i + 1].text
+                                return replace(ent, text=span, name=ent.name)
         low = head.lower_
         in_quote = _in_quote(head)
         if low in PRONOUNS or head.lemma_ in GENERIC_ACTOR_WORDS:
@@ -365,7 +424,9 @@ class RuleCoder:
                             if obj.dep_ == "pobj":
                                 return self._entities_at(obj, mentions, memory, speaker)
                     if child.dep_ == "nsubjpass":
-                        if tok == trig and tok.lower_ in ADJECTIVES:
+                        if (tok == trig and tok.lower_ in ADJECTIVES) or (
+                            tok != trig and tok.lemma_ in _RAISING_VERBS
+                        ):  # "Britain is set to impose", "X is expected to sign"
                             return self._entities_at(child, mentions, memory, speaker)
                         break
             head = tok.head
@@ -396,8 +457,15 @@ class RuleCoder:
         tok = c.token
         exclude = _codes(c.source)[0] if c.source and _codes(c.source) else None
 
+        unresolved: list[_Arg] = []
+
         def ents(t: Token) -> _Arg | None:
-            return self._entities_at(t, mentions, memory, speaker, exclude=exclude)
+            arg = self._entities_at(t, mentions, memory, speaker, exclude=exclude)
+            if arg is None and not unresolved and self._keep_unresolved:
+                np = _unresolved_np(t)
+                if np is not None:
+                    unresolved.append(np)
+            return arg
 
         for child in tok.children:
             if child.dep_ in ("dobj", "dative", "nsubjpass") and tok.pos_ != "NOUN":
@@ -435,6 +503,10 @@ class RuleCoder:
                     if objs and (arg := ents(objs[0])):
                         c.place = self._place_for(objs[0], arg)
                         return arg
+        # No known actor in the object: keep the object as written ("arrested 18 people",
+        # "condemned the group"), unresolved, rather than guess the nearest named actor.
+        if unresolved and c.etype not in ("MOBILIZE",):
+            return unresolved[0]
         return None
 
     def _place_for(self, obj: Token, arg: _Arg) -> Place:
@@ -473,7 +545,9 @@ class RuleCoder:
         for c in cands:
             parent = _nearest(c.token, by_token)
             intention = _has_intention_ancestor(c.token)
-            if (
+            if parent is not None and parent.token.lemma_ == "deny":
+                parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
+            elif (
                 parent is not None
                 and parent.etype in _ABSORBING
                 and (
@@ -489,8 +563,6 @@ class RuleCoder:
                     parent.target = c.target
                 if parent.source is None and c.source is not None:
                     parent.source = c.source
-            elif parent is not None and parent.token.lemma_ == "deny":
-                parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
             elif intention and c.etype in _COOPERATIVE:
                 c.etype, c.mode = "AGREE", None
             elif parent is not None and parent.etype == c.etype:
@@ -526,6 +598,9 @@ class RuleCoder:
         if mod == "actual" and when.date and article.published:
             if (article.published - when.date).days > 365:
                 mod = "historical"
+        if mod == "actual" and article.published and _stated_year(c.token) is not None:
+            if (_stated_year(c.token) or 0) < article.published.year - 1:
+                mod = "historical"  # "in 2015 the army attacked", read in 2023
         tok = c.token
         t_start = sentence.start + tok.idx
         conf = 0.9 if c.target is None or c.target.from_syntax else 0.7
@@ -561,6 +636,97 @@ class RuleCoder:
             sentence_index=sentence.index,
             event_index=index,
         )
+
+
+_REFUSABLE: Final = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+)
+_REFUSING_VERBS: Final = frozenset(
+    {"fail", "cancel", "renege", "refuse", "decline", "abandon", "scrap", "postpone"}
+)
+_AGREEMENT_NOUNS: Final = frozenset(
+    {"agreement", "deal", "accord", "treaty", "pact", "memorandum", "text", "terms"}
+)
+
+
+def _refuses(trig: Token) -> bool:
+    """Whether a negated trigger is refused rather than merely not reported: a future or
+    modal negation ("will not lift", "would not accept") or a verb of failing or cancelling
+    above it ("failed to reach a deal")."""
+    from eventwire.coder.polarity import clause_path
+
+    for tok in clause_path(trig):
+        if tok != trig and tok.lemma_ in _REFUSING_VERBS:
+            return True
+        kids = {c.lower_ for c in tok.children}
+        if any(c.dep_ == "neg" for c in tok.children) and kids & {
+            "will", "wo", "would", "wont", "shall", "can", "ca", "could",
+        }:  # fmt: skip
+            return True
+    return trig.lemma_ in _REFUSING_VERBS
+
+
+_AIM_PREPS: Final = frozenset({"at", "into", "on", "toward", "towards"})
+_TARGET_NOUNS: Final = frozenset(
+    {"target", "position", "base", "village", "town", "city", "camp", "border", "territory",
+     "troops", "forces", "protester", "protesters", "crowd", "civilians"}
+)  # fmt: skip
+
+
+def _aimed_at(tok: Token, mentions: Sequence[tuple[int, int, Entity]]) -> bool:
+    """Whether weapons fired or launched are aimed at someone ("fired rockets into Israel",
+    "at protesters"), not tested ("fired a missile into the sea")."""
+    preps = [c for c in tok.children if c.dep_ == "prep"]
+    for obj in (c for c in tok.children if c.dep_ == "dobj"):
+        preps += [g for g in obj.children if g.dep_ == "prep"]
+    for prep in preps:
+        if prep.lower_ not in _AIM_PREPS:
+            continue
+        for pobj in (o for o in prep.children if o.dep_ == "pobj"):
+            s, e = pobj.left_edge.idx, pobj.idx + len(pobj.text)
+            if pobj.lemma_ in _TARGET_NOUNS or any(
+                ms < e and s < me and ent.code for ms, me, ent in mentions
+            ):
+                return True
+    return False
+
+
+_NOT_ACTORS: Final = frozenset(
+    {"way", "time", "step", "steps", "effort", "efforts", "part", "role", "plan", "decision",
+     "order", "measure", "measures", "action", "statement", "control", "power", "law", "bill",
+     "fire", "weapon", "weapons", "missile", "missiles", "rocket", "rockets", "troops"}
+)  # fmt: skip
+
+
+def _unresolved_np(tok: Token) -> _Arg | None:
+    """The noun phrase headed by ``tok`` as an actor of unknown code, if it can name one."""
+    if tok.pos_ not in _NOUN_POS or tok.lower_ in PRONOUNS or tok.lemma_ in GENERIC_ACTOR_WORDS:
+        return None
+    if tok.lemma_ in _NOT_ACTORS or _trigger_of(tok) is not None:
+        return None
+    left = tok.left_edge
+    while left.i < tok.i and left.dep_ in ("det", "predet", "punct"):
+        left = left.doc[left.i + 1]
+    right = tok
+    for child in tok.children:  # "members of the group": keep the "of" phrase
+        if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
+            right = child.right_edge
+    span = tok.doc[left.i : right.i + 1]
+    return _Arg((Entity(text=span.text),), (span.start_char, span.end_char))
+
+
+def _stated_year(tok: Token) -> int | None:
+    """A year the trigger's clause is dated to ("in 2015 ...", "... in March 2009")."""
+    from eventwire.coder.polarity import clause_path
+
+    for t in clause_path(tok)[:3]:
+        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+            for obj in prep.subtree:
+                if obj.like_num and len(obj.text) == 4 and obj.text.isdigit():
+                    year = int(obj.text)
+                    if 1900 <= year <= 2100:
+                        return year
+    return None
 
 
 def _event_id(article_id: str, sentence_index: int, event_index: int) -> str:

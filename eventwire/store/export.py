@@ -67,6 +67,13 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "speaker": row["speaker_text"],
         "speaker_code": row["speaker_code"],
         "confidence": row["confidence"],
+        # Syndication (GDELT's NumArticles/NumSources/NumMentions, near-duplicates grouped
+        # into one story): absent from rows that were not read with their counts.
+        "story_id": row.get("story_key") or row.get("story_id"),
+        "story_event_id": row.get("story_event_id"),
+        "num_articles": row.get("num_articles"),
+        "num_sources": row.get("num_sources"),
+        "num_mentions": row.get("num_mentions"),
     }  # fmt: skip
     return rec
 
@@ -89,7 +96,8 @@ def _gdelt_row(row: dict[str, Any]) -> list[Any]:
         row["actor_code"] or "", row["actor_sector"] or "", recip, row["recipient_text"] or "",
         row["recipient_code"] or "", row["recipient_sector"] or "", 1,
         row["cameo_root"], row["cameo_root"], row["cameo_root"], row["quad"], row["intensity"],
-        1, 1, 1, row["place_name"] or row["place_text"] or "", row["place_country"] or "",
+        row.get("num_mentions") or 1, row.get("num_sources") or 1, row.get("num_articles") or 1,
+        row["place_name"] or row["place_text"] or "", row["place_country"] or "",
         row["place_lat"] if row["place_lat"] is not None else "",
         row["place_lon"] if row["place_lon"] is not None else "", row.get("article_url") or "",
     ]  # fmt: skip
@@ -106,15 +114,19 @@ def export_events(
     *,
     fmt: str,
     flt: EventFilter | None = None,
+    one_per_story: bool = False,
 ) -> int:
     """Write the events matching ``flt`` to ``out`` in ``fmt``; returns the number written.
 
-    Streams batch by batch, so memory stays bounded whatever the number of events.
+    Streams batch by batch, so memory stays bounded whatever the number of events. Every row
+    carries its story's NumArticles/NumSources/NumMentions; by default each article's event is
+    a row (the evidence), with ``one_per_story`` each event of a story is written once (its
+    representative: GDELT's convention).
     """
     if fmt not in FORMATS:
         raise UsageError(f"Unknown export format {fmt!r}.", fix=f"use one of: {', '.join(FORMATS)}")
     flt = flt or EventFilter(include_all=True)
-    batches = iter_event_batches(con, flt)
+    batches = iter_event_batches(con, flt, one_per_story=one_per_story)
     n = 0
     try:
         if fmt == "parquet":

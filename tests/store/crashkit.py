@@ -71,9 +71,7 @@ def corpus_lines(n: int = 200, *, seed: int = 7) -> list[str]:
             rec["title"] = "Wire: " + src["title"]
         else:
             (a, _), (b, _) = rng.sample(COUNTRIES, 2)
-            sentences = [
-                t.format(A=a, B=b, day=rng.choice(DAYS)) for t in rng.sample(TEMPLATES, 2)
-            ]
+            sentences = [t.format(A=a, B=b, day=rng.choice(DAYS)) for t in rng.sample(TEMPLATES, 2)]
             sentences.insert(1, rng.choice(FILLER))
             month, day = rng.randint(1, 12), rng.randint(1, 28)
             rec = {
@@ -112,9 +110,10 @@ def code_command(corpus: Path, db: Path, config: Path) -> list[str]:
             "--config", str(config)]  # fmt: skip
 
 
-def _env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     # One thread each: the machine is shared, and it keeps timings steadier.
-    return {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+    # COLUMNS: rich wraps at 80 columns when not on a terminal; tests match whole lines.
+    return {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "COLUMNS": "250"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +125,7 @@ class Outcome:
     stderr: str
 
 
-def run_code(
-    corpus: Path, db: Path, config: Path, *, kill_after: float | None = None
-) -> Outcome:
+def run_code(corpus: Path, db: Path, config: Path, *, kill_after: float | None = None) -> Outcome:
     """Run `eventwire code`; with ``kill_after``, SIGKILL it after that many seconds."""
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -136,7 +133,7 @@ def run_code(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=child_env(),
     )
     killed = False
     try:
@@ -164,3 +161,42 @@ def snapshot(db: Path) -> dict[str, Any]:
     finally:
         con.close()
     return {"events": events, "entities": entities, "articles": articles, "rejected": rejected}
+
+
+def coding_seconds(outcome: Outcome) -> float:
+    """The run's own timing from its summary line ("... (15.1 s, 13.0 articles/s)")."""
+    import re
+
+    found = re.search(r"\(([\d.]+) s, [\d.]+ articles/s\)", outcome.stdout)
+    return float(found.group(1)) if found else outcome.seconds / 2
+
+
+def crash_and_finish(
+    corpus: Path,
+    db: Path,
+    config: Path,
+    *,
+    reference: Outcome,
+    kills: int,
+    seed: int,
+    max_attempts: int | None = None,
+) -> tuple[list[float], Outcome]:
+    """Start `eventwire code` over and over, SIGKILLing each run at a seeded random moment
+    while it codes, until ``kills`` runs were killed; then run once more to completion.
+
+    Kill moments are the reference run's start-up time plus a small random fraction of its
+    coding time, so that each killed run commits some batches and is cut mid-stream (the
+    fractions add up to less than one run even for 10 kills... mostly: a run that finishes
+    first is simply not counted as killed). Returns the kill moments and the final outcome.
+    """
+    rng = random.Random(seed)
+    coding = coding_seconds(reference)
+    startup = max(reference.seconds - coding, 0.5)
+    moments: list[float] = []
+    attempts = 0
+    while len(moments) < kills and attempts < (max_attempts or 3 * kills):
+        attempts += 1
+        at = startup + rng.uniform(0.03, min(0.3, 2.5 / kills)) * coding
+        if run_code(corpus, db, config, kill_after=at).killed:
+            moments.append(at)
+    return moments, run_code(corpus, db, config)

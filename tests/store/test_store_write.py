@@ -1,0 +1,140 @@
+"""Store.write_batch, the schema version and its migration, optimize()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import article, event
+
+from eventwire.errors import StoreError
+from eventwire.model import Rejected
+from eventwire.store import SCHEMA_VERSION, Store, connect, optimize, schema_version
+
+
+def _count(store: Store, table: str) -> int:
+    return int(store.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def test_recoding_an_article_replaces_its_events(store: Store) -> None:
+    a = article("a1")
+    store.write_batch([(a, [event(a, 0), event(a, 1, event_type="THREATEN")])])
+    assert _count(store, "events") == 2
+    assert _count(store, "entities") == 2 * 3  # actor, recipient, speaker per event
+    store.write_batch([(a, [event(a, 0, event_type="ACCUSE")])])
+    rows = store.con.execute("SELECT id, event_type FROM events").fetchall()
+    assert rows == [("a1-e0", "ACCUSE")]
+    assert _count(store, "entities") == 3
+    assert _count(store, "articles") == 1
+    n_events = store.con.execute("SELECT n_events FROM articles").fetchall()
+    assert n_events == [(1,)]
+
+
+def test_writing_the_same_batch_twice_leaves_no_duplicates(store: Store) -> None:
+    arts = [article(f"a{i}", line=i) for i in range(3)]
+    batch = [(a, [event(a)]) for a in arts]
+    rej = [Rejected(source="in.jsonl", line=9, reason="empty")]
+    store.write_batch(batch, rej)
+    store.write_batch(batch, rej)
+    assert (_count(store, "articles"), _count(store, "events"), _count(store, "rejected")) == (
+        3,
+        3,
+        1,
+    )
+    assert store.coded_article_ids(["a0", "a2", "zz"]) == {"a0", "a2"}
+
+
+def test_rejected_rows_are_deduplicated_per_source_line_reason(store: Store) -> None:
+    store.write_batch([], [Rejected(source="x", line=None, reason="unreadable")])
+    store.write_batch([], [Rejected(source="x", line=None, reason="unreadable")])
+    store.write_batch([], [Rejected(source="x", line=None, reason="another reason")])
+    store.write_batch([], [Rejected(source="y", line=None, reason="unreadable")])
+    assert _count(store, "rejected") == 3
+
+
+def test_events_are_inserted_in_date_order(store: Store) -> None:
+    days = [dt.date(2024, 1, d) for d in (9, 2, 30, 5)]
+    arts = [article(f"a{i}") for i in range(4)]
+    store.write_batch([(a, [event(a, date=d)]) for a, d in zip(arts, days, strict=True)])
+    stored = [r[0] for r in store.con.execute("SELECT date FROM events").fetchall()]
+    assert stored == sorted(days)
+
+
+def test_a_failed_batch_keeps_nothing_of_it(store: Store) -> None:
+    a = article("a1")
+    store.write_batch([(a, [event(a)])])
+    b = article("b1")
+    # The same article twice in one batch breaks the primary key: the whole batch goes.
+    with pytest.raises(StoreError, match="Writing a batch"):
+        store.write_batch([(b, [event(b)]), (b, [event(b, 1)])], [Rejected(source="s", reason="r")])
+    assert store.coded_article_ids(["a1", "b1"]) == {"a1"}
+    assert (_count(store, "events"), _count(store, "rejected")) == (1, 0)
+    store.write_batch([(b, [event(b)])])  # and the connection is still usable
+    assert _count(store, "events") == 2
+
+
+def _version_1_file(path: Path) -> None:
+    """A file as eventwire with schema version 1 left it: the same tables, no views."""
+    a = article("old")
+    with Store(path) as s:
+        s.write_batch([(a, [event(a)])])
+    con = duckdb.connect(str(path))
+    con.execute("DROP VIEW story_events")
+    con.execute("DROP VIEW event_syndication")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def test_a_version_1_file_reads_read_only_and_migrates_when_opened_writable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.duckdb"
+    _version_1_file(path)
+    ro = connect(path, read_only=True)
+    try:
+        assert schema_version(ro) == 1
+        assert ro.execute("SELECT num_articles FROM story_events").fetchall() == [(1,)]
+    finally:
+        ro.close()
+    con = connect(path)
+    try:
+        assert schema_version(con) == SCHEMA_VERSION
+        assert con.execute("SELECT count(*) FROM event_syndication").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_a_newer_file_is_refused_with_a_fix(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    connect(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION + 1])
+    con.close()
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="schema version") as info:
+            connect(path, read_only=read_only)
+        assert info.value.fix and "upgrade" in info.value.fix
+
+
+def test_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.duckdb"
+    path.write_bytes(b"this is not duckdb" * 1000)
+    with pytest.raises(StoreError, match="Cannot open"):
+        connect(path)
+    with pytest.raises(StoreError, match="No eventwire database"):
+        connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_optimize_sorts_events_by_date_and_keeps_them(tmp_path: Path) -> None:
+    with Store(tmp_path / "o.duckdb") as s:
+        for d in (20, 3, 11):
+            a = article(f"a{d}")
+            s.write_batch([(a, [event(a, date=dt.date(2024, 5, d))])])
+        before = s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
+        assert optimize(s.con) == 3
+        after = s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
+        order = [r[0].day for r in s.con.execute("SELECT date FROM events").fetchall()]
+    assert after == before
+    assert order == [3, 11, 20]

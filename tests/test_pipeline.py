@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+
+import eventwire
+from eventwire.model import Article
+from eventwire.pipeline import Pipeline
+
+pytestmark = pytest.mark.slow
+
+
+def test_code_text_returns_typed_frozen_events() -> None:
+    events = eventwire.code_text(
+        "Russia deployed troops along Ukraine's border on Sunday.", published="2022-01-31"
+    )
+    assert len(events) == 1
+    e = events[0]
+    assert (e.actor[0].code, e.event_type, e.mode, e.recipient[0].code) == (
+        "RUS", "MOBILIZE", "troops", "UKR",
+    )  # fmt: skip
+    assert e.date is not None and e.date.isoformat() == "2022-01-30"
+    with pytest.raises(AttributeError):
+        e.event_type = "AGREE"  # type: ignore[misc]
+
+
+def test_event_ids_are_stable_across_runs(pipeline: Pipeline) -> None:
+    text = "Japan condemned North Korea's missile launch. China urged restraint."
+    first = [e.id for e in pipeline.code_text(text)]
+    second = [e.id for e in pipeline.code_text(text)]
+    assert first and first == second
+
+
+def test_bad_published_date_is_a_usage_error(pipeline: Pipeline) -> None:
+    with pytest.raises(eventwire.UsageError, match="YYYY-MM-DD"):
+        pipeline.code_text("Text.", published="31/01/2022")
+
+
+def test_coder_failure_is_recorded_not_fatal(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> list[object]:
+        raise ValueError("synthetic failure")
+
+    monkeypatch.setattr(pipeline.coder, "code_sentence", boom)
+    article = Article(id="x1", text="Japan condemned North Korea's missile launch.")
+    assert list(pipeline.code_articles([article])) == []
+    failures = pipeline.take_failures()
+    assert [f.article_id for f in failures] == ["x1"]
+    assert "synthetic failure" in failures[0].reason
+
+
+def test_prefilter_skips_sentences_without_actor_or_trigger(pipeline: Pipeline) -> None:
+    pipeline.stats.clear()
+    pipeline.code_text("The weather was mild. Stocks rose slightly. Japan condemned the launch.")
+    assert pipeline.stats["sentences"] == 3
+    assert pipeline.stats["sentences_parsed"] == 1
