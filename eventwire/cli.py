@@ -652,6 +652,47 @@ def demo(
     out.print(f"HTML report with the timeline: {html}")
 
 
+# --------------------------------------------------------------------------- eval
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="PLV-format gold CSV: text, label, source, target.")],
+    given_actors: Annotated[
+        bool, typer.Option("--given-actors", help="Tell the coder the gold source and target.")
+    ] = False,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Write one JSON line per gold row to this file.")
+    ] = None,
+) -> None:
+    """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1 (and, end to
+    end, P/R/F1 over (type, source, target) triples).
+
+    Example: eventwire eval ../shared/data/plv/train.csv --given-actors
+    """
+    from eventwire.evaluate import evaluate
+
+    report = evaluate(gold, given_actors=given_actors)
+    if predictions is not None:
+        with predictions.open("w", encoding="utf-8") as fh:
+            for row in report.rows:
+                fh.write(json.dumps(row.to_json()) + "\n")
+    out.print(f"{report.setting}: {report.n} sentences in {report.seconds:.1f} s")
+    out.print(
+        f"accuracy {report.accuracy:.3f}  macro-F1 {report.macro_f1:.3f}  "
+        f"(no event: {report.no_prediction})"
+    )
+    if report.triple_f1 is not None:
+        out.print(
+            f"(type, source, target) precision {report.triple_precision:.3f}  "
+            f"recall {report.triple_recall:.3f}  F1 {report.triple_f1:.3f}"
+        )
+    table = Table("type", "precision", "recall", "F1", "support")
+    for t in report.per_type:
+        table.add_row(
+            t.label, f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}", str(t.support)
+        )
+    out.print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and return the exit status, turning eventwire errors into
     messages (never tracebacks): 0 done, 1 some input rejected or an error, 2 usage error."""

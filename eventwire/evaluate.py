@@ -139,9 +139,17 @@ class RowPrediction:
     events: tuple[dict[str, Any], ...] = ()
     matched: bool = False
     stored: int = 0  # events the pipeline would store for this row
+    error: str | None = None  # the coder failed on this row (scored as no event)
 
     def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "predicted": self.predicted, "events": list(self.events)}
+        out: dict[str, Any] = {
+            "row": self.row,
+            "predicted": self.predicted,
+            "events": list(self.events),
+        }
+        if self.error:
+            out["error"] = self.error
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +163,7 @@ class EvalReport:
     per_type: tuple[TypeScores, ...]
     rows: tuple[RowPrediction, ...] = field(repr=False)
     no_prediction: int = 0
+    errors: int = 0  # rows the coder failed on, scored as no event
     # End to end only: (type, source, target) triples over every stored event.
     triple_precision: float | None = None
     triple_recall: float | None = None
@@ -251,13 +260,16 @@ class _GivenActors:
 
         for code, span in spans.items():
             if span is not None:
-                self._given.append((span[0], span[1], Entity(text=text[span[0] : span[1]], code=code)))
+                self._given.append(
+                    (span[0], span[1], Entity(text=text[span[0] : span[1]], code=code))
+                )
         # Overlapping gold spans ("Trump" inside "Trump administration"): the shorter wins the
         # overlap so that both stay findable.
         self._given.sort(key=lambda m: m[1] - m[0])
 
     def resolve(self, mention: str, *, date: object = None) -> Entity | None:
-        return self._base.resolve(mention, date=date)  # type: ignore[no-any-return]
+        found: Entity | None = self._base.resolve(mention, date=date)
+        return found
 
     def explain(self, mention: str, *, date: object = None) -> Any:
         return self._base.explain(mention, date=date)
@@ -330,12 +342,7 @@ def code_rows(
 ) -> list[RowPrediction]:
     """Code every gold row in one setting (pass ``docs`` from :func:`parse_rows` to reuse
     parses)."""
-    from eventwire.coder.context import ArticleMemory
-    from eventwire.coder.prefilter import may_hold_event
     from eventwire.coder.rules import RuleCoder
-    from eventwire.ingest import article_id
-    from eventwire.model import Article
-    from eventwire.nlp import Sentence
 
     if docs is None:
         docs = parse_rows(rows, pipeline)
@@ -346,65 +353,82 @@ def code_rows(
             cause=f"the pipeline's coder is {type(coder).__name__}",
             fix="evaluate without --given-actors, or use the default config",
         )
-    cfg = pipeline.config.coder
-    resolve = getattr(pipeline.actors, "resolve", None)
     out: list[RowPrediction] = []
     for row, doc in zip(rows, docs, strict=True):
-        article = Article(id=article_id(row.text), text=row.text, language="en")
-        sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
-        memory = ArticleMemory()
-        if given_actors:
-            spans = {
-                _GivenActors.SRC: _find_span(row.text, row.source),
-                _GivenActors.TGT: _find_span(row.text, row.target),
-            }
-            given = RuleCoder(actors=_GivenActors(pipeline.actors, spans, row.text))
-            events = given.code_sentence(doc, sentence, article, memory)
-            ranked = sorted(events, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
-            predicted = (
-                gold_label(ranked[0].event_type) if ranked else _nearest_trigger(doc, spans.values())
-            )
+        try:
+            out.append(_code_row(row, doc, pipeline=pipeline, given_actors=given_actors))
+        except Exception as exc:  # like the pipeline: one bad row is set aside
             out.append(
                 RowPrediction(
                     row=row.index,
                     gold=row.label,
-                    predicted=predicted,
-                    events=tuple(_event_dict(e) for e in ranked),
+                    predicted=None,
+                    error=f"{type(exc).__name__}: {exc}",
                 )
             )
-            continue
-        events = []
-        if may_hold_event(row.text) or not pipeline.config.nlp.prefilter:
-            events = [
-                ev
-                for ev in coder.code_sentence(doc, sentence, article, memory)
-                if ev.confidence >= cfg.min_confidence
-                and (cfg.keep_negated or ev.polarity != "negated")
-            ]
-        ranked = sorted(events, key=lambda ev: _rank(doc, ev, 0))
-        gsrc = resolve(row.source) if resolve and row.source else None
-        gtgt = resolve(row.target) if resolve and row.target else None
-        matched = next(
-            (
-                ev
-                for ev in ranked
-                if gold_label(ev.event_type) == row.label
-                and _matches(ev.actor, row.source, gsrc)
-                and _matches(ev.recipient, row.target, gtgt)
-            ),
-            None,
-        )
-        out.append(
-            RowPrediction(
-                row=row.index,
-                gold=row.label,
-                predicted=gold_label(ranked[0].event_type) if ranked else None,
-                events=tuple(_event_dict(e) for e in ranked),
-                matched=matched is not None,
-                stored=len(events),
-            )
-        )
     return out
+
+
+def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool) -> RowPrediction:
+    from eventwire.coder.context import ArticleMemory
+    from eventwire.coder.prefilter import may_hold_event
+    from eventwire.coder.rules import RuleCoder
+    from eventwire.ingest import article_id
+    from eventwire.model import Article
+    from eventwire.nlp import Sentence
+
+    coder = pipeline.coder
+    cfg = pipeline.config.coder
+    resolve = getattr(pipeline.actors, "resolve", None)
+    article = Article(id=article_id(row.text), text=row.text, language="en")
+    sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
+    memory = ArticleMemory()
+    if given_actors:
+        spans = {
+            _GivenActors.SRC: _find_span(row.text, row.source),
+            _GivenActors.TGT: _find_span(row.text, row.target),
+        }
+        given = RuleCoder(actors=_GivenActors(pipeline.actors, spans, row.text))
+        coded = given.code_sentence(doc, sentence, article, memory)
+        ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
+        predicted = (
+            gold_label(ranked[0].event_type) if ranked else _nearest_trigger(doc, spans.values())
+        )
+        return RowPrediction(
+            row=row.index,
+            gold=row.label,
+            predicted=predicted,
+            events=tuple(_event_dict(e) for e in ranked),
+        )
+    events: list[Event] = []
+    if may_hold_event(row.text) or not pipeline.config.nlp.prefilter:
+        events = [
+            ev
+            for ev in coder.code_sentence(doc, sentence, article, memory)
+            if ev.confidence >= cfg.min_confidence
+            and (cfg.keep_negated or ev.polarity != "negated")
+        ]
+    ranked = sorted(events, key=lambda ev: _rank(doc, ev, 0))
+    gsrc = resolve(row.source) if resolve and row.source else None
+    gtgt = resolve(row.target) if resolve and row.target else None
+    matched = next(
+        (
+            ev
+            for ev in ranked
+            if gold_label(ev.event_type) == row.label
+            and _matches(ev.actor, row.source, gsrc)
+            and _matches(ev.recipient, row.target, gtgt)
+        ),
+        None,
+    )
+    return RowPrediction(
+        row=row.index,
+        gold=row.label,
+        predicted=gold_label(ranked[0].event_type) if ranked else None,
+        events=tuple(_event_dict(e) for e in ranked),
+        matched=matched is not None,
+        stored=len(events),
+    )
 
 
 def _pair_score(ev: Event) -> int:
@@ -460,6 +484,7 @@ def score(
         per_type=tuple(per_type),
         rows=tuple(predictions),
         no_prediction=sum(p.predicted is None for p in predictions),
+        errors=sum(p.error is not None for p in predictions),
         seconds=seconds,
     )
     if setting == "given-actors":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,18 @@ from eventwire.pipeline import Pipeline
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep tests out of the user's ~/.eventwire (user actor files, gazetteer cache)."""
+    old = os.environ.get("EVENTWIRE_HOME")
+    os.environ["EVENTWIRE_HOME"] = str(tmp_path_factory.mktemp("eventwire-home"))
+    yield
+    if old is None:
+        os.environ.pop("EVENTWIRE_HOME", None)
+    else:
+        os.environ["EVENTWIRE_HOME"] = old
 
 
 @pytest.fixture(scope="session")

@@ -406,11 +406,7 @@ class ActorResolver:
         if main is None:
             main = self._fuzzy_person(parts, text)
             rule = "fuzzy-name"
-        if main is None and self._places and not any(
-            p.kind in ("title", "sector") and p.text in self._kb.title_words for p in parts
-        ):
-            # (A titled name is a person, never a place: "Federal Minister ..." is not Federal,
-            # Argentina. "minister" is listed as a sector noun too, hence the title check.)
+        if main is None and self._places:
             return self._place_fallback(mention, text, parts)
         if main is None:
             return None
@@ -470,9 +466,7 @@ class ActorResolver:
         country, the noun's sector, the country's name, and no person id."""
         if main.kind != "person":
             return None
-        at = next(
-            (p.j for p in head if p.kind == "kb" and any(r is main for r in p.records)), None
-        )
+        at = next((p.j for p in head if p.kind == "kb" and any(r is main for r in p.records)), None)
         if at is None:
             return None
         after = [p for p in head if p.kind == "sector" and p.i >= at]
@@ -517,24 +511,39 @@ class ActorResolver:
 
         # Never a place (documented rule): a single capitalised word that is a common
         # personal name ("Kim", "Lee", "Moon": a person by surname, not Kim, India), and any
-        # words after a title (the caller has already returned for titled mentions).
+        # capitalised words next to a title (below).
         words = [p for p in parts if p.kind != "word" or p.text]
         if len(words) == 1 and fold(words[0].text) in self._kb.common_names:
             return None
         # "Khanty-Mansiysk (Siberia)": a parenthesis closes the name.
         cut = text.find("(")
         last_tok = len(tokenize(text[:cut])) if cut > 0 else len(tokenize(text))
+        kb = self._kb
+
+        def is_title(p: _Part) -> bool:
+            # "minister" is listed as a sector noun too, hence the title-table check.
+            return p.kind in ("title", "sector") and p.text in kb.title_words
+
+        # Capitalised runs that touch a title are a person's name, never a place ("Federal
+        # Minister ... Aftab Sherpao" is not Federal, Argentina; "President Kim" is not Kim,
+        # India); a place after a splitter still counts ("deputy governor of Tyumen").
         runs: list[str] = []
         cur: list[str] = []
+        touched = False
+        prev: _Part | None = None
         for p in parts:
             if p.i >= last_tok:
                 break
             if p.kind == "word" and p.text[:1].isupper():
+                if not cur:
+                    touched = prev is not None and is_title(prev)
                 cur.append(p.text)
-            elif cur:
-                runs.append(" ".join(cur))
+            else:
+                if cur and not (touched or is_title(p)):
+                    runs.append(" ".join(cur))
                 cur = []
-        if cur:
+            prev = p
+        if cur and not touched:
             runs.append(" ".join(cur))
         if len(runs) == 1 and " " not in runs[0] and fold(runs[0]) in self._kb.common_names:
             return None

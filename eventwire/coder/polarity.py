@@ -30,8 +30,21 @@ _NEG_WORDS: Final = frozenset({"not", "n't", "never", "no", "without", "nor", "n
 _HYPOTHETICAL_AUX: Final = frozenset({"could", "might", "may", "would", "should", "can", "must"})
 _FUTURE_AUX: Final = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_VERBS: Final = frozenset(
-    {"plan", "intend", "prepare", "expect", "schedule", "aim", "set", "propose", "going",
-     "hope", "due", "poise", "slate"}
+    {
+        "plan",
+        "intend",
+        "prepare",
+        "expect",
+        "schedule",
+        "aim",
+        "set",
+        "propose",
+        "going",
+        "hope",
+        "due",
+        "poise",
+        "slate",
+    }
 )
 _DESIRE_VERBS: Final = frozenset({"like", "love", "prefer", "want", "wish", "hope"})
 _CONDITIONAL_MARKS: Final = frozenset({"if", "unless", "whether"})

@@ -11,9 +11,9 @@ the PLOVER codebook asks: "sought to resume diplomacy" is REQUEST:meet, not a CO
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
 from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS, ArticleMemory
@@ -218,10 +218,15 @@ class RuleCoder:
                 etype, mode, pol = "REJECT", _nested_mode("REJECT", etype), "asserted"
             elif etype == "MOBILIZE" and mode == "weapons" and _aimed_at(c.token, mentions):
                 etype, mode = "ASSAULT", None  # "fired rockets into Israel": a use of force
-            if etype == "AGREE" and c.token.lemma_ == "agree" and mod == "actual" and any(
-                ch.pos_ == "NOUN" and ch.lemma_ in _AGREEMENT_NOUNS
-                for ch in c.token.subtree
-                if ch.head == c.token or ch.head.head == c.token
+            if (
+                etype == "AGREE"
+                and c.token.lemma_ == "agree"
+                and mod == "actual"
+                and any(
+                    ch.pos_ == "NOUN" and ch.lemma_ in _AGREEMENT_NOUNS
+                    for ch in c.token.subtree
+                    if ch.head == c.token or ch.head.head == c.token
+                )
             ):
                 etype, mode = "SUPPORT", None  # "agreed a trade deal": concluded, not promised
             if mod == "future" and etype in _COOPERATIVE:

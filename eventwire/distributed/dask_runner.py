@@ -75,12 +75,16 @@ def load_partition(store: Store, run_dir: str | Path, part: str) -> None:
     con = store.con
     try:
         con.execute("BEGIN TRANSACTION")
-        ids = "SELECT id FROM read_parquet($articles)"
-        con.execute(f"DELETE FROM entities WHERE article_id IN ({ids})", files)
-        con.execute(f"DELETE FROM events WHERE article_id IN ({ids})", files)
-        con.execute(f"DELETE FROM articles WHERE id IN ({ids})", files)
+        ids = "SELECT id FROM read_parquet($path)"
+        path = {"path": files["articles"]}
+        con.execute(f"DELETE FROM entities WHERE article_id IN ({ids})", path)
+        con.execute(f"DELETE FROM events WHERE article_id IN ({ids})", path)
+        con.execute(f"DELETE FROM articles WHERE id IN ({ids})", path)
         for table in PART_TABLES:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(${table})", files)
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet($path)",
+                {"path": files[table]},
+            )
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")

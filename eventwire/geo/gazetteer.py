@@ -116,7 +116,7 @@ class Gazetteer:
         self,
         *,
         min_population: int = _CITY_MIN_POP,
-        cache_dir: Path | str | None | Literal["default"] = "default",
+        cache_dir: Path | str | Literal["default"] | None = "default",
     ) -> None:
         self._min_population = min_population
         self._cache_dir: Path | None = (

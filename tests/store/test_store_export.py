@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import article, event
+from storekit import article, event
 
 from eventwire.errors import UsageError
 from eventwire.store import FORMATS, EventFilter, Store, export_events, queries

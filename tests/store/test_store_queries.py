@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import article, event
+from storekit import article, event
 
 from eventwire.model import Rejected
 from eventwire.store import (

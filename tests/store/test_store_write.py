@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import article, event
+from storekit import article, event
 
 from eventwire.errors import StoreError
 from eventwire.model import Rejected
