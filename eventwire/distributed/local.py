@@ -5,13 +5,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from eventwire.config import Config
 from eventwire.distributed._ordered import Batch, in_order
 from eventwire.distributed.errors import ClusterError
 from eventwire.distributed.worker import BatchResult, code_batch, warm_up
+from eventwire.model import Article
 from eventwire.store import Store
 
 __all__ = ["run_local"]
@@ -38,27 +39,31 @@ def run_local(
 ) -> Iterator[BatchResult]:
     """Code ``batches`` on ``workers`` processes; write each to ``store`` in input order and
     yield its result (counts only: the coded articles are dropped once written)."""
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=_context(),
-            initializer=warm_up,
-            initargs=(config,),
-        ) as pool:
-            results = in_order(
-                batches,
-                lambda seq, todo: pool.submit(code_batch, config, todo, seq),
-                window=2 * workers,
+    pool: ProcessPoolExecutor | None = None
+
+    def submit(seq: int, todo: list[Article]) -> Future[BatchResult]:
+        nonlocal pool
+        # Started on the first batch with work: a re-run over stored articles (every batch
+        # already coded) then costs no worker start-up and no model loads.
+        if pool is None:
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=_context(),
+                initializer=warm_up,
+                initargs=(config,),
             )
-            for seq, (_, rejected), result in results:
-                if result is None:
-                    store.write_batch([], rejected)
-                    yield BatchResult(seq=seq, articles=0, events=0, sentences=0,
-                                      sentences_parsed=0)  # fmt: skip
-                    continue
-                store.write_batch(result.coded, [*rejected, *result.failed])
-                result.coded.clear()  # the parent keeps counts, not articles
-                yield result
+        return pool.submit(code_batch, config, todo, seq)
+
+    try:
+        for seq, (_, rejected), result in in_order(batches, submit, window=2 * workers):
+            if result is None:
+                store.write_batch([], rejected)
+                yield BatchResult(seq=seq, articles=0, events=0, sentences=0,
+                                  sentences_parsed=0)  # fmt: skip
+                continue
+            store.write_batch(result.coded, [*rejected, *result.failed])
+            result.coded.clear()  # the parent keeps counts, not articles
+            yield result
     except BrokenProcessPool as exc:
         raise ClusterError(
             "A coding worker process died.",
@@ -66,3 +71,7 @@ def run_local(
             fix="use fewer --workers or a smaller [pipeline] batch_size; batches already "
             "written are kept, and a re-run codes only what is missing",
         ) from exc
+    finally:
+        if pool is not None:
+            # On an error or an abandoned run, do not wait for batches nobody will write.
+            pool.shutdown(wait=True, cancel_futures=True)
