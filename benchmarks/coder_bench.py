@@ -1,25 +1,42 @@
-"""Benchmark the rule coder on PLV: 5-fold figures in both settings, and throughput.
+"""Benchmark the PLOVER coder on PLV: 5-fold figures in both settings, and throughput.
 
-Folds: scikit-learn's StratifiedGroupKFold (k=5, shuffled, seed 13), stratified by label and
-grouped by sentence text, so no sentence is in both a fold's train and eval part (the same
-split as training/train_classifier.py). The rule coder has no training, so each fold is just an
-evaluation split; but its lexicon was revised with the PLOVER codebook as the source and with
-PLV errors looked at on folds 1-4 only: fold 5 is the one untouched by that tuning, and is
-printed on its own. The trained classifier (models/plover-minilm) is not used: the shipped
-model saw all of PLV, so any figure from it here would be in-sample.
+Folds: ``training.train_classifier.plv_folds`` (scikit-learn's StratifiedGroupKFold, k=5,
+shuffled, seed 13, stratified by label and grouped by sentence text), the one split the
+classifier's CV uses too, so no sentence is in both a fold's train and eval part. The folds are
+always computed over the whole file (``--limit`` only drops rows afterwards), so that they stay
+the ones the fold models were trained on.
 
-Throughput: sentences/s for the coder alone (given parses) and end to end (pipeline.code_text:
-cleaning, splitting, prefilter, parsing, coding), one process.
+``--coder v1`` (default): the rule coder (coder.plover.v1). It has no training, so each fold is
+just an evaluation split; but its lexicon was revised with the PLOVER codebook as the source and
+with PLV errors looked at on folds 1-4 only: fold 5 is the one untouched by that tuning, and is
+printed on its own.
+
+``--coder v2``: the hybrid coder (coder.plover.v2: rule events re-typed by the classifier).
+The shipped classifier saw all of PLV, so every fold is coded with a HybridCoder whose
+classifier is that fold's CV model (``--fold-models DIR``, written by ``python
+training/train_classifier.py --cv 5 --cv-only --save-fold-models DIR``), the one that did not
+see the fold. The classifier-only CV figure (gold source/target marked, ZSP's setting) is read
+from DIR/cv_predictions.jsonl and printed for comparison.
+
+Throughput: sentences/s for the coder alone (given parses) and end to end
+(pipeline.code_articles: cleaning, splitting, prefilter, parsing, coding), one process; for v2
+end to end runs the coder the config names (the shipped classifier: weights do not change
+speed).
 
     python benchmarks/coder_bench.py [--shared ../shared] [--limit N]
+    python benchmarks/coder_bench.py --coder v2 [--fold-models .cache/cv-models]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -27,82 +44,274 @@ sys.path.insert(0, str(REPO))
 from eventwire.evaluate import (  # noqa: E402
     EvalReport,
     GoldRow,
+    RowPrediction,
+    Setting,
     code_rows,
+    gold_label,
     parse_rows,
     read_gold,
     score,
 )
 from eventwire.pipeline import Pipeline  # noqa: E402
+from training.train_classifier import plv_folds  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from eventwire.coder.classifier import EventClassifier
+
+K = 5
+DEFAULT_FOLD_MODELS = REPO / ".cache" / "cv-models"
 
 
-def folds(rows: list[GoldRow], k: int = 5, seed: int = 13) -> list[int]:
-    import numpy as np
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    out = [0] * len(rows)
-    split = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    labels = [r.label for r in rows]
-    groups = [r.text for r in rows]
-    for f, (_, ev) in enumerate(split.split(np.zeros(len(rows)), labels, groups)):
-        for i in ev:
-            out[i] = f
-    return out
+def folds(rows: Sequence[GoldRow], k: int = K) -> list[int]:
+    """The 0-based fold of each row (the classifier's CV split, see the module docstring)."""
+    return plv_folds([r.text for r in rows], [r.label for r in rows], k=k)
 
 
 def _line(name: str, r: EvalReport) -> str:
     s = f"{name:<10} n={r.n:<5} acc {r.accuracy:.3f}  macro-F1 {r.macro_f1:.3f}"
     if r.triple_f1 is not None:
         s += f"  triples P {r.triple_precision:.3f} R {r.triple_recall:.3f} F1 {r.triple_f1:.3f}"
+    if r.errors:
+        s += f"  ({r.errors} rows failed)"
     return s
 
 
+def report(
+    preds: Sequence[RowPrediction], fold_of: Sequence[int], *, setting: Setting, tuned: bool
+) -> None:
+    """Per-fold, pooled and per-type figures. ``tuned``: the coder holds the rule lexicon,
+    whose revision looked at PLV errors on folds 1-4 only, so fold 5 is printed apart."""
+    per_fold = []
+    for f in range(K):
+        r = score([p for p in preds if fold_of[p.row] == f], setting=setting)
+        per_fold.append(r)
+        tag = " (held out from lexicon tuning)" if tuned and f == K - 1 else ""
+        print(_line(f"fold {f + 1}", r) + tag)
+    if tuned:
+        dev = score([p for p in preds if fold_of[p.row] != K - 1], setting=setting)
+        print(_line("folds 1-4", dev) + "  (tuning folds)")
+    pooled = score(preds, setting=setting)
+    mean = sum(r.macro_f1 for r in per_fold) / len(per_fold)
+    print(_line("pooled", pooled) + f"  mean per-fold macro-F1 {mean:.3f}")
+    print("per type (pooled): type precision recall F1 support")
+    for t in pooled.per_type:
+        print(f"  {t.label:<10} {t.precision:.3f} {t.recall:.3f} {t.f1:.3f} {t.support}")
+
+
+# ------------------------------------------------------------------------------ v2 helpers
+def load_fold_classifiers(
+    fold_dir: Path, rows: Sequence[GoldRow], fold_of: Sequence[int]
+) -> list[EventClassifier]:
+    """Each fold's CV model, after checking that it was trained on this split of this file."""
+    from eventwire.coder.classifier import ClassifierInput, EventClassifier
+
+    pred_file = fold_dir / "cv_predictions.jsonl"
+    if not pred_file.is_file():
+        sys.exit(
+            f"No {pred_file}: train the fold models first, e.g.\n  nice -n 10 python "
+            "training/train_classifier.py --data ../shared/data --out .cache/cv-models "
+            f"--cv {K} --cv-only --save-fold-models {fold_dir}"
+        )
+    # The CV predictions name each row's fold: a different split or gold file would put
+    # in-sample sentences into the figures, so refuse rather than warn.
+    by_row = {rec["row"]: rec for rec in read_cv_predictions(pred_file)}
+    for r in rows:
+        rec = by_row.get(r.index)
+        if rec is None or rec["fold"] != fold_of[r.index] + 1 or rec["label"] != r.label:
+            sys.exit(
+                f"{pred_file} does not match this gold file's folds at row {r.index}: "
+                "retrain the fold models with this script's split."
+            )
+    out = []
+    for f in range(K):
+        d = fold_dir / f"fold{f + 1}"
+        info = json.loads((d / "train_info.json").read_text(encoding="utf-8"))
+        if info.get("cv_fold") != f + 1 or info.get("k") != K:
+            sys.exit(f"{d} is not the model of CV fold {f + 1} of {K} (train_info.json: {info})")
+        clf = EventClassifier.load(d)
+        clf.predict([ClassifierInput("Warm-up.")])  # opens the session outside the timings
+        out.append(clf)
+    return out
+
+
+def read_cv_predictions(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def code_given_actors(
+    rows: Sequence[GoldRow],
+    docs: Sequence[Doc],
+    *,
+    pipeline: Pipeline,
+    make_coder: Callable[[Any], Any],
+) -> list[RowPrediction]:
+    """The given-actors setting of eventwire.evaluate, for any coder built by
+    ``make_coder(actor_lookup)``.
+
+    evaluate.code_rows hard-wires RuleCoder in this setting, so its steps are repeated here
+    with its own helpers (same span finding, same ranking, same fallback) and only the coder
+    swapped; with ``make_coder=RuleCoder`` it reproduces code_rows row for row.
+    """
+    from eventwire.coder.context import ArticleMemory
+    from eventwire.evaluate import (
+        _event_dict,
+        _find_span,
+        _GivenActors,
+        _nearest_trigger,
+        _pair_score,
+        _rank,
+    )
+    from eventwire.ingest import article_id
+    from eventwire.model import Article
+    from eventwire.nlp import Sentence
+
+    out: list[RowPrediction] = []
+    for row, doc in zip(rows, docs, strict=True):
+        try:
+            article = Article(id=article_id(row.text), text=row.text, language="en")
+            sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
+            spans = {
+                _GivenActors.SRC: _find_span(row.text, row.source),
+                _GivenActors.TGT: _find_span(row.text, row.target),
+            }
+            coder = make_coder(_GivenActors(pipeline.actors, spans, row.text))
+            coded = coder.code_sentence(doc, sentence, article, ArticleMemory())
+            ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
+            predicted = (
+                gold_label(ranked[0].event_type)
+                if ranked
+                else _nearest_trigger(doc, spans.values())
+            )
+            out.append(
+                RowPrediction(
+                    row=row.index,
+                    gold=row.label,
+                    predicted=predicted,
+                    events=tuple(_event_dict(e) for e in ranked),
+                )
+            )
+        except Exception as exc:  # as code_rows: one bad row is set aside
+            out.append(
+                RowPrediction(
+                    row=row.index,
+                    gold=row.label,
+                    predicted=None,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
+    return out
+
+
+def classifier_only(pred_file: Path, rows: Sequence[GoldRow], fold_of: Sequence[int]) -> None:
+    """The fold models' own CV scores (gold spans marked), scored like the coder."""
+    keep = {r.index for r in rows}
+    preds = [
+        RowPrediction(row=rec["row"], gold=rec["label"], predicted=rec["predicted"])
+        for rec in read_cv_predictions(pred_file)
+        if rec["row"] in keep
+    ]
+    print(f"\n== classifier only ({pred_file}; gold source/target marked, int8 ONNX)")
+    report(preds, fold_of, setting="given-actors", tuned=False)
+
+
+# ------------------------------------------------------------------------------------ main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--limit", type=int, default=0, help="only the first N rows")
+    ap.add_argument("--coder", choices=("v1", "v2"), default="v1")
+    ap.add_argument(
+        "--fold-models",
+        type=Path,
+        default=DEFAULT_FOLD_MODELS,
+        metavar="DIR",
+        help="v2: the CV fold models (DIR/fold1..fold5, DIR/cv_predictions.jsonl)",
+    )
+    ap.add_argument(
+        "--min-score", type=float, default=None, help="v2: HybridCoder's min_score (default: its)"
+    )
     args = ap.parse_args()
-    rows = read_gold(args.shared / "data" / "plv" / "train.csv")
-    if args.limit:
-        rows = rows[: args.limit]
-    pipe = Pipeline()
+    all_rows = read_gold(args.shared / "data" / "plv" / "train.csv")
+    fold_of = folds(all_rows)  # over the whole file: the folds the models were trained on
+    rows = all_rows[: args.limit] if args.limit else all_rows
+
+    from eventwire.config import load_config
+
+    cfg = load_config()
+    name = {"v1": "coder.plover.v1", "v2": "coder.plover.v2"}[args.coder]
+    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=name)))
+    configured_coder = pipe.coder
     _ = pipe.nlp  # load once, outside the timings
-    fold_of = folds(rows)
 
     t0 = time.perf_counter()
     docs = parse_rows(rows, pipe)  # parsed once, shared by both settings
     parse_s = time.perf_counter() - t0
-    for given in (True, False):
-        setting = "given-actors" if given else "end-to-end"
-        t0 = time.perf_counter()
-        preds = code_rows(rows, pipeline=pipe, given_actors=given, docs=docs)
-        code_s = time.perf_counter() - t0
-        print(f"\n== {setting} (5-fold, grouped by sentence; no training: folds are splits)")
-        per_fold = []
-        for f in range(5):
-            r = score([p for p in preds if fold_of[p.row] == f], setting=setting)
-            per_fold.append(r)
-            tag = " (held out from tuning)" if f == 4 else ""
-            print(_line(f"fold {f + 1}", r) + tag)
-        dev = score([p for p in preds if fold_of[p.row] != 4], setting=setting)
-        pooled = score(preds, setting=setting)
-        mean = sum(r.macro_f1 for r in per_fold) / len(per_fold)
-        print(_line("folds 1-4", dev) + "  (tuning folds)")
-        print(_line("pooled", pooled) + f"  mean per-fold macro-F1 {mean:.3f}")
-        print("per type (pooled): type precision recall F1 support")
-        for t in pooled.per_type:
-            print(f"  {t.label:<10} {t.precision:.3f} {t.recall:.3f} {t.f1:.3f} {t.support}")
-        print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
+
+    if args.coder == "v1":
+        for given in (True, False):
+            setting: Setting = "given-actors" if given else "end-to-end"
+            t0 = time.perf_counter()
+            preds = code_rows(rows, pipeline=pipe, given_actors=given, docs=docs)
+            code_s = time.perf_counter() - t0
+            print(f"\n== v1 {setting} (5-fold, grouped by sentence; no training: folds are splits)")
+            report(preds, fold_of, setting=setting, tuned=True)
+            print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
+    else:
+        from eventwire.coder.hybrid import HybridCoder
+
+        classifiers = load_fold_classifiers(args.fold_models, rows, fold_of)
+        extra = {} if args.min_score is None else {"min_score": args.min_score}
+        classifier_only(args.fold_models / "cv_predictions.jsonl", rows, fold_of)
+        for given in (True, False):
+            setting = "given-actors" if given else "end-to-end"
+            preds = []
+            code_s = 0.0
+            for f, clf in enumerate(classifiers):
+                idx = [i for i, r in enumerate(rows) if fold_of[r.index] == f]
+                f_rows, f_docs = [rows[i] for i in idx], [docs[i] for i in idx]
+                t0 = time.perf_counter()
+                if given:
+                    preds += code_given_actors(
+                        f_rows,
+                        f_docs,
+                        pipeline=pipe,
+                        make_coder=lambda actors, clf=clf: HybridCoder(
+                            actors=actors, classifier=clf, **extra
+                        ),
+                    )
+                else:
+                    pipe.coder = HybridCoder(
+                        actors=pipe.actors, places=pipe.places, classifier=clf, **extra
+                    )
+                    preds += code_rows(f_rows, pipeline=pipe, given_actors=False, docs=f_docs)
+                code_s += time.perf_counter() - t0
+            pipe.coder = configured_coder
+            print(
+                f"\n== v2 {setting} (5-fold, grouped by sentence; each fold typed by the "
+                "classifier trained without it)"
+            )
+            # v2 holds the rule lexicon, so fold 5 is still the one its revision never saw.
+            report(preds, fold_of, setting=setting, tuned=True)
+            print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
+
     print(f"\nspaCy parse of {len(rows)} sentences: {parse_s:.1f} s ({len(rows) / parse_s:.0f}/s)")
+    from eventwire.coder.classifier import ClassifierInput
     from eventwire.ingest import article_id, clean_text
     from eventwire.model import Article
 
+    warm = getattr(configured_coder, "classifier", None)
+    if warm is not None:  # v2: open the shipped model's session outside the timing
+        warm.predict([ClassifierInput("Warm-up.")])
     texts = [clean_text(r.text) for r in rows]
     articles = [Article(id=article_id(t), text=t, language="en") for t in texts]
     t0 = time.perf_counter()
     done = sum(1 for _ in pipe.code_articles(articles))  # batches, like `eventwire code`
     e2e = time.perf_counter() - t0
     print(
-        f"end to end (split, prefilter, parse, code; batches of "
+        f"end to end, {name} (split, prefilter, parse, code; batches of "
         f"{pipe.config.pipeline.batch_size}): {len(rows) / e2e:.1f} sentences/s "
         f"({done} of {len(rows)} coded, the rest set aside as failed)"
     )

@@ -115,6 +115,38 @@ def load_synthetic(path: Path) -> list[Example]:
     return out
 
 
+# --------------------------------------------------------------------------------- folds
+
+
+# The seed of the CV split, shared with benchmarks/coder_bench.py.
+FOLD_SEED = 13
+
+
+def plv_folds(
+    texts: Sequence[str], labels: Sequence[str], *, k: int = 5, seed: int = FOLD_SEED
+) -> list[int]:
+    """The fold (0-based) of each PLV row: StratifiedGroupKFold (shuffled, ``seed``),
+    stratified by the label string and grouped by sentence text.
+
+    The one split shared by this script's CV and benchmarks/coder_bench.py, so that a fold's
+    model never saw the sentences the bench codes with it. Rows whose texts differ only in
+    case or whitespace share a group; a group is keyed by the raw text of its first row, which
+    keeps the folds the rule coder's lexicon was tuned against (folds 1-4, fold 5 held out)
+    exactly as they were, because the splitter's shuffle depends on the sorted group keys.
+    Labels must be strings for the same reason: the splitter encodes them in sorted order.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    first: dict[str, str] = {}
+    groups = [first.setdefault(" ".join(t.lower().split()), t.strip()) for t in texts]
+    out = [0] * len(texts)
+    split = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    for f, (_, ev) in enumerate(split.split(np.zeros(len(texts)), list(labels), groups)):
+        for i in ev:
+            out[i] = f
+    return out
+
+
 # --------------------------------------------------------------------------------- model
 
 
@@ -501,28 +533,53 @@ def cross_validate(
     base_dir: Path,
     quantize: bool,
     out_file: Path,
+    save_dir: Path | None = None,
 ) -> dict[str, Any]:
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    y = np.array([e.label for e in plv])
+    """k-fold CV over ``plv`` with :func:`plv_folds`. With ``save_dir``, fold f's model
+    (shipped layout) goes to ``save_dir/fold{f}`` (1-based, as the bench prints folds) and
+    every evaluated row's ONNX scores to ``save_dir/cv_predictions.jsonl``."""
+    # The folds' seed is fixed, not cfg.seed: the split must stay the bench's whatever seed
+    # the training runs with.
+    fold_of = np.array(plv_folds([e.item.text for e in plv], [LABELS[e.label] for e in plv], k=k))
     groups = np.array([e.group for e in plv])
-    skf = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=cfg.seed)
     gold: list[int] = []
     pred_torch: list[int] = []
     pred_onnx: list[int] = []
     folds: list[dict[str, Any]] = []
     t_start = time.time()
     res: dict[str, Any] = {}
-    for fold, (tr, ev) in enumerate(skf.split(np.zeros(len(plv)), y, groups)):
+    pred_file: Path | None = None
+    if save_dir is not None:
+        save_dir.mkdir(parents=True, exist_ok=True)
+        pred_file = save_dir / "cv_predictions.jsonl"
+        pred_file.write_text("", encoding="utf-8")  # rows are appended fold by fold
+    for fold in range(k):
+        tr, ev = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
+        # Grouped by normalised text: no sentence (up to case and spacing) on both sides.
         assert not set(groups[tr]) & set(groups[ev])
         model = train(tr.tolist(), caches, cfg, base_dir=base_dir, tag=f"fold {fold + 1}/{k}")
         items = [plv[i].item for i in ev]
         g = [plv[i].label for i in ev]
         pt = predict_cached(model, [caches.marked[i] for i in ev], cfg=cfg)
         with tempfile.TemporaryDirectory() as td:
-            export(model, Path(td), base_dir=base_dir, cfg=cfg, quantize=quantize)
-            clf = EventClassifier.load(Path(td), intra_op_num_threads=1)
-            po = [clf.labels.index(pr.label) for pr in clf.predict(items)]
+            fold_dir = save_dir / f"fold{fold + 1}" if save_dir is not None else Path(td)
+            export(model, fold_dir, base_dir=base_dir, cfg=cfg, quantize=quantize)
+            if save_dir is not None:
+                _write_fold_info(fold_dir, fold=fold + 1, k=k, n_train=len(tr), n_eval=len(ev))
+            clf = EventClassifier.load(fold_dir, intra_op_num_threads=1)
+            preds = clf.predict(items)
+            po = [clf.labels.index(pr.label) for pr in preds]
+        if pred_file is not None:
+            with pred_file.open("a", encoding="utf-8") as fh:
+                for i, pr in zip(ev.tolist(), preds, strict=True):
+                    rec = {
+                        "row": i,
+                        "fold": fold + 1,
+                        "label": LABELS[plv[i].label],
+                        "predicted": pr.label,
+                        "scores": {lab: round(v, 6) for lab, v in pr.scores.items()},
+                    }
+                    fh.write(json.dumps(rec) + "\n")
         mt, mo = metrics(g, pt), metrics(g, po)
         log(
             f"fold {fold + 1}: torch macro-F1 {mt['macro_f1']:.3f} acc {mt['accuracy']:.3f}; "
@@ -549,6 +606,7 @@ def cross_validate(
             "n_evaluated": len(gold),
             "n": len(plv),
             "seed": cfg.seed,
+            "fold_seed": FOLD_SEED,
             "train_config": {f: getattr(cfg, f) for f in cfg.__dataclass_fields__},
             "onnx": "int8" if quantize else "fp32",
             "onnx_batch_size": clf.batch_size,
@@ -562,6 +620,20 @@ def cross_validate(
         }
         out_file.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     return res
+
+
+def _write_fold_info(fold_dir: Path, *, fold: int, k: int, n_train: int, n_eval: int) -> None:
+    # Says what the directory is, so that no one ships a fold model or scores PLV with it
+    # outside its own fold.
+    info = {
+        "cv_fold": fold,
+        "k": k,
+        "n_train": n_train,
+        "n_eval": n_eval,
+        "folds": "training.train_classifier.plv_folds (as benchmarks/coder_bench.py)",
+        "note": f"trained on PLV train minus fold {fold}; only fold {fold} is out of sample",
+    }
+    (fold_dir / "train_info.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
 
 
 def predict_cached(model: Any, cached: Sequence[Cached], *, cfg: TrainConfig) -> list[int]:
@@ -762,9 +834,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--threads", type=int, default=1, help="torch threads (1 is fastest on shared cores)"
     )
+    ap.add_argument(
+        "--save-fold-models",
+        type=Path,
+        nargs="?",
+        const=REPO / ".cache" / "cv-models",
+        default=None,
+        metavar="DIR",
+        help="with --cv: keep each fold's model in DIR/fold{k} (shipped layout) and write "
+        "per-row CV scores to DIR/cv_predictions.jsonl (DIR default: .cache/cv-models)",
+    )
     ap.add_argument("--no-quantize", action="store_true")
     ap.add_argument("--card-only", action="store_true", help="only rewrite MODEL_CARD.md")
     args = ap.parse_args(argv)
+    if args.save_fold_models is not None and not args.cv:
+        ap.error("--save-fold-models needs --cv K")
     if args.card_only:
         write_model_card(args.out)
         return 0
@@ -822,6 +906,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_dir=base_dir,
             quantize=quantize,
             out_file=args.out / "cv_results.json",
+            save_dir=args.save_fold_models,
         )
         log(
             f"CV pooled: torch macro-F1 {res['pooled_torch']['macro_f1']:.3f} acc "

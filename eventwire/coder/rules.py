@@ -147,8 +147,29 @@ _MILITARY_STRIKE: Final = frozenset(
 )  # fmt: skip
 
 
+_COMPLAINT_VERBS: Final = frozenset(
+    {"lodge", "file", "register", "issue", "send", "deliver", "make", "voice", "submit"}
+)
+
+
+def _reported_subject(tok: Token) -> Token | None:
+    """For a pronoun subject of a clause reported by someone ("X said it would ..."), the
+    reporter's own subject token; else None."""
+    if tok.lower_ not in ("it", "they", "he", "she") or tok.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = tok.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_ not in REPORTING_VERBS:
+        return None
+    subj = [c for c in clause.head.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ in PRONOUNS:
+        return None
+    return subj[0]
+
+
 def _noun_trigger(tok: Token) -> Trigger | None:
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
+        return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
     mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
     if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
@@ -366,6 +387,12 @@ class RuleCoder:
                                 return replace(ent, text=span, name=ent.name)
         low = head.lower_
         in_quote = _in_quote(head)
+        reporter = _reported_subject(head)
+        if reporter is not None:
+            # "South Korea said it was ready": the pronoun is the one who says so.
+            ent = self._entity_for_head(reporter, mentions, memory, speaker, exclude=exclude)
+            if ent is not None:
+                return replace(ent, text=head.text)
         if low in PRONOUNS or head.lemma_ in GENERIC_ACTOR_WORDS:
             if low in ("we", "us", "our") and in_quote and speaker is not None:
                 return replace(speaker, text=head.text)
@@ -435,15 +462,16 @@ class RuleCoder:
                             return self._entities_at(child, mentions, memory, speaker)
                         break
             head = tok.head
+            if tok.dep_ == "conj" and head.lemma_ in REPORTING_VERBS and head.pos_ == "VERB":
+                # "Seoul said ... and urged Pyongyang to return": the sayer urges too.
+                subj = [c for c in head.children if c.dep_ == "nsubj"]
+                return self._entities_at(subj[0], mentions, memory, speaker) if subj else None
             if (
                 head == tok
                 or tok.dep_ in ("ccomp", "relcl", "ROOT", "parataxis")
                 or (head.lemma_ in REPORTING_VERBS and head.pos_ == "VERB")
-                or (
-                    tok.dep_ == "dobj"
-                    and head.lemma_ not in _LIGHT_VERBS
-                    and _trigger_of(head) is None
-                )
+                # "Japan condemned the launch": the condemner did not launch anything.
+                or (tok.dep_ == "dobj" and head.lemma_ not in _LIGHT_VERBS)
                 or (tok.dep_ not in _CLIMB_DEPS and tok.dep_ != "dobj")
             ):
                 break
@@ -549,6 +577,19 @@ class RuleCoder:
         by_token = {c.token.i: c for c in cands}
         for c in cands:
             parent = _nearest(c.token, by_token)
+            # "urged Pyongyang to return to negotiations": a chain of cooperative triggers
+            # under a request belongs to the request, however deep.
+            up = parent
+            while (
+                up is not None
+                and up.etype not in _ABSORBING
+                and (up.etype in _COOPERATIVE or up.etype in ("RETREAT", "CONCEDE"))
+            ):
+                up = _nearest(up.token, by_token)
+            if up is not None and up.etype in _ABSORBING and up is not parent:
+                parent = up
+                if c.etype == "CONSULT" and up.etype in ("REQUEST", "REJECT"):
+                    up.mode = "meet"  # asked to come (back) to the table
             intention = _has_intention_ancestor(c.token)
             if parent is not None and parent.token.lemma_ == "deny":
                 parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
@@ -603,6 +644,8 @@ class RuleCoder:
         if mod == "actual" and when.date and article.published:
             if (article.published - when.date).days > 365:
                 mod = "historical"
+            elif when.date > article.published and when.resolution == "stated":
+                mod = "future"  # "requires that by 5 February 2018 both countries limit..."
         if mod == "actual" and article.published and _stated_year(c.token) is not None:
             if (_stated_year(c.token) or 0) < article.published.year - 1:
                 mod = "historical"  # "in 2015 the army attacked", read in 2023
@@ -613,7 +656,7 @@ class RuleCoder:
             conf -= 0.2
         assert c.source is not None  # filtered by the caller
         return Event(
-            id=_event_id(article.id, sentence.index, index),
+            id=event_id(article.id, sentence.index, index),
             article_id=article.id,
             event_type=etype,
             mode=mode,
@@ -734,8 +777,9 @@ def _stated_year(tok: Token) -> int | None:
     return None
 
 
-def _event_id(article_id: str, sentence_index: int, event_index: int) -> str:
-    raw = f"{article_id}:{sentence_index}:{event_index}:{VERSION}"
+def event_id(article_id: str, sentence_index: int, event_index: int, version: str = VERSION) -> str:
+    """The stable id of an event: article, sentence, position in the sentence, coder."""
+    raw = f"{article_id}:{sentence_index}:{event_index}:{version}"
     return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 

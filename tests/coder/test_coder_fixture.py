@@ -61,3 +61,24 @@ def test_conditional_sanctions_are_hypothetical(coded: tuple[str, list[Event]]) 
 
 def test_boilerplate_is_not_coded(coded: tuple[str, list[Event]]) -> None:
     assert all("Share this" not in e.evidence.sentence for e in coded[1])
+
+
+def test_lodged_protest_is_accuse_not_protest(coded: tuple[str, list[Event]]) -> None:
+    lodged = [e for e in coded[1] if e.evidence.trigger == "protest"]
+    assert [(e.event_type, e.recipient[0].code) for e in lodged] == [("ACCUSE", "PRK")]
+
+
+def test_condemner_is_not_the_launcher(coded: tuple[str, list[Event]]) -> None:
+    quoted = [e for e in coded[1] if "condemn this launch" in e.evidence.sentence]
+    assert not [e for e in quoted if e.event_type == "MOBILIZE" and e.actor[0].code == "JPN"]
+
+
+def test_reported_pronoun_is_the_speaker(coded: tuple[str, list[Event]]) -> None:
+    ready = [e for e in coded[1] if e.evidence.trigger == "ready"]
+    assert ready and ready[0].actor[0].code == "KOR"
+
+
+def test_request_chain_is_one_request_to_meet(coded: tuple[str, list[Event]]) -> None:
+    urged = [e for e in coded[1] if "urged Pyongyang" in e.evidence.sentence]
+    assert _has(urged, "KOR", "REQUEST", "PRK", mode="meet")
+    assert not _has(urged, "KOR", "CONSULT", "PRK", polarity="asserted")

@@ -1,0 +1,165 @@
+"""coder.plover.v2: the rule coder's events, re-typed by the trained classifier.
+
+The rules are good at what a parse shows (who is the source and the target, whether the
+event is negated, hypothetical or future, who says so, several events in one sentence) and
+weak at telling close types apart (AGREE/SUPPORT, COERCE/ASSAULT); the classifier is the
+reverse. So the rules find each event and its arguments, and the classifier, shown the
+sentence with the source and target marked, decides the type when it is confident. Rule
+decisions the codebook ties to grammar are kept: cooperation in the future tense is AGREE.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
+from eventwire.coder.context import ArticleMemory
+from eventwire.coder.lexicon import NOUNS, VERBS
+from eventwire.coder.rules import ActorLookup, PlaceLookup, RuleCoder, event_id
+from eventwire.model import Article, Entity, Event
+from eventwire.nlp import Sentence
+from eventwire.ontology import cameo_root, intensity, quad
+from eventwire.ontology.plover import MODES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["VERSION", "HybridCoder"]
+
+VERSION: Final = "coder.plover.v2"
+_COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
+_RETREAT_WORDS: Final = frozenset(
+    w for table in (VERBS, NOUNS) for w, (t, _) in table.items() if t == "RETREAT"
+)
+
+
+class HybridCoder:
+    """Rules for events and arguments, the classifier for types (``coder.plover.v2``)."""
+
+    version: Final = VERSION
+
+    def __init__(
+        self,
+        *,
+        actors: ActorLookup,
+        places: PlaceLookup | None = None,
+        classifier: EventClassifier | None = None,
+        min_score: float = 0.6,
+    ) -> None:
+        self._rules = RuleCoder(actors=actors, places=places)
+        self._classifier = classifier
+        self._min_score = min_score
+
+    @property
+    def classifier(self) -> EventClassifier:
+        if self._classifier is None:
+            self._classifier = EventClassifier.load()
+        return self._classifier
+
+    def code_sentence(
+        self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
+    ) -> list[Event]:
+        events = self._rules.code_sentence(doc, sentence, article, memory)
+        if not events:
+            return events
+        # The classifier sees the sentence with the source and target marked, not the
+        # trigger: where one pair holds several events ("eager for talks with North Korea,
+        # but sees testing as destabilizing") it cannot tell them apart, so the rules decide.
+        pairs = Counter(_pair(e) for e in events)
+        # It was trained on sentences with both a source and a target; without a target
+        # ("North Korea resumed its tests") its guess is not worth the rule's.
+        ask = [i for i, e in enumerate(events) if pairs[_pair(e)] == 1 and e.recipient]
+        predictions = dict(
+            zip(
+                ask,
+                self.classifier.predict([_input(sentence, events[i]) for i in ask]),
+                strict=True,
+            )
+        )
+        out: list[Event] = []
+        seen: set[tuple[object, ...]] = set()
+        for i, event in enumerate(events):
+            pred = predictions.get(i)
+            typed = event if pred is None else self._retype(event, pred)
+            key = (
+                typed.event_type,
+                tuple(a.code for a in typed.actor),
+                tuple(r.code for r in typed.recipient),
+                typed.polarity,
+                typed.modality,
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            index = len(out)
+            out.append(
+                replace(
+                    typed,
+                    id=event_id(article.id, sentence.index, index, VERSION),
+                    event_index=index,
+                    coder_version=VERSION,
+                )
+            )
+        return out
+
+    def _retype(self, event: Event, pred: Prediction) -> Event:
+        if pred.score < self._min_score:
+            return event
+        label = pred.label
+        if label == "YIELD":
+            trigger = event.evidence.trigger.lower()
+            if event.event_type in ("CONCEDE", "RETREAT"):
+                label = event.event_type
+            else:
+                label = "RETREAT" if _lemma_like(trigger, _RETREAT_WORDS) else "CONCEDE"
+        if label in _COOPERATIVE and (event.modality == "future" or event.event_type == "AGREE"):
+            # The codebook: cooperation in the future tense, or only intended ("eager for
+            # talks", "sought to resume diplomacy"), is AGREE; the parse sees that, the
+            # classifier does not.
+            label = "AGREE"
+        if label == event.event_type:
+            return replace(event, confidence=round(max(event.confidence, pred.score), 2))
+        mode = event.mode if event.mode in MODES[label] else None
+        return replace(
+            event,
+            event_type=label,
+            mode=mode,
+            quad=quad(label),
+            cameo_root=cameo_root(label, mode),
+            intensity=intensity(label, mode),
+            confidence=round(pred.score, 2),
+        )
+
+
+def _pair(event: Event) -> tuple[tuple[str | None, ...], tuple[str | None, ...]]:
+    return tuple(a.code for a in event.actor), tuple(r.code for r in event.recipient)
+
+
+def _lemma_like(word: str, lemmas: frozenset[str]) -> bool:
+    return any(word.startswith(lemma[: max(4, len(lemma) - 2)]) for lemma in lemmas)
+
+
+def _span(sentence: Sentence, ents: Sequence[Entity], anchor: int) -> tuple[int, int] | None:
+    """Where the first entity's text sits in the sentence, nearest the trigger."""
+    if not ents or not ents[0].text:
+        return None
+    text, needle = sentence.text, ents[0].text
+    best: tuple[int, int] | None = None
+    start = text.find(needle)
+    while start >= 0:
+        if best is None or abs(start - anchor) < abs(best[0] - anchor):
+            best = (start, start + len(needle))
+        start = text.find(needle, start + 1)
+    return best
+
+
+def _input(sentence: Sentence, event: Event) -> ClassifierInput:
+    anchor = event.evidence.trigger_start - sentence.start
+    return ClassifierInput(
+        text=sentence.text,
+        source=_span(sentence, event.actor, anchor),
+        target=_span(sentence, event.recipient, anchor),
+    )
