@@ -390,9 +390,9 @@ class RuleCoder:
         reporter = _reported_subject(head)
         if reporter is not None:
             # "South Korea said it was ready": the pronoun is the one who says so.
-            ent = self._entity_for_head(reporter, mentions, memory, speaker, exclude=exclude)
-            if ent is not None:
-                return replace(ent, text=head.text)
+            said_by = self._entity_for_head(reporter, mentions, memory, speaker, exclude=exclude)
+            if said_by is not None:
+                return replace(said_by, text=head.text)
         if low in PRONOUNS or head.lemma_ in GENERIC_ACTOR_WORDS:
             if low in ("we", "us", "our") and in_quote and speaker is not None:
                 return replace(speaker, text=head.text)
