@@ -116,8 +116,11 @@ def prepare_input(limit: int, folder: Path) -> Path:
     return out
 
 
-def one(mode: str, path: Path, workers: int) -> dict[str, Any]:
+def one(mode: str, path: Path, workers: int, batch_size: int) -> dict[str, Any]:
     """Measure one configuration in this (fresh) process."""
+    from dataclasses import replace
+
+    from eventwire.config import Config, PipelineConfig
     from eventwire.nlp import load_nlp, split_sentences
     from eventwire.pipeline import Pipeline
 
@@ -132,7 +135,7 @@ def one(mode: str, path: Path, workers: int) -> dict[str, Any]:
                 pass
             result.update(articles=len(texts), sentences=len(sents), events=0)
         else:
-            pipe = Pipeline()
+            pipe = Pipeline(replace(Config(), pipeline=PipelineConfig(batch_size=batch_size)))
             if workers == 1:
                 pipe.nlp  # noqa: B018 - load the model outside the timed part
             stamps: list[tuple[float, int]] = []
@@ -194,12 +197,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=400, help="articles to code")
     parser.add_argument("--workers", type=int, default=2, help="workers for the parallel run")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=16,
+        help="articles per batch (small, so a short run has enough batches to keep N busy)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one mode
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         mode, _, n = args.one.partition(":")
-        print(json.dumps(one(mode, args.input, int(n or 1))))
+        print(json.dumps(one(mode, args.input, int(n or 1), args.batch_size)))
         return 0
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found")
@@ -212,7 +221,16 @@ def main(argv: list[str] | None = None) -> int:
         path = prepare_input(args.limit, Path(tmp))
         for mode, label in runs:
             proc = subprocess.run(
-                [sys.executable, __file__, "--one", mode, "--input", str(path)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    mode,
+                    "--input",
+                    str(path),
+                    "--batch-size",
+                    str(args.batch_size),
+                ],
                 capture_output=True,
                 text=True,
                 check=False,

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from eventwire.model import Article, Entity, Event, Evidence
-from eventwire.ontology.plover import cameo_root, intensity, quad
+from eventwire.model import Article, Event
 from eventwire.store import Store
+
+MakeEvent = Callable[..., tuple[Article, Event]]
 
 START = dt.date(2024, 1, 1)  # a Monday
 EVIL = "PRKia said <script>window.pwned=1</script> and <b>bold</b> before it attacked USAland."
 
 
 def build(
+    make_event: MakeEvent,
     eid: str,
     actor: str,
     recipient: str,
@@ -29,39 +32,23 @@ def build(
     url: str | None = "https://news.example/story",
     title: str = "Story",
 ) -> tuple[Article, Event]:
-    actor_text, recipient_text = f"{actor}land" if actor != "PRK" else "PRKia", f"{recipient}land"
-    if recipient == "PRK":
-        recipient_text = "PRKia"
+    """The API tests' events: a one-sentence article from the "Wire" outlet."""
+    names = {"PRK": "PRKia"}
+    actor_text, recipient_text = (names.get(c, f"{c}land") for c in (actor, recipient))
     trigger = trigger or "met"
-    sentence = sentence or f"{actor_text} {trigger} {recipient_text} today."
-    prefix = "DATELINE - "
-    text = prefix + sentence
-    rel = sentence.index(trigger)
-    article = Article(id=f"a-{eid}", text=text, title=title, url=url, outlet="Wire", published=date)
-    s0 = len(prefix)
-    event = Event(
-        id=eid,
-        article_id=article.id,
-        event_type=event_type,
-        quad=quad(event_type),
-        cameo_root=cameo_root(event_type),
-        intensity=intensity(event_type),
-        evidence=Evidence(
-            sentence, s0, s0 + len(sentence), trigger, s0 + rel, s0 + rel + len(trigger)
-        ),
-        coder_version="test",
-        date=date,
-        actor=(Entity(actor_text, code=actor),),
-        recipient=(Entity(recipient_text, code=recipient),),
-        polarity=polarity,  # type: ignore[arg-type]
-        modality=modality,  # type: ignore[arg-type]
-    )
-    return article, event
+    return make_event(
+        eid, actor, recipient, date, event_type,
+        sentence=sentence or f"{actor_text} {trigger} {recipient_text} today.",
+        trigger=trigger, actor_text=actor_text, recipient_text=recipient_text,
+        polarity=polarity, modality=modality, prefix="DATELINE - ", suffix="",
+        url=url, title=title, outlet="Wire", article_id=f"a-{eid}",
+    )  # fmt: skip
 
 
-def sample_pairs() -> list[tuple[Article, Event]]:
+def sample_pairs(make_event: MakeEvent) -> list[tuple[Article, Event]]:
     pairs = [
         build(
+            make_event,
             "usa-1",
             "USA",
             "PRK",
@@ -70,8 +57,9 @@ def sample_pairs() -> list[tuple[Article, Event]]:
             trigger="accused",
             sentence="USAland accused PRKia of O'Brien's \"test\" launch.",
         ),
-        build("usa-2", "USA", "PRK", START + dt.timedelta(days=30), "CONSULT"),
+        build(make_event, "usa-2", "USA", "PRK", START + dt.timedelta(days=30), "CONSULT"),
         build(
+            make_event,
             "usa-3",
             "USA",
             "PRK",
@@ -81,6 +69,7 @@ def sample_pairs() -> list[tuple[Article, Event]]:
             sentence="USAland warned PRKia about missile tests.",
         ),
         build(
+            make_event,
             "usa-neg",
             "USA",
             "PRK",
@@ -91,6 +80,7 @@ def sample_pairs() -> list[tuple[Article, Event]]:
             polarity="negated",
         ),
         build(
+            make_event,
             "evil",
             "PRK",
             "USA",
@@ -107,6 +97,7 @@ def sample_pairs() -> list[tuple[Article, Event]]:
         for i in range(2):
             pairs.append(
                 build(
+                    make_event,
                     f"ct-{w:02d}-{i}",
                     "CHN",
                     "TWN",
@@ -119,6 +110,7 @@ def sample_pairs() -> list[tuple[Article, Event]]:
     for i in range(20):
         pairs.append(
             build(
+                make_event,
                 f"burst-{i:02d}",
                 "CHN",
                 "TWN",
@@ -132,8 +124,8 @@ def sample_pairs() -> list[tuple[Article, Event]]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, make_event: MakeEvent) -> Path:
     path = tmp_path / "api.duckdb"
     with Store(path) as store:
-        store.write_batch([(a, [e]) for a, e in sample_pairs()])
+        store.write_batch([(a, [e]) for a, e in sample_pairs(make_event)])
     return path
