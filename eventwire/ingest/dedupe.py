@@ -132,21 +132,52 @@ class _Entry:
     signature: Signature
 
 
+class _Index:
+    """One generation of remembered articles: exact hashes, signatures, LSH buckets."""
+
+    __slots__ = ("buckets", "entries", "exact")
+
+    def __init__(self, bands: int) -> None:
+        self.exact: dict[bytes, str] = {}
+        self.entries: list[_Entry] = []
+        self.buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+
+    def add(self, entry: _Entry, keys: Sequence[tuple[int, bytes]], exact: bytes) -> None:
+        index = len(self.entries)
+        self.entries.append(entry)
+        for band, key in keys:
+            self.buckets[band].setdefault(key, []).append(index)
+        self.exact[exact] = entry.story_id
+
+
 class StoryClusterer:
     """Assigns each article a ``story_id``: the id of the first article seen of its story.
 
     Feed articles in a fixed order and the result is deterministic. ``threshold`` is the
     estimated Jaccard similarity of word ``shingle``-grams above which two articles are one
-    story; ``num_perm`` the MinHash size (more is more precise and slower). Memory grows by
-    about ``4 * num_perm`` bytes an article.
+    story; ``num_perm`` the MinHash size (more is more precise and slower).
+
+    Memory is bounded: syndicated copies of a story appear within days of each other, so
+    only the most recent ``window`` to ``2 * window`` articles are remembered (two
+    generations; the older is dropped when the newer fills). That is about
+    ``2 * window * (4 * num_perm + 150)`` bytes, ~140 MB at the default window.
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128, shingle: int = 5) -> None:
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        shingle: int = 5,
+        *,
+        window: int = 100_000,
+    ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise UsageError(
                 f"threshold must be in (0, 1], not {threshold}",
                 fix="use a Jaccard similarity such as 0.8",
             )
+        if window < 1:
+            raise UsageError(f"window must be at least 1, not {window}", fix="use e.g. 100000")
         if num_perm < 2 or shingle < 1:
             raise UsageError(
                 f"num_perm must be at least 2 and shingle at least 1 (got {num_perm}, {shingle})",
@@ -158,14 +189,14 @@ class StoryClusterer:
         # Banding tuned to the threshold itself misses about one pair in five just above it;
         # tune it lower, for recall, and let the signature comparison decide.
         self._band_count, self._rows = _bands(max(0.3, threshold - 0.2), num_perm)
-        self._exact: dict[bytes, str] = {}
-        self._entries: list[_Entry] = []
-        self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(self._band_count)]
+        self.window = window
+        self._old = _Index(self._band_count)
+        self._new = _Index(self._band_count)
         self.duplicates = 0  # articles that joined an earlier article's story
 
     def __len__(self) -> int:
-        """The number of distinct texts indexed."""
-        return len(self._entries)
+        """The number of distinct texts remembered."""
+        return len(self._old.entries) + len(self._new.entries)
 
     def _band_keys(self, signature: Signature) -> Iterable[tuple[int, bytes]]:
         rows = self._rows
@@ -176,28 +207,28 @@ class StoryClusterer:
         """The story id of ``article`` (its own id when it starts a new story)."""
         normal = normalise_for_hash(article.text)
         exact = hashlib.sha1(normal.encode("utf-8")).digest()
-        if (story := self._exact.get(exact)) is not None:
+        story_or_none = self._new.exact.get(exact) or self._old.exact.get(exact)
+        if story_or_none is not None:
             self.duplicates += 1
-            return story
+            return story_or_none
         signature = _signature(normal, self.num_perm, self.shingle)
         keys = list(self._band_keys(signature))
-        candidates: set[int] = set()
-        for band, key in keys:
-            candidates.update(self._buckets[band].get(key, ()))
         story = article.id
         best = self.threshold
-        for index in sorted(candidates):
-            entry = self._entries[index]
-            similarity = float(np.count_nonzero(entry.signature == signature)) / self.num_perm
-            if similarity >= best:
-                best, story = similarity, entry.story_id
+        for index in (self._old, self._new):  # older first: the first article names the story
+            candidates: set[int] = set()
+            for band, key in keys:
+                candidates.update(index.buckets[band].get(key, ()))
+            for i in sorted(candidates):
+                entry = index.entries[i]
+                similarity = float(np.count_nonzero(entry.signature == signature)) / self.num_perm
+                if similarity >= best and (similarity > best or story == article.id):
+                    best, story = similarity, entry.story_id
         if story != article.id:
             self.duplicates += 1
-        index = len(self._entries)
-        self._entries.append(_Entry(story, signature))
-        for band, key in keys:
-            self._buckets[band].setdefault(key, []).append(index)
-        self._exact[exact] = story
+        if len(self._new.entries) >= self.window:
+            self._old, self._new = self._new, _Index(self._band_count)
+        self._new.add(_Entry(story, signature), keys, exact)
         return story
 
     def assign_many(self, articles: Sequence[Article]) -> list[str]:
