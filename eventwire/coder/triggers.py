@@ -1,0 +1,151 @@
+"""Triggers: which word in a parse reports which PLOVER event, in its context.
+
+The lexicon (:mod:`eventwire.coder.lexicon`) maps lemmas to types; the constructions here
+refine it: "a demonstration of its capabilities" is no protest, "launched an attack" is the
+attack, "lodged a protest" is an accusation, "cyber attacks" are coercion, "fired rockets into
+Israel" is an assault while "fired a missile into the sea" is a weapons test, and a refused
+cooperative act ("will not lift", "failed to reach a deal") is a rejection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
+from eventwire.model import Entity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = [
+    "AGREEMENT_NOUNS",
+    "REFUSABLE",
+    "aimed_at",
+    "noun_trigger",
+    "refuses",
+    "trigger_of",
+]
+
+
+# Words that report an event only in some constructions.
+_DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
+
+_TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
+
+
+def trigger_of(tok: Token) -> Trigger | None:
+    if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
+        return None
+    if tok.lemma_ in _DISPLAY_WORDS and any(
+        c.dep_ in ("dobj", "ccomp") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children
+    ):
+        return None  # "a demonstration of its capabilities" is a display, not a protest
+    if tok.lemma_ in _TRY_WORDS and any(c.dep_ == "xcomp" for c in tok.children):
+        return None  # "seeking to increase pressure": the attempt, not a request
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep", "dobj", "advmod"):
+            hit = PHRASES.get((tok.lemma_, child.lower_))
+            if hit is not None:
+                return hit if hit[0] else None
+    if tok.lemma_ in _CARRIER_VERBS and any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" and noun_trigger(c) for c in tok.children
+    ):
+        return None  # "launched an attack", "opened an investigation": the noun is the event
+    low = tok.lower_
+    if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
+        return ADJECTIVES[low]
+    if tok.pos_ in ("VERB",):
+        return VERBS.get(tok.lemma_)
+    if tok.pos_ == "NOUN":
+        return noun_trigger(tok)
+    if tok.pos_ == "ADJ":
+        return ADJECTIVES.get(tok.lemma_)
+    return None
+
+
+_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage"})
+
+_CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
+
+_MILITARY_STRIKE: Final = frozenset(
+    {"air", "missile", "drone", "military", "rocket", "artillery", "nuclear", "retaliatory",
+     "preemptive", "pre-emptive", "precision", "surgical", "deadly"}
+)  # fmt: skip
+
+_COMPLAINT_VERBS: Final = frozenset(
+    {"lodge", "file", "register", "issue", "send", "deliver", "make", "voice", "submit"}
+)
+
+
+def noun_trigger(tok: Token) -> Trigger | None:
+    hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
+        return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+    if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
+        return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
+    if hit is not None and hit == ("PROTEST", "strike"):
+        # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
+        # strikes" are attacks.
+        if mods & _MILITARY_STRIKE or any(
+            c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children
+        ):
+            return ("ASSAULT", "aerial")
+    return hit
+
+
+REFUSABLE: Final = frozenset(
+    {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+)
+
+_REFUSING_VERBS: Final = frozenset(
+    {"fail", "cancel", "renege", "refuse", "decline", "abandon", "scrap", "postpone"}
+)
+
+AGREEMENT_NOUNS: Final = frozenset(
+    {"agreement", "deal", "accord", "treaty", "pact", "memorandum", "text", "terms"}
+)
+
+
+def refuses(trig: Token) -> bool:
+    """Whether a negated trigger is refused rather than merely not reported: a future or
+    modal negation ("will not lift", "would not accept") or a verb of failing or cancelling
+    above it ("failed to reach a deal")."""
+    from eventwire.coder.polarity import clause_path
+
+    for tok in clause_path(trig):
+        if tok != trig and tok.lemma_ in _REFUSING_VERBS:
+            return True
+        kids = {c.lower_ for c in tok.children}
+        if any(c.dep_ == "neg" for c in tok.children) and kids & {
+            "will", "wo", "would", "wont", "shall", "can", "ca", "could",
+        }:  # fmt: skip
+            return True
+    return trig.lemma_ in _REFUSING_VERBS
+
+
+_AIM_PREPS: Final = frozenset({"at", "into", "on", "toward", "towards"})
+
+_TARGET_NOUNS: Final = frozenset(
+    {"target", "position", "base", "village", "town", "city", "camp", "border", "territory",
+     "troops", "forces", "protester", "protesters", "crowd", "civilians"}
+)  # fmt: skip
+
+
+def aimed_at(tok: Token, mentions: Sequence[tuple[int, int, Entity]]) -> bool:
+    """Whether weapons fired or launched are aimed at someone ("fired rockets into Israel",
+    "at protesters"), not tested ("fired a missile into the sea")."""
+    preps = [c for c in tok.children if c.dep_ == "prep"]
+    for obj in (c for c in tok.children if c.dep_ == "dobj"):
+        preps += [g for g in obj.children if g.dep_ == "prep"]
+    for prep in preps:
+        if prep.lower_ not in _AIM_PREPS:
+            continue
+        for pobj in (o for o in prep.children if o.dep_ == "pobj"):
+            s, e = pobj.left_edge.idx, pobj.idx + len(pobj.text)
+            if pobj.lemma_ in _TARGET_NOUNS or any(
+                ms < e and s < me and ent.code for ms, me, ent in mentions
+            ):
+                return True
+    return False
