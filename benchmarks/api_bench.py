@@ -1,31 +1,43 @@
-"""Benchmark the HTTP API on a store of synthetic events.
+"""Benchmark the HTTP API on a store of synthetic events, the way a user would see it.
 
-Builds a DuckDB store of N synthetic events (default 1,000,000) in bulk through Arrow, starts
-the API with uvicorn on loopback in a separate process (so the load generator does not share
-its GIL), and measures /api/events latency (p50/p95/p99) with C concurrent clients for a few
-filter mixes, a bounded number of requests each. With Debian chromium and playwright present
-it also measures the dashboard's first contentful paint and the time until its data is shown.
+One command builds a DuckDB store of N synthetic events (default 1,000,000; cached between
+runs under the temp dir), starts the API server in its own process (uvicorn, loopback only),
+drives /api/events from *another* process with a load tool (Debian's ``wrk`` when installed,
+else an httpx client in a child process) and prints p50/p95/p99 and requests/s for each
+filter mix, the load average, and how the CPU was split between server and load generator.
+With Debian chromium and playwright present it also measures the dashboard's first
+contentful paint (Performance API) and the time until its data is shown. Everything it
+starts is stopped on exit, whatever happens; every phase is bounded in time.
 
-    .venv/bin/python benchmarks/api_bench.py [--events 1000000] [--requests 500] [--clients 20]
+    .venv/bin/python benchmarks/api_bench.py                    # 1M events, 20 clients
+    .venv/bin/python benchmarks/api_bench.py --seconds 5 --workers 2 --mixes actor,text
 
-Target: p95 < 100 ms per mix. Prints its figures; nothing is written outside a temp dir
-unless --db is given.
+Each mix runs twice: "warm" repeats one request (the dashboard's common case: after the first
+hit it is served from the server's result cache) and "cold" sends a different filter or page
+on every request, so every request runs its SQL.
+
+Target (issue 6): p95 < 100 ms per mix with 20 clients; first paint < 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
-import httpx
 import numpy as np
 import pyarrow as pa
 
@@ -34,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from eventwire.ontology.plover import EVENT_TYPES, intensity, quad  # noqa: E402
 from eventwire.store import connect  # noqa: E402
-from eventwire.store.schema import EVENT_COLUMNS  # noqa: E402
+from eventwire.store.schema import EVENT_COLUMNS, SCHEMA_VERSION  # noqa: E402
 
 CODES = ("USA", "CHN", "RUS", "PRK", "KOR", "JPN", "IRN", "ISR", "UKR", "GBR", "FRA", "DEU",
          "IND", "PAK", "TUR", "SYR", "IRQ", "SAU", "EGY", "TWN", "AFG", "NATO", "UN", "EU",
@@ -43,26 +55,55 @@ CODES = ("USA", "CHN", "RUS", "PRK", "KOR", "JPN", "IRN", "ISR", "UKR", "GBR", "
          "CAN", "ZAF")  # fmt: skip
 WORDS = ("missile", "talks", "sanctions", "border", "troops", "aid", "summit", "protest",
          "ceasefire", "drone", "statement", "embassy", "election", "oil", "nuclear")  # fmt: skip
+DAYS = 3 * 365
+START = np.datetime64("2021-01-01")
+BUILD_VERSION = 1  # bump when build_store changes, so cached stores are rebuilt
 
 Params = dict[str, str]
-# Warm mixes repeat the same query (the dashboard's common case; served from the app's result
-# cache after the first request). Cold mixes vary every request so that each one runs SQL.
-MIXES: dict[str, Params | Callable[[int], Params]] = {
-    "latest page": {},
-    "actor": {"actor": "USA"},
-    "dyad + range": {"actor": "USA", "recipient": "CHN", "since": "2023-01-01",
-                     "until": "2023-12-31"},
-    "type + quad": {"type": "ASSAULT", "quad": "4"},
-    "text search": {"q": "nuclear summit"},
-    "page 200": {"actor": "RUS", "offset": "10000"},
-    "cold: pages": lambda i: {"actor": CODES[i % 10], "offset": str(50 * (i // 10))},
-    "cold: dyad mo": lambda i: {
-        "actor": CODES[i % 7],
-        "recipient": CODES[7 + i % 5],
-        "since": f"{2021 + i % 3}-{1 + (i // 3) % 12:02d}-01",
-        "until": f"{2021 + i % 3}-{1 + (i // 3) % 12:02d}-28",
-    },
+
+
+def _day(i: int) -> str:
+    return str(START + np.timedelta64(i % DAYS, "D"))
+
+
+def _month(i: int) -> tuple[str, str]:
+    y, m = 2021 + (i // 12) % 3, 1 + i % 12
+    return f"{y}-{m:02d}-01", f"{y}-{m:02d}-28"
+
+
+# name: (the warm request, the i-th cold request). Cold requests never repeat within a run
+# (thousands of distinct filters/pages), so each is a result-cache miss.
+MIXES: dict[str, tuple[Params, Callable[[int], Params]]] = {
+    "newest": ({}, lambda i: {"offset": str(50 * (i % 200)), "limit": str(50 - i // 200 % 40)}),
+    "actor": ({"actor": "USA"}, lambda i: {"actor": CODES[i % 50], "offset": str(50 * (i // 50))}),
+    "dyad": (
+        {"actor": "USA", "recipient": "CHN"},
+        lambda i: {"actor": CODES[i % 10], "recipient": CODES[10 + (i // 10) % 40],
+                   "offset": str(50 * (i // 400))},
+    ),
+    "date range": (
+        {"since": "2023-03-01", "until": "2023-03-31"},
+        lambda i: {"since": _day(i), "until": _day(i + 1 + i % 60)},
+    ),
+    "type+quad": (
+        {"type": "ASSAULT", "quad": "4"},
+        lambda i: {"type": EVENT_TYPES[i % len(EVENT_TYPES)],
+                   "quad": str(quad(EVENT_TYPES[i % len(EVENT_TYPES)])),
+                   "offset": str(50 * (i // len(EVENT_TYPES)))},
+    ),
+    "text": (
+        {"q": "nuclear"},
+        lambda i: {"q": f"{WORDS[i % 15]} and {WORDS[(i // 15) % 15]}",
+                   "offset": str(50 * (i // 225))},
+    ),
+    "deep offset": (
+        {"actor": "RUS", "offset": "10000"},
+        lambda i: {"offset": str(10_000 + 50 * i)},
+    ),
 }  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the store
 
 
 def build_store(path: Path, n: int, *, seed: int = 7) -> float:
@@ -82,8 +123,7 @@ def build_store(path: Path, n: int, *, seed: int = 7) -> float:
     etype = types[ti]
     quad_col = np.array([quad(t) for t in EVENT_TYPES], dtype=np.int32)[ti]
     inten_col = np.array([intensity(t) for t in EVENT_TYPES])[ti]
-    start = np.datetime64("2021-01-01")
-    dates = start + rng.integers(0, 3 * 365, n).astype("timedelta64[D]")
+    dates = START + rng.integers(0, DAYS, n).astype("timedelta64[D]")
     n_art = max(1, n // 5)
     art_idx = rng.integers(0, n_art, n)
     w1 = np.array(WORDS)[rng.integers(0, len(WORDS), n)]
@@ -134,7 +174,7 @@ def build_store(path: Path, n: int, *, seed: int = 7) -> float:
             "id": pa.array(np.char.add("art", ids)),
             "url": pa.array(np.char.add("https://news.example/story/", ids)),
             "outlet": pa.array(np.array(["Wire", "Daily", "Post", "Herald"])[np.arange(n_art) % 4]),
-            "published": pa.array(np.full(n_art, start).astype("datetime64[D]"), pa.date32()),
+            "published": pa.array(np.full(n_art, START).astype("datetime64[D]"), pa.date32()),
             "title": pa.array(np.char.add("Story ", ids)),
             "text": pa.nulls(n_art, pa.string()),
             "language": pa.array(np.full(n_art, "en")),
@@ -145,7 +185,9 @@ def build_store(path: Path, n: int, *, seed: int = 7) -> float:
             "coded_at": pa.nulls(n_art, pa.timestamp("us")),
         }
     )
-    con = connect(path)  # creates the schema
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    con = connect(tmp)  # creates the schema
     cur = con.cursor()  # a fresh cursor: connect() may leave a result pending on ``con``
     try:
         cur.register("_ev", table)
@@ -158,7 +200,26 @@ def build_store(path: Path, n: int, *, seed: int = 7) -> float:
     finally:
         cur.close()
         con.close()
+    tmp.rename(path)  # only a complete store is ever reused
     return time.perf_counter() - t0
+
+
+def cached_store(n: int, where: Path | None) -> Path:
+    """The store of ``n`` events: ``where`` if given, else one cached under the temp dir
+    (keyed by size, schema and generator version). Built when absent."""
+    if where is None:
+        cache = Path(tempfile.gettempdir()) / "eventwire-api-bench"
+        cache.mkdir(exist_ok=True)
+        where = cache / f"events-{n}-s{SCHEMA_VERSION}-b{BUILD_VERSION}.duckdb"
+    if not where.exists():
+        secs = build_store(where, n)
+        print(f"built {n:,} events in {secs:.1f} s ({n / secs:,.0f} rows/s): {where}")
+    else:
+        print(f"store: {where} (cached; --db elsewhere or delete it to rebuild)")
+    return where
+
+
+# --------------------------------------------------------------------------- processes
 
 
 def free_port() -> int:
@@ -167,46 +228,204 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    code = f"from eventwire.serve import serve; serve({str(db)!r}, port={port})"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/events?limit=1", timeout=5).is_success:
-                return proc
-        except httpx.TransportError:
+def _get(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return int(r.status), r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@contextlib.contextmanager
+def server(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """The API in its own process (its own process group, so workers die with it)."""
+    code = (
+        "from eventwire.serve import serve; "
+        f"serve({str(db)!r}, host='127.0.0.1', port={port}, workers={workers})"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"the API server exited with {proc.returncode}")
+            try:
+                if _get(f"http://127.0.0.1:{port}/api/events?limit=1", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the API did not start within 60 s")
             time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("the API did not start within 60 s")
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
 
-async def run_mix(
-    base: str, params: Params | Callable[[int], Params], requests: int, clients: int
-) -> list[float]:
+def _cpu_seconds(pid: int) -> float:
+    """User+system CPU of ``pid`` and its live children (uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    for p in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime, stime, cutime, cstime (fields 14-17): children that exited count too
+            total += sum(int(f) for f in fields[11:15]) / tick
+    return total
+
+
+# --------------------------------------------------------------------------- the load
+
+
+@dataclass
+class Result:
+    p50: float
+    p95: float
+    p99: float
+    n: int
+    rps: float
+    errors: int
+    server_cpu: float  # CPU seconds per wall second (1.0 = one core)
+    load_cpu: float
+
+
+_WRK_LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("EW_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+setup = function(thread) thread:set("offset", #paths // 2 * 0) end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i - 1) % #paths + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %f %f %f %d %d %f\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.duration / 1e6))
+end
+"""
+
+
+def _paths(params: list[Params]) -> list[str]:
+    return [f"/api/events?{urlencode(p)}" if p else "/api/events" for p in params]
+
+
+def run_wrk(
+    base: str, paths: list[str], clients: int, seconds: float, tmp: Path
+) -> tuple[float, float, float, int, int, float, int]:
+    script, listing = tmp / "mix.lua", tmp / "paths.txt"
+    script.write_text(_WRK_LUA)
+    listing.write_text("\n".join(paths) + "\n")
+    # One wrk thread: 20 connections are nothing for its event loop, and a second thread
+    # would only take CPU from the server on a small machine.
+    cmd = ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s",
+           "-s", str(script), base]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, "EW_PATHS": str(listing)}, stdout=subprocess.PIPE, text=True
+    )
+    out, _ = proc.communicate(timeout=seconds + 30)
+    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no result:\n{out}")
+    p50, p95, p99, n, err, secs = line.split()[1:]
+    return float(p50), float(p95), float(p99), int(n), int(err), float(secs), proc.pid
+
+
+def load_worker(base: str, listing: Path, clients: int, seconds: float) -> None:
+    """The fallback load generator (runs in its own process): ``clients`` keep-alive
+    connections, each sending the next path as soon as its previous answer is in."""
+    import asyncio
+
+    import httpx
+
+    paths = listing.read_text().split("\n")[:-1]
     latencies: list[float] = []
-    remaining = iter(range(requests))
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    errors = 0
+    counter = iter(range(10**9))
 
-        async def worker() -> None:
-            for i in remaining:
-                p = params(i) if callable(params) else params
-                t0 = time.perf_counter()
-                r = await client.get("/api/events", params=p)
-                latencies.append(time.perf_counter() - t0)
-                r.raise_for_status()
+    async def main() -> float:
+        nonlocal errors
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+            stop = time.perf_counter() + seconds
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
-    return latencies
+            async def worker() -> None:
+                nonlocal errors
+                while time.perf_counter() < stop:
+                    path = paths[next(counter) % len(paths)]
+                    t0 = time.perf_counter()
+                    try:
+                        r = await client.get(path)
+                        if r.status_code != 200:
+                            errors += 1
+                    except httpx.HTTPError:
+                        errors += 1
+                    latencies.append(time.perf_counter() - t0)
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(clients)))
+            return time.perf_counter() - t0
+
+    secs = asyncio.run(main())
+    ms = np.array(latencies) * 1000
+    print(
+        "RESULT", *(float(np.percentile(ms, p)) for p in (50, 95, 99)), len(ms), errors, secs
+    )
 
 
-def pct(values: list[float], p: float) -> float:
-    return float(np.percentile(np.array(values) * 1000, p))
+def run_httpx(
+    base: str, paths: list[str], clients: int, seconds: float, tmp: Path
+) -> tuple[float, float, float, int, int, float, int]:
+    listing = tmp / "paths.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    cmd = [sys.executable, __file__, "--load-worker", base, str(listing), str(clients),
+           str(seconds)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=seconds + 60)
+    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT")), None)
+    if line is None:
+        raise SystemExit(f"the load worker printed no result:\n{out}")
+    p50, p95, p99, n, err, secs = line.split()[1:]
+    return float(p50), float(p95), float(p99), int(n), int(err), float(secs), proc.pid
 
 
-def dashboard_paint(base: str) -> tuple[float, float] | None:
-    """(first contentful paint, data shown) in ms, or None without chromium/playwright."""
+def measure(
+    tool: str, srv: int, base: str, paths: list[str], clients: int, seconds: float, tmp: Path
+) -> Result:
+    run = run_wrk if tool == "wrk" else run_httpx
+    cpu0, self0 = _cpu_seconds(srv), os.times()
+    p50, p95, p99, n, err, secs, _ = run(base, paths, clients, seconds, tmp)
+    cpu1, self1 = _cpu_seconds(srv), os.times()
+    # The load tool is our child and has exited: its CPU is in our children's times.
+    load = (self1.children_user + self1.children_system) - (
+        self0.children_user + self0.children_system
+    )
+    return Result(p50, p95, p99, n, n / secs, err, (cpu1 - cpu0) / secs, load / secs)
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+def dashboard_paint(base: str) -> tuple[float, float, float] | None:
+    """(first contentful paint, data shown, same on a second load) in ms, or None without
+    chromium/playwright. The first load is a fresh browser with the server's caches cold
+    for the dashboard's default view."""
     if not Path("/usr/bin/chromium").exists():
         return None
     try:
@@ -217,69 +436,101 @@ def dashboard_paint(base: str) -> tuple[float, float] | None:
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ]  # fmt: skip
+    fcp_js = "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args, timeout=60_000)
         try:
             page = browser.new_page()
-            page.goto(base + "/")  # warm-up: first load compiles and caches
-            page.wait_for_selector("body[data-ready='true']", timeout=60_000)
             t0 = time.perf_counter()
-            page.goto(base + "/?_=2", wait_until="commit")
+            page.goto(base + "/", timeout=60_000)
             page.wait_for_selector("body[data-ready='true']", timeout=60_000)
             ready = (time.perf_counter() - t0) * 1000
-            fcp = page.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
-            )
-            return float(fcp), ready
+            fcp = float(page.evaluate(fcp_js))
+            page2 = browser.new_page()
+            t0 = time.perf_counter()
+            page2.goto(base + "/?_=2", timeout=60_000)
+            page2.wait_for_selector("body[data-ready='true']", timeout=60_000)
+            ready2 = (time.perf_counter() - t0) * 1000
+            return fcp, ready, max(ready2, float(page2.evaluate(fcp_js)))
         finally:
             browser.close()
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--events", type=int, default=1_000_000)
-    ap.add_argument("--requests", type=int, default=250, help="requests per filter mix")
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=8, help="load time per mix and kind")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--mixes", help="comma-separated subset of: " + ", ".join(MIXES))
+    ap.add_argument("--kinds", default="warm,cold", help="warm, cold or both")
+    ap.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
+    ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--db", type=Path, help="keep the store here (reused if it exists)")
+    ap.add_argument("--load-worker", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "bench.duckdb"
-        if not db.exists():
-            secs = build_store(db, args.events)
-            print(
-                f"built {args.events:,} events in {secs:.1f} s ({args.events / secs:,.0f} rows/s)"
-            )
-        port = free_port()
-        proc = start_server(db, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            print(
-                f"{'mix':<14} {'total':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7}"
-            )
-            for name, params in MIXES.items():
-                first = params(0) if callable(params) else params
-                total = httpx.get(f"{base}/api/events", params={**first, "limit": 1}).json()
+    if args.load_worker:
+        base, listing, clients, seconds = args.load_worker
+        load_worker(base, Path(listing), int(clients), float(seconds))
+        return
+    tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
+    names = args.mixes.split(",") if args.mixes else list(MIXES)
+    kinds = args.kinds.split(",")
+    db = cached_store(args.events, args.db)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.2f} before the run; "
+          f"{args.clients} clients, {args.seconds:g} s per mix, load from {tool}, "
+          f"{args.workers} server worker(s)")  # fmt: skip
+    t_start = time.perf_counter()
+    with server(db, port, args.workers) as proc, tempfile.TemporaryDirectory() as tmp:
+        t_up = time.perf_counter() - t_start
+        print(f"server up in {t_up:.1f} s (pid {proc.pid})")
+        print(f"{'mix':<12} {'kind':<5} {'total':>9} {'first ms':>8} {'p50 ms':>7} "
+              f"{'p95 ms':>7} {'p99 ms':>7} {'req/s':>6} {'err':>4} {'srv cpu':>7} "
+              f"{'load cpu':>8} {'loadavg':>7}")  # fmt: skip
+        rng = random.Random(1)
+        for name in names:
+            warm, cold = MIXES[name]
+            for kind in kinds:
+                if kind == "warm":
+                    params = [warm]
+                else:
+                    params = [cold(i) for i in range(20_000)]
+                    rng.shuffle(params)
+                paths = _paths(params)
+                # The first request of the run, alone: the cold-cache latency a user sees.
                 t0 = time.perf_counter()
-                lat = asyncio.run(run_mix(base, params, args.requests, args.clients))
-                wall = time.perf_counter() - t0
-                print(f"{name:<14} {total['total']:>9,} {pct(lat, 50):>8.1f} {pct(lat, 95):>8.1f} "
-                      f"{pct(lat, 99):>8.1f} {len(lat) / wall:>7.0f}")  # fmt: skip
-            for path in ("/api/dyads", "/api/timeline", "/api/alerts?limit=20"):
-                times = []
-                for _ in range(5):
-                    t0 = time.perf_counter()
-                    httpx.get(base + path, timeout=60).raise_for_status()
-                    times.append((time.perf_counter() - t0) * 1000)
-                print(f"{path:<22} median of 5, one client: {statistics.median(times):.0f} ms")
+                status, body = _get(base + paths[0])
+                first = (time.perf_counter() - t0) * 1000
+                if status != 200:
+                    raise SystemExit(f"{paths[0]} answered {status}: {body[:300]!r}")
+                total = json.loads(body)["total"]
+                r = measure(tool, proc.pid, base, paths[1:], args.clients, args.seconds, Path(tmp))
+                print(f"{name:<12} {kind:<5} {total:>9,} {first:>8.0f} {r.p50:>7.1f} "
+                      f"{r.p95:>7.1f} {r.p99:>7.1f} {r.rps:>6.0f} {r.errors:>4} "
+                      f"{r.server_cpu:>7.2f} {r.load_cpu:>8.2f} {os.getloadavg()[0]:>7.2f}",
+                      flush=True)  # fmt: skip
+        for path in ("/api/dyads", "/api/timeline", "/api/alerts?limit=20"):
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                _get(base + path, timeout=60)
+                times.append((time.perf_counter() - t0) * 1000)
+            print(f"{path:<22} one client: first {times[0]:.0f} ms, then {times[-1]:.0f} ms")
+        if not args.no_browser:
             paint = dashboard_paint(base)
             if paint is None:
                 print("dashboard: skipped (no /usr/bin/chromium or playwright)")
             else:
-                print(f"dashboard: first contentful paint {paint[0]:.0f} ms, "
-                      f"data shown {paint[1]:.0f} ms")  # fmt: skip
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+                print(f"dashboard: first contentful paint {paint[0]:.0f} ms, data shown "
+                      f"{paint[1]:.0f} ms (server caches cold); reload: data shown "
+                      f"{paint[2]:.0f} ms")  # fmt: skip
+    print(f"load average {os.getloadavg()[0]:.2f} after the run; cpu columns are cores "
+          "(1.00 = one core busy) used by the server and by the load generator")
 
 
 if __name__ == "__main__":
