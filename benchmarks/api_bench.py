@@ -242,9 +242,10 @@ def _get(url: str, timeout: float = 30) -> tuple[int, bytes]:
 @contextlib.contextmanager
 def server(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     """The API in its own process (its own process group, so workers die with it)."""
+    extra = f", workers={workers}" if workers != 1 else ""
     code = (
         "from eventwire.serve import serve; "
-        f"serve({str(db)!r}, host='127.0.0.1', port={port}, workers={workers})"
+        f"serve({str(db)!r}, host='127.0.0.1', port={port}{extra})"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, start_new_session=True)
     try:
@@ -253,7 +254,7 @@ def server(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes
             if proc.poll() is not None:
                 raise SystemExit(f"the API server exited with {proc.returncode}")
             try:
-                if _get(f"http://127.0.0.1:{port}/api/events?limit=1", timeout=5)[0] == 200:
+                if _get(f"http://127.0.0.1:{port}/", timeout=5)[0] == 200:
                     break
             except OSError:
                 pass
@@ -307,7 +308,6 @@ _WRK_LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("EW_PATHS")) do paths[#paths + 1] = line end
 local i = 0
-setup = function(thread) thread:set("offset", #paths // 2 * 0) end
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i - 1) % #paths + 1])
@@ -489,6 +489,15 @@ def main() -> None:
     with server(db, port, args.workers) as proc, tempfile.TemporaryDirectory() as tmp:
         t_up = time.perf_counter() - t_start
         print(f"server up in {t_up:.1f} s (pid {proc.pid})")
+        # The browser first, while the server's caches are cold: a user's first visit.
+        if not args.no_browser:
+            paint = dashboard_paint(base)
+            if paint is None:
+                print("dashboard: skipped (no /usr/bin/chromium or playwright)")
+            else:
+                print(f"dashboard: first contentful paint {paint[0]:.0f} ms, data shown "
+                      f"{paint[1]:.0f} ms (server caches cold); reload: data shown "
+                      f"{paint[2]:.0f} ms")  # fmt: skip
         print(f"{'mix':<12} {'kind':<5} {'total':>9} {'first ms':>8} {'p50 ms':>7} "
               f"{'p95 ms':>7} {'p99 ms':>7} {'req/s':>6} {'err':>4} {'srv cpu':>7} "
               f"{'load cpu':>8} {'loadavg':>7}")  # fmt: skip
@@ -509,7 +518,8 @@ def main() -> None:
                 if status != 200:
                     raise SystemExit(f"{paths[0]} answered {status}: {body[:300]!r}")
                 total = json.loads(body)["total"]
-                r = measure(tool, proc.pid, base, paths[1:], args.clients, args.seconds, Path(tmp))
+                load = paths if kind == "warm" else paths[1:]
+                r = measure(tool, proc.pid, base, load, args.clients, args.seconds, Path(tmp))
                 print(f"{name:<12} {kind:<5} {total:>9,} {first:>8.0f} {r.p50:>7.1f} "
                       f"{r.p95:>7.1f} {r.p99:>7.1f} {r.rps:>6.0f} {r.errors:>4} "
                       f"{r.server_cpu:>7.2f} {r.load_cpu:>8.2f} {os.getloadavg()[0]:>7.2f}",
@@ -521,14 +531,6 @@ def main() -> None:
                 _get(base + path, timeout=60)
                 times.append((time.perf_counter() - t0) * 1000)
             print(f"{path:<22} one client: first {times[0]:.0f} ms, then {times[-1]:.0f} ms")
-        if not args.no_browser:
-            paint = dashboard_paint(base)
-            if paint is None:
-                print("dashboard: skipped (no /usr/bin/chromium or playwright)")
-            else:
-                print(f"dashboard: first contentful paint {paint[0]:.0f} ms, data shown "
-                      f"{paint[1]:.0f} ms (server caches cold); reload: data shown "
-                      f"{paint[2]:.0f} ms")  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.2f} after the run; cpu columns are cores "
           "(1.00 = one core busy) used by the server and by the load generator")
 

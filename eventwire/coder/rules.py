@@ -67,7 +67,9 @@ _LIGHT_VERBS: Final = frozenset(
      "renew", "intensify", "escalate", "complete", "be", "remain", "get", "do", "offer",
      "open", "host", "provide", "follow", "plan", "prepare",
      # "sent aid", "attend the summit", "cancelled a planned visit": the noun is the event.
-     "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon"}
+     "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon",
+     # "fired ... its first test", "waged a campaign": carriers of the noun's event.
+     "fire", "wage"}
 )  # fmt: skip
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}
@@ -304,7 +306,9 @@ class RuleCoder:
                         for s, e, ent in mentions:
                             if s <= os_ and oe <= e and ent.code:
                                 span = head.doc[head.left_edge.i : obj.i + 1].text
-                                return replace(ent, text=span, name=ent.name)
+                                # "police in Moscow" is RUS COP, not the Kremlin's GOV.
+                                whole = self._actors.resolve(span)
+                                return whole or replace(ent, text=span, name=ent.name)
         low = head.lower_
         in_quote = _in_quote(head)
         reporter = _reported_subject(head)
@@ -367,7 +371,9 @@ class RuleCoder:
                             if arg:
                                 return Arg(arg.entities[:1], arg.span)
             else:
-                for child in tok.children:
+                # The agent first: "the islands were seized by China" names the seizer last.
+                children = sorted(tok.children, key=lambda c: c.dep_ != "agent")
+                for child in children:
                     if child.dep_ in ("nsubj", "csubj"):
                         arg = self._entities_at(child, mentions, memory, speaker)
                         return arg

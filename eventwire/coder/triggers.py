@@ -37,6 +37,8 @@ _TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
 def trigger_of(tok: Token) -> Trigger | None:
     if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
         return None
+    if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "ADJ") and tok.head.pos_ == "NOUN":
+        return None  # "a banned missile", "the disputed islands": a description, not an act
     if tok.lemma_ in _DISPLAY_WORDS and any(
         c.dep_ in ("dobj", "ccomp") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children
     ):

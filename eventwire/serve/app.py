@@ -16,9 +16,11 @@ Safety choices, each deliberate:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import (
@@ -30,6 +32,7 @@ from collections.abc import (
     MutableMapping,
     Sequence,
 )
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,10 +51,11 @@ from eventwire.analysis.evidence import highlight_spans
 from eventwire.errors import EventwireError, ModelError, UsageError
 from eventwire.model import Article, Event
 from eventwire.serve import queries
+from eventwire.serve.index import EventIndex, IndexHolder
 from eventwire.serve.queries import EventFilter
 from eventwire.store import Store, connect
 
-__all__ = ["NotFoundError", "ReadOnlyError", "create_app", "serve"]
+__all__ = ["NotFoundError", "ReadOnlyError", "app_from_env", "create_app", "serve"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -133,6 +137,36 @@ class _BodyLimit:
         await self.app(scope, replay, send)
 
 
+class _SecurityHeaders:
+    """Pure ASGI middleware adding nosniff and the Content-Security-Policy to responses.
+
+    Not ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware wraps every request in
+    a task group and memory streams, which cost more than serving a cached page itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # /docs loads Swagger UI from its CDN; everything else is ours alone.
+        csp = not str(scope.get("path", "")).startswith(("/docs", "/openapi"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                names = {name.lower() for name, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if csp and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", _CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class _ResultCache:
     """A small thread-safe LRU of query results.
 
@@ -146,6 +180,14 @@ class _ResultCache:
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._inflight: dict[Hashable, threading.Lock] = {}
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The cached value or None, without waiting (safe on the event loop)."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -269,7 +311,7 @@ def _cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
 Cur = Annotated[duckdb.DuckDBPyConnection, Depends(_cursor)]
 
 
-def _event_filter(
+async def _event_filter(
     actor: Annotated[str | None, Query(max_length=64, description="Actor code, e.g. USA.")] = None,
     recipient: Annotated[str | None, Query(max_length=64, description="Recipient code.")] = None,
     type: Annotated[str | None, Query(max_length=32, description="PLOVER event type.")] = None,
@@ -281,6 +323,7 @@ def _event_filter(
         bool, Query(description="Include negated, future and hypothetical events.")
     ] = False,
 ) -> EventFilter:
+    # async: a plain function dependency would cost a threadpool round trip per request.
     return EventFilter(
         actor=actor,
         recipient=recipient,
@@ -315,11 +358,41 @@ def create_app(
     con = connect(db, read_only=not allow_write)
     cache = _ResultCache(cache_size)
     write_lock = threading.Lock()  # one writer at a time: write_batch is a transaction
+    # /api/events works in its own small pool, one DuckDB cursor per thread (a connection
+    # must not be shared between threads; DuckDB and numpy release the GIL). Few threads on
+    # purpose: twenty concurrent scans on two cores only thrash; queued work waits its turn.
+    pool = ThreadPoolExecutor(
+        max_workers=min(4, (os.cpu_count() or 1) + 2), thread_name_prefix="eventwire-api"
+    )
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    cursors_lock = threading.Lock()
+
+    def thread_cursor() -> duckdb.DuckDBPyConnection:
+        cur: duckdb.DuckDBPyConnection | None = getattr(local, "cursor", None)
+        if cur is None:
+            cur = con.cursor()
+            local.cursor = cur
+            with cursors_lock:
+                cursors.append(cur)
+        return cur
+
+    event_index = IndexHolder(lambda: EventIndex(thread_cursor()))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        con.close()
+        # Build the index in the background right away, so the dashboard's first request
+        # finds it ready (or waits for this one build); startup is not held up by it.
+        building = asyncio.get_running_loop().run_in_executor(pool, event_index.get)
+        try:
+            yield
+        finally:
+            await asyncio.wait([building])
+            pool.shutdown(wait=True, cancel_futures=True)
+            with cursors_lock:
+                for cur in cursors:
+                    cur.close()
+            con.close()
 
     app = FastAPI(
         title="eventwire",
@@ -340,34 +413,28 @@ def create_app(
             status_code=_error_status(exc),
         )
 
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        # /docs loads Swagger UI from its CDN; everything else is ours alone.
-        if not request.url.path.startswith(("/docs", "/openapi")):
-            response.headers.setdefault("Content-Security-Policy", _CSP)
-        return response
+    def render_events(flt: EventFilter, limit: int, offset: int) -> bytes:
+        cur = thread_cursor()
+        idx = event_index.get()
+        page = idx.page(cur, flt, limit=limit, offset=offset)
+        rows = queries.events_by_rowid(cur, page.rowids, idx.sources(page.article_rows))
+        doc = {"total": page.total, "limit": limit, "offset": offset, "events": rows}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @app.get("/api/events", summary="Events matching the filters, newest first")
-    def events(
-        cur: Cur,
+    async def events(
         flt: Filter,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> Response:
-        def render() -> bytes:
-            # Pages of one filter share its count: cached apart from the pages.
-            total = cache.get(("count", flt), lambda: queries.count_events(cur, flt))
-            page = queries.list_events(cur, flt, limit=limit, offset=offset)
-            doc = {"total": total, "limit": limit, "offset": offset, "events": page}
-            return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-        # Serialised once and cached as bytes: FastAPI's response validation and encoding of
-        # fifty rows costs more than the cached lookup itself.
-        body = cache.get(("page", flt, limit, offset), render)
+        # The hot path: a cached page is answered on the event loop, as bytes serialised
+        # once (no thread hop, no response-model validation, no re-encoding).
+        key = ("page", flt, limit, offset)
+        body = cache.peek(key)
+        if body is None:
+            body = await asyncio.get_running_loop().run_in_executor(
+                pool, lambda: cache.get(key, lambda: render_events(flt, limit, offset))
+            )
         return Response(body, media_type="application/json")
 
     @app.get("/api/events/{event_id}", summary="One event with every stored field")
@@ -475,6 +542,7 @@ def create_app(
             with write_lock, Store(db) as st:
                 st.write_batch([(article, coded)])
             cache.clear()
+            event_index.invalidate()
             stored = True
         return {"stored": stored, "events": [_event_json(e) for e in coded]}
 
@@ -490,8 +558,24 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["content-type"],
         )
+    app.add_middleware(_SecurityHeaders)
     app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)
     return app
+
+
+_ENV_DB = "EVENTWIRE_SERVE_DB"
+_ENV_CORS = "EVENTWIRE_SERVE_CORS"
+
+
+def app_from_env() -> FastAPI:
+    """The app factory for uvicorn worker processes (``serve(workers=N)``): each worker
+    opens the store read-only itself. ``EVENTWIRE_SERVE_DB`` names the store and
+    ``EVENTWIRE_SERVE_CORS`` the allowed origins (comma-separated, none when unset)."""
+    db = os.environ.get(_ENV_DB)
+    if not db:
+        raise UsageError(f"{_ENV_DB} is not set.", fix="start the server with eventwire serve")
+    origins = [o for o in os.environ.get(_ENV_CORS, "").split(",") if o]
+    return create_app(db, cors_origins=origins)
 
 
 def serve(
@@ -501,13 +585,40 @@ def serve(
     port: int = 8765,
     allow_write: bool = False,
     cors_origins: Sequence[str] = (),
+    workers: int = 1,
 ) -> None:
-    """Run the API and dashboard with uvicorn until interrupted (loopback only by default)."""
+    """Run the API and dashboard with uvicorn until interrupted (loopback only by default).
+
+    ``workers`` > 1 runs that many processes, each with its own read-only connection,
+    index and cache (several processes may read one DuckDB file; a writer needs it alone,
+    so ``allow_write`` takes one worker)."""
     import uvicorn
 
-    app = create_app(db_path, allow_write=allow_write, cors_origins=cors_origins)
+    if workers < 1:
+        raise UsageError("workers must be at least 1.")
+    if workers > 1 and allow_write:
+        raise UsageError(
+            "A writable server runs in one process.",
+            cause="DuckDB gives a writer the database file to itself",
+            fix="drop --allow-write, or use one worker",
+        )
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", ws="none")
+        if workers == 1:
+            app = create_app(db_path, allow_write=allow_write, cors_origins=cors_origins)
+            uvicorn.run(app, host=host, port=port, log_level="warning", ws="none")
+        else:
+            connect(db_path, read_only=True).close()  # a missing store fails here, not per worker
+            os.environ[_ENV_DB] = str(db_path)
+            os.environ[_ENV_CORS] = ",".join(cors_origins)
+            uvicorn.run(
+                "eventwire.serve.app:app_from_env",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+                ws="none",
+            )
     except OSError as exc:
         raise UsageError(
             f"Cannot listen on {host}:{port}.",

@@ -27,6 +27,7 @@ __all__ = [
     "EventFilter",
     "count_events",
     "ensure_indexes",
+    "events_by_rowid",
     "get_event",
     "list_events",
     "timeline",
@@ -136,6 +137,31 @@ def list_events(
         rows = con.execute(sql, {**params, "limit": limit, "offset": offset}).fetchall()
     names = [*_LIST_COLUMNS, *_ARTICLE_COLUMNS]
     return [_event_dict(names, r) for r in rows]
+
+
+def events_by_rowid(
+    con: duckdb.DuckDBPyConnection, rowids: list[int], sources: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows of ``list_events`` for the events at ``rowids`` (in that order), given their
+    articles' metadata (``sources``, one dict of url, title, outlet, published per event).
+
+    The page comes from the in-memory index (``serve.index``); DuckDB only fetches its rows.
+    Row groups whose rowids lie outside the page's range are skipped, so this is a few
+    milliseconds however large the store."""
+    if not rowids:
+        return []
+    cols = ", ".join(_LIST_COLUMNS)
+    with duckdb_errors("Listing events"):
+        rows = con.execute(
+            f"SELECT rowid, {cols} FROM events WHERE rowid = ANY($rowids)", {"rowids": rowids}
+        ).fetchall()
+    by_rowid = {r[0]: r[1:] for r in rows}
+    names = [*_LIST_COLUMNS, *_ARTICLE_COLUMNS]
+    return [
+        _event_dict(names, (*by_rowid[rid], *(src[c] for c in _ARTICLE_COLUMNS)))
+        for rid, src in zip(rowids, sources, strict=True)
+        if rid in by_rowid
+    ]
 
 
 def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:

@@ -82,3 +82,22 @@ def test_request_chain_is_one_request_to_meet(coded: tuple[str, list[Event]]) ->
     urged = [e for e in coded[1] if "urged Pyongyang" in e.evidence.sentence]
     assert _has(urged, "KOR", "REQUEST", "PRK", mode="meet")
     assert not _has(urged, "KOR", "CONSULT", "PRK", polarity="asserted")
+
+
+def test_banned_missile_is_a_description_not_coercion(pipeline: Pipeline) -> None:
+    events = pipeline.code_text(
+        "North Korea fired a banned ballistic missile on Sunday, its first test since "
+        "U.S. President Donald Trump took office.",
+        published="2017-02-13",
+    )
+    assert [(e.actor[0].code, e.event_type, e.mode) for e in events] == [
+        ("PRK", "MOBILIZE", "weapons")
+    ]
+    assert events[0].date is not None and events[0].date.isoformat() == "2017-02-12"
+
+
+def test_passive_agent_is_the_source(pipeline: Pipeline) -> None:
+    events = pipeline.code_text("Three activists were arrested by police in Moscow.")
+    assert [(e.actor[0].code, e.actor[0].sector, e.event_type, e.mode) for e in events] == [
+        ("RUS", "COP", "COERCE", "arrest")
+    ]
