@@ -244,6 +244,8 @@ class ActorResolver:
     ) -> tuple[int, tuple[ActorRecord, ...], int] | None:
         """The longest knowledge-base match starting at token i: (end token, records, end char)."""
         kb = self._kb
+        if i >= len(tokens):
+            return None  # a title ended the text: nothing follows it to match
         limit = self._first_span(tokens[i][0])
         if not limit:
             return None

@@ -379,11 +379,25 @@ def create_app(
 
     event_index = IndexHolder(lambda: EventIndex(thread_cursor()))
 
+    def prepare() -> None:
+        """Build the index and compute the dashboard's opening view (what app.js asks for
+        with no filters), so that a first visit finds its data cached."""
+        try:
+            event_index.get()
+            cur = thread_cursor()
+            flt = EventFilter()
+            cache.get(("page", flt, 50, 0), lambda: render_events(flt, 50, 0))
+            timeline_rows(cur, flt, "week")
+            top_dyads(cur, flt, 30)
+            alerts_doc(cur, None, None, "week", 8, 2.0, 3, None, None, 3, 20)
+        except EventwireError:
+            pass  # the request that needs it will compute it again and report the error
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Build the index in the background right away, so the dashboard's first request
         # finds it ready (or waits for this one build); startup is not held up by it.
-        building = asyncio.get_running_loop().run_in_executor(pool, event_index.get)
+        building = asyncio.get_running_loop().run_in_executor(pool, prepare)
         try:
             yield
         finally:
@@ -444,23 +458,21 @@ def create_app(
             raise NotFoundError(f"No event {event_id!r}.", fix="take ids from /api/events")
         return found
 
+    def top_dyads(cur: duckdb.DuckDBPyConnection, flt: EventFilter, limit: int) -> Any:
+        return cache.get(("dyads", flt, limit), lambda: queries.top_dyads(cur, flt, limit=limit))
+
+    def timeline_rows(cur: duckdb.DuckDBPyConnection, flt: EventFilter, freq: Freq) -> Any:
+        return cache.get(("timeline", flt, freq), lambda: queries.timeline(cur, flt, freq=freq))
+
     @app.get("/api/dyads", summary="Directed dyads with the most events")
     def dyads(
         cur: Cur, flt: Filter, limit: Annotated[int, Query(ge=1, le=1000)] = 30
     ) -> dict[str, Any]:
-        return {
-            "dyads": cache.get(
-                ("dyads", flt, limit), lambda: queries.top_dyads(cur, flt, limit=limit)
-            )
-        }
+        return {"dyads": top_dyads(cur, flt, limit)}
 
     @app.get("/api/timeline", summary="Events per period and quad for the filters")
     def timeline(cur: Cur, flt: Filter, freq: Freq = "week") -> dict[str, Any]:
-        rows = cache.get(
-            ("timeline", flt, freq),
-            lambda: queries.timeline(cur, flt, freq=freq),
-        )
-        return {"freq": freq, "rows": rows}
+        return {"freq": freq, "rows": timeline_rows(cur, flt, freq)}
 
     @app.get("/api/dyads/{a}/{b}/series", summary="The time series of one dyad")
     def series(
@@ -488,28 +500,25 @@ def create_app(
         evidence: Annotated[int, Query(ge=0, le=50)] = 3,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> dict[str, Any]:
-        key = ("alerts", a, b, freq, window, threshold, min_events, since, until, evidence, limit)
+        return alerts_doc(
+            cur, a, b, freq, window, threshold, min_events, since, until, evidence, limit
+        )
+
+    def alerts_doc(cur: duckdb.DuckDBPyConnection, *args: Any) -> Any:
+        a, b, freq, window, threshold, min_events, since, until, evidence, limit = args
         return cache.get(
-            key,
+            ("alerts", *args),
             lambda: {
                 "alerts": [
                     al.to_dict()
                     for al in detect_alerts(
-                        cur,
-                        a=a,
-                        b=b,
-                        freq=freq,
-                        window=window,
-                        threshold=threshold,
-                        min_events=min_events,
-                        since=since,
-                        until=until,
-                        evidence=evidence,
+                        cur, a=a, b=b, freq=freq, window=window, threshold=threshold,
+                        min_events=min_events, since=since, until=until, evidence=evidence,
                         limit=limit,
                     )
                 ]
             },
-        )
+        )  # fmt: skip
 
     @app.post("/api/code", summary="Code text into events (stored only with store=true)")
     def code(

@@ -75,7 +75,10 @@ class EventIndex:
                    FROM articles"""
             ).to_arrow_table()
             rows = pa.table(
-                {"id": articles["id"], "arow": pa.array(np.arange(articles.num_rows, dtype=np.int32))}
+                {
+                    "id": articles["id"],
+                    "arow": pa.array(np.arange(articles.num_rows, dtype=np.int32)),
+                }
             )
             con.register("_ew_article_rows", rows)
             try:
@@ -88,7 +91,7 @@ class EventIndex:
                 ).to_arrow_table()
             finally:
                 con.unregister("_ew_article_rows")
-        self.articles: pa.Table = articles.drop_columns(["id"])
+        self.articles: pa.Table = articles.drop_columns(["id"]).combine_chunks()
         self.size = table.num_rows
         self.rowid: IntArray = table["rid"].to_numpy().astype(np.int64)
         self.article_row = table["arow"].to_numpy().astype(np.int32)
@@ -177,9 +180,7 @@ class EventIndex:
             hits = np.flatnonzero(mask)
             total = int(hits.size)
             positions = hits[offset : offset + limit] + lo
-        return Page(
-            total, self.rowid[positions].tolist(), self.article_row[positions].tolist()
-        )
+        return Page(total, self.rowid[positions].tolist(), self.article_row[positions].tolist())
 
     def sources(self, rows: list[int]) -> list[dict[str, Any]]:
         """url, title, outlet and published of the articles at ``rows`` (-1: all None)."""

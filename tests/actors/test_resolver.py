@@ -139,3 +139,16 @@ def test_article_context(resolver):
     he = ctx.resolve("he")
     assert (he.code, he.name, he.text) == ("USA", "Joe Biden", "he")
     assert ArticleContext(resolver).resolve("she") is None
+
+
+def test_find_mentions_with_a_title_at_the_end_of_the_text() -> None:
+    """Regression: a title ending the text made the scanner read past the last token."""
+    from eventwire.actors import get_resolver
+
+    for text in (
+        "The statement was read by the Iranian foreign minister",
+        "He met Japanese Prime Minister",
+        "talks with the US president",
+    ):
+        found = get_resolver().find_mentions(text)
+        assert found and found[-1][1] == len(text)
