@@ -667,6 +667,9 @@ def eval_(
     predictions: Annotated[
         Path | None, typer.Option(help="Write one JSON line per gold row to this file.")
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v2.")
+    ] = None,
 ) -> None:
     """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1 (and, end to
     end, P/R/F1 over (type, source, target) triples).
@@ -674,8 +677,9 @@ def eval_(
     Example: eventwire eval ../shared/data/plv/train.csv --given-actors
     """
     from eventwire.evaluate import evaluate
+    from eventwire.pipeline import Pipeline
 
-    report = evaluate(gold, given_actors=given_actors)
+    report = evaluate(gold, given_actors=given_actors, pipeline=Pipeline(config_path=config))
     if predictions is not None:
         with predictions.open("w", encoding="utf-8") as fh:
             for row in report.rows:

@@ -342,16 +342,14 @@ def code_rows(
 ) -> list[RowPrediction]:
     """Code every gold row in one setting (pass ``docs`` from :func:`parse_rows` to reuse
     parses)."""
-    from eventwire.coder.rules import RuleCoder
-
     if docs is None:
         docs = parse_rows(rows, pipeline)
     coder = pipeline.coder
-    if given_actors and not isinstance(coder, RuleCoder):
+    if given_actors and not hasattr(coder, "with_actors"):
         raise UsageError(
-            "The given-actors setting needs the rule coder (coder.plover.v1).",
-            cause=f"the pipeline's coder is {type(coder).__name__}",
-            fix="evaluate without --given-actors, or use the default config",
+            "The given-actors setting needs a coder that can be handed gold actors.",
+            cause=f"the pipeline's coder {type(coder).__name__} has no with_actors()",
+            fix="use coder.plover.v1 or coder.plover.v2, or evaluate without --given-actors",
         )
     out: list[RowPrediction] = []
     for row, doc in zip(rows, docs, strict=True):
@@ -372,7 +370,6 @@ def code_rows(
 def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool) -> RowPrediction:
     from eventwire.coder.context import ArticleMemory
     from eventwire.coder.prefilter import may_hold_event
-    from eventwire.coder.rules import RuleCoder
     from eventwire.ingest import article_id
     from eventwire.model import Article
     from eventwire.nlp import Sentence
@@ -388,7 +385,7 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
             _GivenActors.SRC: _find_span(row.text, row.source),
             _GivenActors.TGT: _find_span(row.text, row.target),
         }
-        given = RuleCoder(actors=_GivenActors(pipeline.actors, spans, row.text))
+        given = coder.with_actors(_GivenActors(pipeline.actors, spans, row.text))
         coded = given.code_sentence(doc, sentence, article, memory)
         ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
         predicted = (

@@ -48,10 +48,23 @@ class HybridCoder:
         places: PlaceLookup | None = None,
         classifier: EventClassifier | None = None,
         min_score: float = 0.6,
+        same_quad: bool = True,
     ) -> None:
         self._rules = RuleCoder(actors=actors, places=places)
         self._classifier = classifier
         self._min_score = min_score
+        self._same_quad = same_quad
+
+    def with_actors(self, actors: ActorLookup) -> HybridCoder:
+        """The same coder and classifier over another actor lookup (evaluation uses this to
+        hand the coder gold actors)."""
+        return HybridCoder(
+            actors=actors,
+            places=self._rules.places,
+            classifier=self.classifier,
+            min_score=self._min_score,
+            same_quad=self._same_quad,
+        )
 
     @property
     def classifier(self) -> EventClassifier:
@@ -122,6 +135,11 @@ class HybridCoder:
             label = "AGREE"
         if label == event.event_type:
             return replace(event, confidence=round(max(event.confidence, pred.score), 2))
+        if self._same_quad and quad(label) != event.quad:
+            # The rules read cooperation versus conflict, words versus deeds, off the trigger
+            # itself ("lodged a protest" is a complaint, not a march); the classifier only
+            # refines within that: AGREE/SUPPORT, COERCE/ASSAULT, THREATEN/ACCUSE.
+            return event
         mode = event.mode if event.mode in MODES[label] else None
         return replace(
             event,

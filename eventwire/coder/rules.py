@@ -123,6 +123,16 @@ class RuleCoder:
         self._places = places
         self._keep_unresolved = include_unresolved_targets
 
+    @property
+    def places(self) -> PlaceLookup | None:
+        return self._places
+
+    def with_actors(self, actors: ActorLookup) -> RuleCoder:
+        """The same coder over another actor lookup (evaluation hands it gold actors)."""
+        return RuleCoder(
+            actors=actors, places=self._places, include_unresolved_targets=self._keep_unresolved
+        )
+
     # ------------------------------------------------------------------ public
     def code_sentence(
         self,
