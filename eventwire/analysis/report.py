@@ -53,7 +53,8 @@ def top_events(
     limit: int = 20,
 ) -> list[EvidenceEvent]:
     """The dyad's ``limit`` counted events with the largest absolute intensity (most
-    cooperative or most conflictual), with evidence and source."""
+    cooperative or most conflictual), with evidence and source. A sentence syndicated to
+    several articles is shown once (its earliest copy)."""
     params: dict[str, Any] = {"a": a.strip().upper(), "b": b.strip().upper(), "n": limit}
     extra = ""
     if since is not None:
@@ -69,6 +70,8 @@ def top_events(
                 WHERE ((e.actor_code = $a AND e.recipient_code = $b)
                     OR (e.actor_code = $b AND e.recipient_code = $a))
                   AND {COUNTED_SQL}{extra}
+                QUALIFY row_number() OVER (
+                    PARTITION BY e.sentence, e.event_type ORDER BY e.date, e.id) = 1
                 ORDER BY abs(e.intensity) DESC NULLS LAST, e.date, e.id LIMIT $n""",
             params,
         ).fetchall()

@@ -600,12 +600,16 @@ def _unresolved_np(tok: Token) -> Arg | None:
     return Arg((Entity(text=span.text),), (span.start_char, span.end_char))
 
 
+_YEAR_PREPS: Final = frozenset({"in", "during", "between", "from", "since", "until", "by"})
+
+
 def _stated_year(tok: Token) -> int | None:
-    """A year the trigger's clause is dated to ("in 2015 ...", "... in March 2009")."""
+    """A year the trigger's clause is dated to ("in 2015 ...", "... in March 2009",
+    "between 1995 and 2008", "since 1995")."""
     from eventwire.coder.polarity import clause_path
 
     for t in clause_path(tok)[:3]:
-        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ in _YEAR_PREPS):
             for obj in prep.subtree:
                 if obj.like_num and len(obj.text) == 4 and obj.text.isdigit():
                     year = int(obj.text)
