@@ -237,7 +237,8 @@ def _evidence(
                  AND greatest(e.actor_code, e.recipient_code) = k.hi
                  AND e.date >= k.ps AND e.date < k.pe
                 LEFT JOIN articles a ON a.id = e.article_id
-                WHERE e.polarity = 'asserted' AND e.modality IN ('actual', 'historical')
+                WHERE e.polarity = 'asserted' AND (e.modality = 'actual' OR
+                    (e.modality = 'historical' AND e.date_resolution <> 'publication'))
                   AND e.quad IN (3, 4)
                 QUALIFY row_number() OVER (PARTITION BY k.k ORDER BY e.intensity, e.id) <= $n
                 ORDER BY k.k, e.intensity, e.id""",

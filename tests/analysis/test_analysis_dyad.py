@@ -117,3 +117,16 @@ def test_store_errors_are_translated():
     with pytest.raises(StoreError) as info:
         dyad_series(empty, "USA", "PRK")
     assert info.value.fix
+
+
+def test_historical_event_dated_only_by_its_article_is_not_counted(db, make_event):
+    """Regression: 'Between 1995 and 2008 the US sent aid' landed in March 2017's counts."""
+    from dataclasses import replace
+
+    day = dt.date(2017, 3, 16)
+    stated = make_event("h-stated", "USA", "PRK", day, "AID", modality="historical")
+    art, ev = make_event("h-pub", "USA", "PRK", day, "AID", modality="historical")
+    by_article = (art, replace(ev, date_resolution="publication"))
+    con = db([stated, by_article])
+    series = dyad_series(con, "USA", "PRK", freq="month")
+    assert series.total_events == 1
