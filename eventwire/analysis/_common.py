@@ -4,7 +4,8 @@ Every analysis counts only events that *happened* as reported: ``polarity = 'ass
 ``modality`` actual, or historical where the event's own date is known (a historical event
 dated only by its article would fall in the wrong period). Negated events ("did not
 attack"), future ones ("will meet") and hypothetical ones ("could strike") describe no
-interaction in that period; they are counted separately (``DyadSeries.set_aside``) so the user can see how much was left out.
+interaction in that period; they are counted separately (``DyadSeries.set_aside``) so the
+user can see how much was left out.
 """
 
 from __future__ import annotations
