@@ -656,7 +656,11 @@ def _codes(arg: Arg | None) -> tuple[str | None, ...]:
 
 
 def _in_quote(tok: Token) -> bool:
-    before = tok.doc.text[: tok.idx]
+    # Doc.text is rebuilt from the tokens on every access: keep one copy per sentence.
+    text = tok.doc.user_data.get("eventwire.text")
+    if text is None:
+        text = tok.doc.user_data["eventwire.text"] = tok.doc.text
+    before = text[: tok.idx]
     opens = before.count("“") + before.count('"') % 2
     closes = before.count("”")
     return opens > closes or (before.count('"') % 2 == 1)
