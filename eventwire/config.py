@@ -37,6 +37,7 @@ class IngestConfig:
     max_article_chars: int = 200_000
     languages: tuple[str, ...] = ("en",)
     dedupe_threshold: float = 0.8
+    dedupe_window: int = 20_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

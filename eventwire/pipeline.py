@@ -293,7 +293,10 @@ class Pipeline:
         options = read_options or ReadOptions(
             max_article_chars=self.config.ingest.max_article_chars
         )
-        clusterer = StoryClusterer(threshold=self.config.ingest.dedupe_threshold)
+        clusterer = StoryClusterer(
+            threshold=self.config.ingest.dedupe_threshold,
+            window=self.config.ingest.dedupe_window,
+        )
         pending: list[Article] = []
         rejected: list[Rejected] = []
 

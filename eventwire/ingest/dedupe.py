@@ -159,8 +159,8 @@ class StoryClusterer:
 
     Memory is bounded: syndicated copies of a story appear within days of each other, so
     only the most recent ``window`` to ``2 * window`` articles are remembered (two
-    generations; the older is dropped when the newer fills). That is about
-    ``2 * window * (4 * num_perm + 150)`` bytes, ~140 MB at the default window.
+    generations; the older is dropped when the newer fills). Each remembered article costs
+    about 4.6 KB (its signature and band keys), so at most ~185 MB at the default window.
     """
 
     def __init__(
@@ -169,7 +169,7 @@ class StoryClusterer:
         num_perm: int = 128,
         shingle: int = 5,
         *,
-        window: int = 100_000,
+        window: int = 20_000,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise UsageError(
@@ -177,7 +177,7 @@ class StoryClusterer:
                 fix="use a Jaccard similarity such as 0.8",
             )
         if window < 1:
-            raise UsageError(f"window must be at least 1, not {window}", fix="use e.g. 100000")
+            raise UsageError(f"window must be at least 1, not {window}", fix="use e.g. 20000")
         if num_perm < 2 or shingle < 1:
             raise UsageError(
                 f"num_perm must be at least 2 and shingle at least 1 (got {num_perm}, {shingle})",
