@@ -44,6 +44,7 @@ class Arg:
     entities: tuple[Entity, ...]
     span: tuple[int, int]  # sentence-local character offsets
     from_syntax: bool = True
+    named: bool = False  # names an actor the knowledge base lacks ("the ACLU")
 
 
 @dataclass(slots=True)

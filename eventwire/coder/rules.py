@@ -154,7 +154,9 @@ class RuleCoder:
         events: list[Event] = []
         seen: set[tuple[object, ...]] = set()
         for c in cands:
-            if c.absorbed or c.source is None or not any(e.code for e in c.source.entities):
+            if c.absorbed or c.source is None:
+                continue
+            if not c.source.named and not any(e.code for e in c.source.entities):
                 continue
             if c.token.lower_ in INTENTION_WORDS and not c.absorbed_children:
                 continue  # "willing to do": an intention with nothing cooperative intended
@@ -386,7 +388,9 @@ class RuleCoder:
                 for child in children:
                     if child.dep_ in ("nsubj", "csubj"):
                         arg = self._entities_at(child, mentions, memory, speaker)
-                        return arg
+                        # "The ACLU sued the FBI": a named subject the knowledge base lacks
+                        # is still the actor, kept as written with no code.
+                        return arg or (_named_np(child) if self._keep_unresolved else None)
                     if child.dep_ == "agent":
                         for obj in child.children:
                             if obj.dep_ == "pobj":
@@ -581,6 +585,18 @@ _NOT_ACTORS: Final = frozenset(
      "order", "measure", "measures", "action", "statement", "control", "power", "law", "bill",
      "fire", "weapon", "weapons", "missile", "missiles", "rocket", "rockets", "troops"}
 )  # fmt: skip
+
+
+_NAMED_LABELS: Final = frozenset({"ORG", "PERSON", "NORP", "FAC", "GPE"})
+
+
+def _named_np(tok: Token) -> Arg | None:
+    """A subject that names someone (a proper noun or a named entity) but resolved to no
+    code: kept as written, code unknown."""
+    if tok.pos_ != "PROPN" and tok.ent_type_ not in _NAMED_LABELS:
+        return None
+    arg = _unresolved_np(tok)
+    return replace(arg, named=True) if arg is not None else None
 
 
 def _unresolved_np(tok: Token) -> Arg | None:

@@ -101,3 +101,16 @@ def test_passive_agent_is_the_source(pipeline: Pipeline) -> None:
     assert [(e.actor[0].code, e.actor[0].sector, e.event_type, e.mode) for e in events] == [
         ("RUS", "COP", "COERCE", "arrest")
     ]
+
+
+def test_named_source_missing_from_the_knowledge_base_is_kept(pipeline: Pipeline) -> None:
+    """Regression: events whose named source had no code were dropped (a third of PLV)."""
+    events = pipeline.code_text("The Oxbridge Civil Rights Union sued the FBI on Monday.")
+    assert [(e.actor[0].text, e.actor[0].code, e.event_type) for e in events] == [
+        ("Oxbridge Civil Rights Union", None, "ACCUSE")
+    ]
+    assert events[0].recipient[0].code == "USA"
+
+
+def test_unnamed_subject_without_code_is_not_an_actor(pipeline: Pipeline) -> None:
+    assert pipeline.code_text("The weather attacked the harvest.") == []
