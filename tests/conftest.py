@@ -7,11 +7,14 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from eventwire.ingest import ReadOptions
 from eventwire.model import Article, Entity, Event, Evidence
 from eventwire.ontology.plover import cameo_root, intensity, quad
 from eventwire.pipeline import Pipeline
+from eventwire.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -116,3 +119,205 @@ def build_event(
         modality=modality,  # type: ignore[arg-type]
     )
     return article, event
+
+
+# --------------------------------------------------------------- analysis
+@pytest.fixture
+def db(
+    tmp_path: Path,
+) -> Iterator[Callable[[list[tuple[Article, Event]]], duckdb.DuckDBPyConnection]]:
+    """Write the given (article, event) pairs to a fresh file store; return a connection."""
+    opened: list[duckdb.DuckDBPyConnection] = []
+
+    def _write(pairs: list[tuple[Article, Event]]) -> duckdb.DuckDBPyConnection:
+        path = tmp_path / "events.duckdb"
+        with Store(path) as store:
+            store.write_batch([(art, [ev]) for art, ev in pairs])
+        con = duckdb.connect(str(path), read_only=True)
+        opened.append(con)
+        return con
+
+    yield _write
+    for con in opened:
+        con.close()
+
+
+# --------------------------------------------------------------- serve (API, dashboard)
+MakeEvent = Callable[..., tuple[Article, Event]]
+START = dt.date(2024, 1, 1)  # a Monday
+EVIL = "PRKia said <script>window.pwned=1</script> and <b>bold</b> before it attacked USAland."
+
+
+def build_api_event(
+    make_event: MakeEvent,
+    eid: str,
+    actor: str,
+    recipient: str,
+    date: dt.date | None,
+    event_type: str,
+    *,
+    sentence: str | None = None,
+    trigger: str | None = None,
+    polarity: str = "asserted",
+    modality: str = "actual",
+    url: str | None = "https://news.example/story",
+    title: str = "Story",
+) -> tuple[Article, Event]:
+    """The API tests' events: a one-sentence article from the "Wire" outlet."""
+    names = {"PRK": "PRKia"}
+    actor_text, recipient_text = (names.get(c, f"{c}land") for c in (actor, recipient))
+    trigger = trigger or "met"
+    return make_event(
+        eid, actor, recipient, date, event_type,
+        sentence=sentence or f"{actor_text} {trigger} {recipient_text} today.",
+        trigger=trigger, actor_text=actor_text, recipient_text=recipient_text,
+        polarity=polarity, modality=modality, prefix="DATELINE - ", suffix="",
+        url=url, title=title, outlet="Wire", article_id=f"a-{eid}",
+    )  # fmt: skip
+
+
+def sample_pairs(make_event: MakeEvent) -> list[tuple[Article, Event]]:
+    pairs = [
+        build_api_event(
+            make_event,
+            "usa-1",
+            "USA",
+            "PRK",
+            START + dt.timedelta(days=2),
+            "ACCUSE",
+            trigger="accused",
+            sentence="USAland accused PRKia of O'Brien's \"test\" launch.",
+        ),
+        build_api_event(
+            make_event, "usa-2", "USA", "PRK", START + dt.timedelta(days=30), "CONSULT"
+        ),
+        build_api_event(
+            make_event,
+            "usa-3",
+            "USA",
+            "PRK",
+            START + dt.timedelta(days=60),
+            "THREATEN",
+            trigger="warned",
+            sentence="USAland warned PRKia about missile tests.",
+        ),
+        build_api_event(
+            make_event,
+            "usa-neg",
+            "USA",
+            "PRK",
+            START + dt.timedelta(days=61),
+            "ASSAULT",
+            trigger="strike",
+            sentence="USAland did not strike PRKia.",
+            polarity="negated",
+        ),
+        build_api_event(
+            make_event,
+            "evil",
+            "PRK",
+            "USA",
+            START + dt.timedelta(weeks=25),
+            "ASSAULT",
+            trigger="attacked",
+            sentence=EVIL,
+            url="javascript:alert(1)",
+            title="<i>evil</i>",
+        ),
+    ]
+    # CHN-TWN: two accusations a week for 20 weeks, then a burst in week 20 (an alert).
+    for w in range(20):
+        for i in range(2):
+            pairs.append(
+                build_api_event(
+                    make_event,
+                    f"ct-{w:02d}-{i}",
+                    "CHN",
+                    "TWN",
+                    START + dt.timedelta(weeks=w, days=1),
+                    "ACCUSE",
+                    trigger="accused",
+                    sentence=f"CHNland accused TWNland of provocation {w}-{i}.",
+                )
+            )
+    for i in range(20):
+        pairs.append(
+            build_api_event(
+                make_event,
+                f"burst-{i:02d}",
+                "CHN",
+                "TWN",
+                START + dt.timedelta(weeks=20, days=2),
+                "ASSAULT",
+                trigger="shelled",
+                sentence=f"CHNland shelled TWNland outpost {i}.",
+            )
+        )
+    return pairs
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, make_event: MakeEvent) -> Path:
+    path = tmp_path / "api.duckdb"
+    with Store(path) as store:
+        store.write_batch([(a, [e]) for a, e in sample_pairs(make_event)])
+    return path
+
+
+# ---------------------------------------------------------------- ingest
+INGEST_FIXTURES = FIXTURES / "ingest"
+
+# The column names of the NewsArticles-style CSV fixture.
+NEWS_COLUMNS = {
+    "text": "body",
+    "published": "publish_date",
+    "id": "article_id",
+    "url": "article_source_link",
+}
+
+WIRE_STORY = (
+    "North Korea fired a short-range ballistic missile into the sea off its east coast on "
+    "Sunday, South Korea's military said, the seventh launch this month and one that drew a "
+    "swift rebuke from Washington, Seoul and Tokyo. The Joint Chiefs of Staff in Seoul said the "
+    "missile flew about 800 kilometres at an altitude of 2,000 kilometres before falling into "
+    "the water between the Korean peninsula and Japan. Japan's chief cabinet secretary told "
+    "reporters in Tokyo that the launch was a threat to the peace and security of the region "
+    "and of the international community, and that Japan had lodged a strong protest through "
+    "diplomatic channels in Beijing. In Washington, a State Department spokesman said the "
+    "United States condemned the launch and called on Pyongyang to refrain from further "
+    "destabilizing acts, while repeating that the United States remained open to talks without "
+    "preconditions. The launch came days after North Korea said it would consider restarting "
+    "all temporarily suspended activities, an apparent reference to nuclear and long-range "
+    "missile tests it has not conducted since 2017. Analysts said the government in Pyongyang "
+    "appeared to be using the tests to press the United States for concessions while its "
+    "neighbours were distracted by the Winter Olympics in Beijing and the crisis on Ukraine's "
+    "border. South Korea's National Security Council held an emergency meeting and expressed "
+    "deep regret over the launch, saying it violated United Nations Security Council "
+    "resolutions that ban North Korea from testing ballistic missiles. China's foreign ministry "
+    "urged all parties to exercise restraint and to address each other's legitimate concerns "
+    "through dialogue."
+)
+
+
+@pytest.fixture
+def news_options() -> ReadOptions:
+    return ReadOptions(columns=NEWS_COLUMNS)
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The ingest tests' sample files."""
+    return INGEST_FIXTURES
+
+
+@pytest.fixture
+def wire_story() -> str:
+    return WIRE_STORY
+
+
+# ----------------------------------------------------------------- store
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An in-memory store."""
+    with Store(":memory:") as s:
+        yield s
