@@ -161,8 +161,10 @@ class Pipeline:
                 try:
                     coded = self.coder.code_sentence(doc, sentence, article, memory)
                 except Exception as exc:
-                    failure = f"coder error in sentence {sentence.index}: {type(exc).__name__}"
+                    # "coder error" first: summaries group reasons by what precedes the colon.
+                    failure = f"coder error: {type(exc).__name__}"
                     failure += f": {exc}" if str(exc) else ""
+                    failure += f" (sentence {sentence.index})"
                     continue
                 for ev in coded:
                     if ev.confidence < cfg.coder.min_confidence:
