@@ -48,6 +48,11 @@ _FUTURE_VERBS: Final = frozenset(
 )
 _DESIRE_VERBS: Final = frozenset({"like", "love", "prefer", "want", "wish", "hope"})
 _CONDITIONAL_MARKS: Final = frozenset({"if", "unless", "whether"})
+# Heads under which an act is feared, rehearsed or possible, not done.
+_FEARED: Final = frozenset(
+    {"afraid", "fear", "risk", "possibility", "prospect", "danger", "chance", "likelihood",
+     "worry", "practice", "rehearsal", "simulate", "rehearse", "scenario", "contingency"}
+)  # fmt: skip
 _HISTORICAL_CUES: Final = frozenset({"past", "previously", "formerly", "once", "ago"})
 
 
@@ -86,6 +91,8 @@ def modality(trigger: Token) -> Modality:
                 return "hypothetical"
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in tok.children):
             return "hypothetical"
+        if tok != trigger and tok.lemma_ in _FEARED:
+            return "hypothetical"  # "afraid of a US invasion", "practice for an attack"
         if auxes & _FUTURE_AUX:
             return "future"
         if tok != trigger and tok.lemma_ in _FUTURE_VERBS:

@@ -34,11 +34,27 @@ _DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
 _TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
 
 
+_VIEW_NOUNS: Final = frozenset(
+    {"stance", "view", "concern", "position", "opinion", "belief", "goal", "vision", "value",
+     "interest", "understanding", "assessment", "sentiment"}
+)  # fmt: skip
+
+
 def trigger_of(tok: Token) -> Trigger | None:
     if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
         return None
     if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "ADJ") and tok.head.pos_ == "NOUN":
         return None  # "a banned missile", "the disputed islands": a description, not an act
+    if tok.lemma_ == "share" and any(
+        c.dep_ == "dobj" and c.lemma_ in _VIEW_NOUNS for c in tok.children
+    ):
+        return ("SUPPORT", None)  # "we share the stance that ...": agreement, not cooperation
+    if (
+        tok.lemma_ == "demonstrate"
+        and tok.pos_ == "VERB"
+        and not any(c.dep_ == "prep" and c.lower_ in ("against", "outside") for c in tok.children)
+    ):
+        return None  # officials "demonstrate" resolve; protesters demonstrate against someone
     if tok.lemma_ in _DISPLAY_WORDS and any(
         c.dep_ in ("dobj", "ccomp") or (c.dep_ == "prep" and c.lower_ == "of") for c in tok.children
     ):

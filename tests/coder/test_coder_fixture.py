@@ -114,3 +114,14 @@ def test_named_source_missing_from_the_knowledge_base_is_kept(pipeline: Pipeline
 
 def test_unnamed_subject_without_code_is_not_an_actor(pipeline: Pipeline) -> None:
     assert pipeline.code_text("The weather attacked the harvest.") == []
+
+
+def test_feared_or_rehearsed_acts_are_hypothetical(pipeline: Pipeline) -> None:
+    """Regression: 'Kim is afraid of a US invasion' was an asserted, actual US assault."""
+    events = pipeline.code_text("Kim is afraid of a US invasion.")
+    assert events and all(e.modality == "hypothetical" for e in events)
+
+
+def test_officials_demonstrating_resolve_is_no_protest(pipeline: Pipeline) -> None:
+    events = pipeline.code_text("Tillerson wants to demonstrate that America First still holds.")
+    assert not [e for e in events if e.event_type == "PROTEST"]
