@@ -583,6 +583,12 @@ def serve(
     allow_write: Annotated[
         bool, typer.Option(help="Let POST /api/code?store=true write to the database.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (read-only only; 1 suits 2 cores).")
+    ] = 1,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Allow browser calls from this origin (repeatable).")
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the dashboard (read-only unless --allow-write).
 
@@ -597,7 +603,14 @@ def serve(
 
         raise StoreError(f"No eventwire database at {db}.", fix="run `eventwire code` first")
     err.print(f"Serving {db} on http://{host}:{port}/ (API docs at /docs). Ctrl-C stops.")
-    run_server(db, host=host, port=port, allow_write=allow_write)
+    run_server(
+        db,
+        host=host,
+        port=port,
+        allow_write=allow_write,
+        workers=workers,
+        cors_origins=tuple(cors_origin or ()),
+    )
 
 
 @app.command()
