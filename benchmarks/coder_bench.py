@@ -33,7 +33,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +47,6 @@ from eventwire.evaluate import (  # noqa: E402
     RowPrediction,
     Setting,
     code_rows,
-    gold_label,
     parse_rows,
     read_gold,
     score,
@@ -56,8 +55,6 @@ from eventwire.pipeline import Pipeline  # noqa: E402
 from training.train_classifier import plv_folds  # noqa: E402
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
     from eventwire.coder.classifier import EventClassifier
 
 K = 5
@@ -141,70 +138,6 @@ def read_cv_predictions(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def code_given_actors(
-    rows: Sequence[GoldRow],
-    docs: Sequence[Doc],
-    *,
-    pipeline: Pipeline,
-    make_coder: Callable[[Any], Any],
-) -> list[RowPrediction]:
-    """The given-actors setting of eventwire.evaluate, for any coder built by
-    ``make_coder(actor_lookup)``.
-
-    evaluate.code_rows hard-wires RuleCoder in this setting, so its steps are repeated here
-    with its own helpers (same span finding, same ranking, same fallback) and only the coder
-    swapped; with ``make_coder=RuleCoder`` it reproduces code_rows row for row.
-    """
-    from eventwire.coder.context import ArticleMemory
-    from eventwire.evaluate import (
-        _event_dict,
-        _find_span,
-        _GivenActors,
-        _nearest_trigger,
-        _pair_score,
-        _rank,
-    )
-    from eventwire.ingest import article_id
-    from eventwire.model import Article
-    from eventwire.nlp import Sentence
-
-    out: list[RowPrediction] = []
-    for row, doc in zip(rows, docs, strict=True):
-        try:
-            article = Article(id=article_id(row.text), text=row.text, language="en")
-            sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
-            spans = {
-                _GivenActors.SRC: _find_span(row.text, row.source),
-                _GivenActors.TGT: _find_span(row.text, row.target),
-            }
-            coder = make_coder(_GivenActors(pipeline.actors, spans, row.text))
-            coded = coder.code_sentence(doc, sentence, article, ArticleMemory())
-            ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
-            predicted = (
-                gold_label(ranked[0].event_type)
-                if ranked
-                else _nearest_trigger(doc, spans.values())
-            )
-            out.append(
-                RowPrediction(
-                    row=row.index,
-                    gold=row.label,
-                    predicted=predicted,
-                    events=tuple(_event_dict(e) for e in ranked),
-                )
-            )
-        except Exception as exc:  # as code_rows: one bad row is set aside
-            out.append(
-                RowPrediction(
-                    row=row.index,
-                    gold=row.label,
-                    predicted=None,
-                    error=f"{type(exc).__name__}: {exc}",
-                )
-            )
-    return out
-
-
 def classifier_only(pred_file: Path, rows: Sequence[GoldRow], fold_of: Sequence[int]) -> None:
     """The fold models' own CV scores (gold spans marked), scored like the coder."""
     keep = {r.index for r in rows}
@@ -273,20 +206,10 @@ def main() -> None:
                 idx = [i for i, r in enumerate(rows) if fold_of[r.index] == f]
                 f_rows, f_docs = [rows[i] for i in idx], [docs[i] for i in idx]
                 t0 = time.perf_counter()
-                if given:
-                    preds += code_given_actors(
-                        f_rows,
-                        f_docs,
-                        pipeline=pipe,
-                        make_coder=lambda actors, clf=clf: HybridCoder(
-                            actors=actors, classifier=clf, **extra
-                        ),
-                    )
-                else:
-                    pipe.coder = HybridCoder(
-                        actors=pipe.actors, places=pipe.places, classifier=clf, **extra
-                    )
-                    preds += code_rows(f_rows, pipeline=pipe, given_actors=False, docs=f_docs)
+                pipe.coder = HybridCoder(
+                    actors=pipe.actors, places=pipe.places, classifier=clf, **extra
+                )
+                preds += code_rows(f_rows, pipeline=pipe, given_actors=given, docs=f_docs)
                 code_s += time.perf_counter() - t0
             pipe.coder = configured_coder
             print(
