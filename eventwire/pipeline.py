@@ -146,7 +146,7 @@ class Pipeline:
             self.stats["sentences"] += len(sents)
         self.stats["sentences_parsed"] += len(to_parse)
         docs: Iterator[Doc] = (
-            iter(self.nlp.pipe(to_parse, batch_size=256)) if to_parse else iter(())
+            iter(self.nlp.pipe(to_parse, batch_size=1024)) if to_parse else iter(())
         )
         for article, plan in zip(batch, plans, strict=True):
             memory = ArticleMemory()
