@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 import duckdb
 
@@ -21,6 +21,7 @@ from eventwire.errors import StoreError, UsageError
 
 __all__ = [
     "COUNTED_SQL",
+    "date_clauses",
     "Freq",
     "check_freq",
     "check_range",
@@ -97,6 +98,26 @@ def check_range(since: dt.date | None, until: dt.date | None) -> None:
             f"The start date {since} is after the end date {until}.",
             fix="Swap the dates or widen the range.",
         )
+
+
+def date_clauses(
+    since: dt.date | None,
+    until: dt.date | None,
+    params: dict[str, Any],
+    *,
+    column: str = "date",
+) -> list[str]:
+    """SQL conditions bounding ``column`` to [since, until] (either may be open); the dates
+    are added to ``params`` as ``$since`` and ``$until``."""
+    check_range(since, until)
+    clauses: list[str] = []
+    if since is not None:
+        clauses.append(f"{column} >= $since")
+        params["since"] = since
+    if until is not None:
+        clauses.append(f"{column} <= $until")
+        params["until"] = until
+    return clauses
 
 
 @contextmanager

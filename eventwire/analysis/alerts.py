@@ -36,7 +36,7 @@ from eventwire.analysis._common import (
     COUNTED_SQL,
     Freq,
     check_freq,
-    check_range,
+    date_clauses,
     duckdb_errors,
     next_period,
     normalise_code,
@@ -115,7 +115,6 @@ def detect_alerts(
     supporting events attached to each alert.
     """
     freq = check_freq(freq)
-    check_range(since, until)
     if window < 2:
         raise UsageError(f"window must be at least 2 periods; got {window}.")
     if threshold <= 0 or min_scale <= 0:
@@ -136,12 +135,7 @@ def detect_alerts(
     elif codes:
         where.append("(actor_code = $a OR recipient_code = $a)")
         params["a"] = codes[0]
-    if since is not None:
-        where.append("date >= $since")
-        params["since"] = since
-    if until is not None:
-        where.append("date <= $until")
-        params["until"] = until
+    where += date_clauses(since, until, params)
     cond = " AND ".join(where)
 
     with duckdb_errors("Detecting alerts"):

@@ -27,7 +27,7 @@ from eventwire.analysis._common import (
     COUNTED_SQL,
     Freq,
     check_freq,
-    check_range,
+    date_clauses,
     duckdb_errors,
     normalise_code,
     period_range,
@@ -123,18 +123,11 @@ def dyad_series(
     a, b = normalise_code(a, what="first"), normalise_code(b, what="second")
     if a == b:
         raise UsageError(f"A dyad needs two different actors; got {a} twice.")
-    check_range(since, until)
     pair = (
         "((actor_code = $a AND recipient_code = $b) OR (actor_code = $b AND recipient_code = $a))"
     )
     params: dict[str, Any] = {"a": a, "b": b}
-    in_range = ""
-    if since is not None:
-        in_range += " AND date >= $since"
-        params["since"] = since
-    if until is not None:
-        in_range += " AND date <= $until"
-        params["until"] = until
+    in_range = "".join(f" AND {c}" for c in date_clauses(since, until, params))
     with duckdb_errors("Reading the dyad's events"):
         rows = con.execute(
             f"""SELECT date_trunc('{freq}', date)::DATE AS period, actor_code = $a AS forward,

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from eventwire.analysis._common import COUNTED_SQL, Freq, duckdb_errors
+from eventwire.analysis._common import COUNTED_SQL, Freq, date_clauses, duckdb_errors
 from eventwire.analysis.alerts import Alert, detect_alerts
 from eventwire.analysis.dyad import DyadSeries, dyad_series
 from eventwire.analysis.evidence import (
@@ -56,13 +56,7 @@ def top_events(
     cooperative or most conflictual), with evidence and source. A sentence syndicated to
     several articles is shown once (its earliest copy)."""
     params: dict[str, Any] = {"a": a.strip().upper(), "b": b.strip().upper(), "n": limit}
-    extra = ""
-    if since is not None:
-        extra += " AND e.date >= $since"
-        params["since"] = since
-    if until is not None:
-        extra += " AND e.date <= $until"
-        params["until"] = until
+    extra = "".join(f" AND {c}" for c in date_clauses(since, until, params, column="e.date"))
     with duckdb_errors("Reading the dyad's top events"):
         rows = con.execute(
             f"""SELECT {EVIDENCE_COLUMNS} FROM events e
