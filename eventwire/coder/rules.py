@@ -329,7 +329,10 @@ class RuleCoder:
             said_by = self._entity_for_head(reporter, mentions, memory, speaker, exclude=exclude)
             if said_by is not None:
                 return replace(said_by, text=head.text)
-        if low in PRONOUNS or head.lemma_ in GENERIC_ACTOR_WORDS:
+        # "Officials said" is the article's officials; "executions of senior officials" may be
+        # anyone's: generic nouns borrow an earlier actor only as subjects.
+        generic_subject = head.lemma_ in GENERIC_ACTOR_WORDS and head.dep_ in ("nsubj", "nsubjpass")
+        if low in PRONOUNS or generic_subject:
             if low in ("we", "us", "our") and in_quote and speaker is not None:
                 return replace(speaker, text=head.text)
             guess = (

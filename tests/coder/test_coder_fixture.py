@@ -125,3 +125,13 @@ def test_feared_or_rehearsed_acts_are_hypothetical(pipeline: Pipeline) -> None:
 def test_officials_demonstrating_resolve_is_no_protest(pipeline: Pipeline) -> None:
     events = pipeline.code_text("Tillerson wants to demonstrate that America First still holds.")
     assert not [e for e in events if e.event_type == "PROTEST"]
+
+
+def test_generic_target_does_not_borrow_an_earlier_actor(pipeline: Pipeline) -> None:
+    """Regression: 'executions of senior officials' became an attack on the US, whose
+    officials an earlier sentence had mentioned."""
+    events = pipeline.code_text(
+        "US officials said they were concerned. Kim ordered the executions of senior officials."
+    )
+    executions = [e for e in events if e.evidence.trigger == "executions"]
+    assert executions and all(r.code != "USA" for e in executions for r in e.recipient)
