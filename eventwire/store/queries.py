@@ -80,7 +80,7 @@ def iter_event_batches(
     con: duckdb.DuckDBPyConnection,
     flt: EventFilter,
     *,
-    batch_rows: int = 50_000,
+    batch_rows: int = 10_000,
     one_per_story: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """Stream matching events as Arrow record batches (bounded memory for any size).

@@ -108,3 +108,23 @@ def test_export_filters_and_unknown_format(filled: Store, tmp_path: Path) -> Non
         assert export_events(empty.con, tmp_path / "empty.parquet", fmt="parquet") == 0
     finally:
         empty.close()
+
+
+def test_export_caps_duckdb_memory_and_restores_it(tmp_path: Path) -> None:
+    """Regression: exporting 1M events peaked at 1.1 GB (sort and windows held in memory)."""
+    import duckdb
+
+    from eventwire.store import Store
+    from eventwire.store.export import export_events
+
+    with Store(":memory:") as store:
+        art = article("a1")
+        store.write_batch([(art, [event(art, 0), event(art, 1)])])
+        con = store.con
+        before = con.execute("SELECT current_setting('memory_limit')").fetchall()
+        assert export_events(con, tmp_path / "e.jsonl", fmt="plover-jsonl") == 2
+        after = con.execute("SELECT current_setting('memory_limit')").fetchall()
+        assert before == after
+        with pytest.raises(UsageError, match="memory limit"):
+            export_events(con, tmp_path / "e.csv", fmt="csv", memory_limit="lots'; DROP")
+        assert isinstance(con, duckdb.DuckDBPyConnection)
