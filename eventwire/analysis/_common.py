@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 import duckdb
@@ -22,6 +23,7 @@ from eventwire.errors import StoreError, UsageError
 __all__ = [
     "COUNTED_SQL",
     "date_clauses",
+    "write_output",
     "Freq",
     "check_freq",
     "check_range",
@@ -118,6 +120,22 @@ def date_clauses(
         clauses.append(f"{column} <= $until")
         params["until"] = until
     return clauses
+
+
+def write_output(path: Path, data: str | bytes, what: str) -> Path:
+    """Write a plot or report to ``path``, turning OS errors into a message with a fix."""
+    try:
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write the {what} to {path}.",
+            cause=str(exc),
+            fix="Check the directory exists and is writable.",
+        ) from exc
+    return path
 
 
 @contextmanager

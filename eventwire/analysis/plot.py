@@ -14,6 +14,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from eventwire.analysis._common import write_output
 from eventwire.analysis.dyad import DyadSeries
 from eventwire.errors import UsageError
 from eventwire.ontology.plover import QUAD_NAMES
@@ -72,12 +73,4 @@ def plot_dyad(series: DyadSeries, path: Path, *, title: str | None = None) -> Pa
             fix="End the file name in .png or .svg.",
         )
     data = render_dyad(series, fmt=fmt, title=title)  # type: ignore[arg-type]
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(
-            f"Cannot write the plot to {path}.",
-            cause=str(exc),
-            fix="Check the directory exists and is writable.",
-        ) from exc
-    return path
+    return write_output(path, data, "plot")

@@ -680,9 +680,8 @@ def _in_quote(tok: Token) -> bool:
     if text is None:
         text = tok.doc.user_data["eventwire.text"] = tok.doc.text
     before = text[: tok.idx]
-    opens = before.count("“") + before.count('"') % 2
-    closes = before.count("”")
-    return opens > closes or (before.count('"') % 2 == 1)
+    # Inside an unclosed curly quote, or after an odd number of straight ones.
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:

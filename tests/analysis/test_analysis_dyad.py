@@ -130,3 +130,14 @@ def test_historical_event_dated_only_by_its_article_is_not_counted(db, make_even
     con = db([stated, by_article])
     series = dyad_series(con, "USA", "PRK", freq="month")
     assert series.total_events == 1
+
+
+def test_unwritable_plot_or_report_path_is_a_usage_error(con, tmp_path):
+    from eventwire.analysis import write_report
+
+    series = dyad_series(con, "USA", "PRK")
+    missing = tmp_path / "no" / "such" / "dir"
+    with pytest.raises(UsageError, match="Cannot write the plot"):
+        plot_dyad(series, missing / "p.png")
+    with pytest.raises(UsageError, match="Cannot write the report"):
+        write_report(con, "USA", "PRK", missing / "r.html")
