@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -51,6 +51,10 @@ _SPLITTERS = frozenset(
     "of in from at near based along on for operating living fleeing loyal ordered throughout "
     "inside outside across".split()
 )
+# Prepositions that make a following place a location rather than an actor ("a curfew in
+# Algiers": the people there, not the Algerian government).
+_LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "throughout"})
+_SETTLEMENT = frozenset({"town", "city", "village", "capital", "port", "district"})
 _AFFILIATION = frozenset({"led", "backed", "based", "born", "controlled", "allied", "sponsored"})
 _KIND_ORDER: dict[Kind, int] = {
     "person": 0,
@@ -74,10 +78,10 @@ class Resolution:
     rule: Rule
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+class _Part(NamedTuple):
     """A piece of a mention: a knowledge-base match, a sector/title/former/relational word, or
-    a plain word."""
+    a plain word. (A NamedTuple, not a frozen dataclass: the resolver builds several per
+    mention, and a tuple is several times cheaper to construct.)"""
 
     i: int
     j: int
@@ -85,6 +89,27 @@ class _Part:
     records: tuple[ActorRecord, ...] = ()
     sector: str | None = None
     text: str = ""
+
+
+class _Tok(NamedTuple):
+    """What the resolver needs to know about one token, computed once per distinct token
+    (memoised on the resolver): its folded form with and without a final dot, how many words
+    the longest alias starting with it has, and the longest sector/title phrase starting with
+    it (0: none)."""
+
+    word: str
+    folded: str
+    bare: str
+    span: int
+    phrase: int
+
+
+def _fold_token(word: str) -> str:
+    """fold() for one token. A token has no spaces and its hyphens always join word
+    characters, so for ASCII fold() reduces to a replace and a casefold (no regex)."""
+    if word.isascii():
+        return word.replace("-", " ").casefold() if "-" in word else word.casefold()
+    return fold(word)
 
 
 def _clean(mention: str) -> str:
@@ -115,7 +140,7 @@ class ActorResolver:
         self._person_names: list[str] = []
         self._surnames: dict[str, list[str]] = {}
         self._surname_keys: list[str] = []
-        self._span_memo: dict[str, int] = {}
+        self._tok_memo: dict[str, _Tok] = {}
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path], *, places: bool = True) -> ActorResolver:
@@ -136,7 +161,7 @@ class ActorResolver:
         entries = parse_entries(read_yaml(p), source=str(p))
         self._kb = self._kb.merged(entries)
         self._cache.clear()
-        self._span_memo.clear()
+        self._tok_memo.clear()
         self._person_names = []
         return len(entries)
 
@@ -171,12 +196,14 @@ class ActorResolver:
         allies") are skipped."""
         kb = self._kb
         tokens = tokenize(text)
+        tok = self._tok
+        toks = [tok(t[0]) for t in tokens]
         out: list[tuple[int, int, Entity]] = []
         n = len(tokens)
         i = 0
         last_end_tok = 0
         while i < n:
-            m = self._match_at(text, tokens, i)
+            m = self._match_at(text, tokens, toks, i)
             if m is None:
                 i += 1
                 continue
@@ -187,7 +214,7 @@ class ActorResolver:
                 # Titles (and "former") right before a person belong to the mention.
                 k = i
                 while k > last_end_tok:
-                    w = fold(tokens[k - 1][0])
+                    w = toks[k - 1].folded
                     if w in kb.title_words or w in kb.former_words:
                         k -= 1
                     else:
@@ -198,12 +225,8 @@ class ActorResolver:
                     i += 1
                     continue
             if end_char == tokens[j - 1][2]:
-                j, end_char = self._extend(text, tokens, j, end_char, kind)
-            if (
-                j < n
-                and fold(tokens[j][0].rstrip(".")) in kb.relational_words
-                and end_char == tokens[j - 1][2]
-            ):
+                j, end_char = self._extend(text, tokens, toks, j, end_char, kind)
+            if j < n and toks[j].bare in kb.relational_words and end_char == tokens[j - 1][2]:
                 last_end_tok = i = j + 1
                 continue
             start_char = tokens[start_tok][1]
@@ -213,75 +236,234 @@ class ActorResolver:
             last_end_tok = i = j
         return out
 
+    def resolve_in(
+        self, text: str, start: int, end: int, *, date: dt.date | None = None
+    ) -> Entity | None:
+        """The entity that ``text[start:end]`` names, read in its sentence ``text``.
+
+        What the sentence adds to the mention alone (each rule only fills what the mention
+        leaves open, except where said):
+
+        * the scanner's own view first: a mention that :meth:`find_mentions` grew over the
+          span's qualifiers ("UN" in "UN peacekeepers", "Carlos Menem" in "former president
+          Carlos Menem") resolves as the grown mention;
+        * titles, "former" words and a sector noun right before an unknown name belong to it
+          ("opposition leader Maulana Fazl-ur-Rehman", "the newspaper La Prensa");
+        * a nationality coordinated with the head noun takes its sector ("Hungarian" in
+          "Hungarian and Romanian officials" -> GOV);
+        * a capital or city after a locative preposition ("a curfew in Algiers", "in the town
+          of Cizre") is the place's people (CVL), not its government;
+        * "ethnic" peoples are coded where the sentence places them, as CAMEO and PLOVER code
+          minorities ("ethnic Albanians demonstrated in Serbia" -> SRB);
+        * a mention with no country ("Judge Alejandro Rivera", "hostage-takers") takes the one
+          country the rest of the sentence names, when it names exactly one.
+        """
+        found = self.find_mentions(text, date=date)
+        span = text[start:end]
+        ent, grown = self._resolve_with_left(text, start, end, date)
+        for s, e, f in found:
+            # The scanner's longer mention wins when it adds words before the span ("former
+            # president Carlos Menem") or the span alone says no sector ("UN" peacekeepers);
+            # "South Korean army" stays MIL in "South Korean army officers".
+            if (
+                s <= start
+                and e >= end
+                and (s, e) != (start, end)
+                and f.code is not None
+                and (s < start or ent is None or ent.sector is None)
+            ):
+                ent = replace(f, text=text[s:e])
+                break
+        if ent is None:
+            # Nothing known by name: the mention's words may still say a sector
+            # ("hostage-takers"), and a capitalised name may still be placed by the sentence.
+            sector = self._words_sector(grown)
+            if sector is None and not all(w[:1].isupper() for w in span.split()):
+                return None
+            ent = Entity(text=span, code=None, sector=sector)
+        tokens = tokenize(text)
+        before = [t for t in tokens if t[2] <= start]
+        after = [t for t in tokens if t[1] >= end]
+        kb = self._kb
+        if ent.sector is None and after:
+            # "Hungarian and Romanian officials": skip the coordinated nationalities.
+            k = 0
+            while (
+                k + 1 < len(after)
+                and fold(after[k][0]) in ("and", "or")
+                and self._kb.lookup(after[k + 1][0])
+            ):
+                k += 2
+            if k:
+                toks = [self._tok(t[0]) for t in after[k:]]
+                j = self._phrase_at(toks, 0, kb.sector_words)
+                if j:
+                    key = " ".join([t.folded for t in toks[:j]])
+                    ent = replace(ent, sector=kb.sector_words.get(key))
+        first = fold(span.split(" ", 1)[0]) if span else ""
+        prev = fold(before[-1][0]) if before else ""
+        if prev == "of" and len(before) > 1 and fold(before[-2][0]) in _SETTLEMENT:
+            prev = "in"  # "in the town of Cizre"
+        if ent.sector in ("GOV", None) and (first in _LOCATIVE or prev in _LOCATIVE):
+            r = self.explain(span, date=date)
+            if r is None or r.kind == "capital" or r.rule == "place":
+                ent = replace(ent, sector="CVL")
+        others = [
+            f.code
+            for s, e, f in found
+            if (e <= start or s >= end) and f.code is not None and f.code in kb.countries
+        ]
+        if ent.code is not None and "ethnic" in fold(span).split():
+            moved = next((c for c in others if c != ent.code), None)
+            inside = [
+                f.code
+                for s, e, f in found
+                if start <= s and e <= end and f.code in kb.countries and f.code != ent.code
+            ]
+            where = inside[0] if inside else moved
+            if where is not None:
+                ent = replace(ent, code=where, name=kb.countries[where].name)
+        if ent.code is None and not self._relational(span):
+            codes = set(others)
+            if len(codes) == 1:
+                code = codes.pop()
+                ent = replace(ent, code=code, name=ent.name or kb.countries[code].name)
+        return ent
+
+    def _resolve_with_left(
+        self, text: str, start: int, end: int, date: dt.date | None
+    ) -> tuple[Entity | None, str]:
+        """The span, grown leftwards over titles, "former" words and one sector noun when the
+        span alone is an unknown name (no knowledge-base record); and the grown text."""
+        span = text[start:end]
+        r = self.explain(span, date=date)
+        if r is not None and r.kind is not None:
+            return r.entity, span
+        kb = self._kb
+        tokens = [t for t in tokenize(text) if t[2] <= start]
+        k = len(tokens)
+        took = False
+        while k > 0:
+            # The longest title or sector phrase that ends right before the span so far.
+            for width in (3, 2, 1):
+                if k - width < 0:
+                    continue
+                words = " ".join(fold(t[0]) for t in tokens[k - width : k])
+                if (
+                    words in kb.title_words
+                    or words in kb.former_words
+                    or (not took and words in kb.sector_words)
+                ):
+                    k -= width
+                    took = True
+                    break
+            else:
+                break
+        own = r.entity if r is not None else None
+        if k == len(tokens):
+            return own, span
+        wider = text[tokens[k][1] : end]
+        grown = self.explain(wider, date=date)
+        if grown is None:
+            return own, wider
+        return replace(grown.entity, text=span), wider
+
+    def _words_sector(self, mention: str) -> str | None:
+        """The sector the mention's own words give (its last sector noun or title), for a
+        mention that names no known actor ("hostage-takers", "car bomb")."""
+        text = _clean(mention)
+        tokens = tokenize(text)
+        toks = [self._tok(t[0]) for t in tokens]
+        parts = self._parts(text, tokens, toks)
+        sectors = [p.sector for p in parts if p.kind in ("sector", "title") and p.sector]
+        return sectors[-1] if sectors else None
+
+    def _relational(self, mention: str) -> bool:
+        words = fold(mention).split()
+        return any(w.rstrip(".") in self._kb.relational_words for w in words)
+
     # -- matching -------------------------------------------------------------------------
 
-    def _first_span(self, word: str) -> int:
-        """How many words the longest alias starting with ``word`` has (0: none starts so).
+    def _tok(self, word: str) -> _Tok:
+        """The token's folded forms, alias span and sector/title phrase span.
 
         Memoised per token: the scanner asks this for every word of every text, and a news
         corpus repeats its words."""
-        memo = self._span_memo
+        memo = self._tok_memo
         hit = memo.get(word)
         if hit is not None:
             return hit
-        fw = self._kb.first_words
-        base = strip_possessive(word).rstrip(".")
-        hit = max(
-            fw.get(word, 0),
-            fw.get(sensitive(word), 0),
-            fw.get(base, 0),
-            # "al-Qaeda" folds to "al qaeda": aliases are indexed by their first folded word.
-            fw.get(fold(word).split(" ", 1)[0], 0),
-            fw.get(fold(base).split(" ", 1)[0], 0),
-        )
+        kb = self._kb
+        fw = kb.first_words
+        folded = _fold_token(word)
+        head = folded.split(" ", 1)[0] if " " in folded else folded
+        # Aliases are indexed by their first word as written (acronyms: "US", "U.S.") or
+        # folded ("al-Qaeda" -> "al qaeda" -> "al"); a possessive or final dot is not part of it.
+        span = max(fw.get(word, 0), fw.get(head, 0))
+        sens = word if word.isascii() else sensitive(word)
+        if sens is not word:
+            span = max(span, fw.get(sens, 0))
+        if sens.endswith(("'s", "'S", ".")):
+            base = (sens[:-2] if sens.endswith(("'s", "'S")) else sens).rstrip(".")
+            span = max(span, fw.get(base, 0), fw.get(_fold_token(base).split(" ", 1)[0], 0))
+        first = kb.sector_first
+        phrase = first.get(head) or first.get(head.rstrip(".")) or 0
+        bare = _fold_token(word.rstrip(".")) if word.endswith(".") else folded
+        hit = _Tok(word, folded, bare, span, phrase)
         if len(memo) >= _CACHE_SIZE:
             memo.clear()
         memo[word] = hit
         return hit
 
     def _match_at(
-        self, text: str, tokens: list[Token], i: int
+        self, text: str, tokens: list[Token], toks: list[_Tok], i: int
     ) -> tuple[int, tuple[ActorRecord, ...], int] | None:
         """The longest knowledge-base match starting at token i: (end token, records, end char)."""
-        kb = self._kb
         if i >= len(tokens):
             return None  # a title ended the text: nothing follows it to match
-        limit = self._first_span(tokens[i][0])
+        limit = toks[i].span
         if not limit:
             return None
+        lookup = self._kb.lookup
         start = tokens[i][1]
         # A token holds at least one alias word, so no match spans more tokens than words.
         for j in range(min(len(tokens), i + limit), i, -1):
-            span = text[start : tokens[j - 1][2]]
-            recs = kb.lookup(span)
+            end = tokens[j - 1][2]
+            span = text[start:end]
+            recs = lookup(span)
             if recs:
-                return j, recs, tokens[j - 1][2]
+                return j, recs, end
             last = tokens[j - 1][0]
             if last.endswith(("'s", "’s")):
-                recs = kb.lookup(span[:-2])
+                recs = lookup(span[:-2])
                 if recs:
-                    return j, recs, tokens[j - 1][2] - 2
+                    return j, recs, end - 2
             elif last.endswith(".") and len(last) > 1:
-                recs = kb.lookup(span[:-1])
+                recs = lookup(span[:-1])
                 if recs:
-                    return j, recs, tokens[j - 1][2] - 1
+                    return j, recs, end - 1
         return None
 
-    def _phrase_at(self, tokens: list[Token], i: int, table: dict[str, str]) -> int:
+    @staticmethod
+    def _phrase_at(toks: list[_Tok], i: int, table: dict[str, str]) -> int:
         """End token of the longest phrase from ``table`` starting at token i (i if none)."""
-        head = fold(tokens[i][0]).split(" ", 1)[0]
-        first = self._kb.sector_first
-        limit = first.get(head) or first.get(head.rstrip("."))
+        limit = toks[i].phrase
         if not limit:
             return i
-        for j in range(min(len(tokens), i + limit), i, -1):
-            words = fold(" ".join(t[0] for t in tokens[i:j]))
+        for j in range(min(len(toks), i + limit), i, -1):
+            words = toks[i].folded if j == i + 1 else " ".join([t.folded for t in toks[i:j]])
             if words in table or words.rstrip(".") in table:
                 return j
         return i
 
     def _extend(
-        self, text: str, tokens: list[Token], j: int, end_char: int, kind: Kind
+        self,
+        text: str,
+        tokens: list[Token],
+        toks: list[_Tok],
+        j: int,
+        end_char: int,
+        kind: Kind,
     ) -> tuple[int, int]:
         """Grow a match rightwards over titles, sector nouns, and a following person."""
         kb = self._kb
@@ -289,14 +471,14 @@ class ActorResolver:
         took_title = False
         while j < n:
             if kind != "person":
-                t = self._phrase_at(tokens, j, kb.title_words)
+                t = self._phrase_at(toks, j, kb.title_words)
                 if t > j:
                     j, end_char, took_title = t, tokens[t - 1][2], True
-                    m = self._match_at(text, tokens, j)
+                    m = self._match_at(text, tokens, toks, j)
                     if m is not None and m[1][0].kind == "person":
                         return m[0], m[2]
                     continue
-            s = self._phrase_at(tokens, j, kb.sector_words)
+            s = self._phrase_at(toks, j, kb.sector_words)
             if s > j:
                 j, end_char = s, tokens[s - 1][2]
                 took_title = took_title or kind == "demonym"
@@ -330,24 +512,28 @@ class ActorResolver:
             )
         return self._compose(mention, text, date)
 
-    def _parts(self, text: str) -> list[_Part]:
+    def _parts(self, text: str, tokens: list[Token], toks: list[_Tok]) -> list[_Part]:
         kb = self._kb
-        tokens = tokenize(text)
+        sector_words, title_words = kb.sector_words, kb.title_words
+        phrase_at = self._phrase_at
         parts: list[_Part] = []
         i, n = 0, len(tokens)
         while i < n:
-            m = self._match_at(text, tokens, i)
-            if m is not None:
-                parts.append(_Part(i, m[0], "kb", records=m[1]))
-                i = m[0]
-                continue
-            w = fold(tokens[i][0].rstrip("."))
-            stem, _, suffix = tokens[i][0].rpartition("-")
-            if stem and suffix in _AFFILIATION and kb.lookup(stem):
-                # "Vietnamese-led forces", "Iranian-backed militias": the named country.
-                parts.append(_Part(i, i + 1, "kb", records=kb.lookup(stem)))
-                i += 1
-                continue
+            tk = toks[i]
+            if tk.span:
+                m = self._match_at(text, tokens, toks, i)
+                if m is not None:
+                    parts.append(_Part(i, m[0], "kb", m[1]))
+                    i = m[0]
+                    continue
+            w = tk.bare
+            if "-" in tk.word:
+                stem, _, suffix = tk.word.rpartition("-")
+                if stem and suffix in _AFFILIATION and kb.lookup(stem):
+                    # "Vietnamese-led forces", "Iranian-backed militias": the named country.
+                    parts.append(_Part(i, i + 1, "kb", kb.lookup(stem)))
+                    i += 1
+                    continue
             if w in kb.former_words or (w == "ex" and i + 1 < n):
                 parts.append(_Part(i, i + 1, "former"))
                 i += 1
@@ -356,35 +542,39 @@ class ActorResolver:
                 parts.append(_Part(i, i + 1, "relational"))
                 i += 1
                 continue
-            s = self._phrase_at(tokens, i, kb.sector_words)
-            t = self._phrase_at(tokens, i, kb.title_words)
-            if s > i and s >= t:
-                key = fold(" ".join(x[0] for x in tokens[i:s]))
-                sector = kb.sector_words.get(key) or kb.sector_words.get(key.rstrip("."))
-                parts.append(_Part(i, s, "sector", sector=sector, text=key))
-                i = s
-                continue
-            if t > i:
-                key = fold(" ".join(x[0] for x in tokens[i:t]))
-                sector = kb.title_words.get(key) or kb.title_words.get(key.rstrip("."))
-                parts.append(_Part(i, t, "title", sector=sector, text=key))
-                i = t
-                continue
+            if tk.phrase:
+                s = phrase_at(toks, i, sector_words)
+                t = phrase_at(toks, i, title_words)
+                if s > i and s >= t:
+                    key = tk.folded if s == i + 1 else " ".join([x.folded for x in toks[i:s]])
+                    sector = sector_words.get(key) or sector_words.get(key.rstrip("."))
+                    parts.append(_Part(i, s, "sector", (), sector, key))
+                    i = s
+                    continue
+                if t > i:
+                    key = tk.folded if t == i + 1 else " ".join([x.folded for x in toks[i:t]])
+                    sector = title_words.get(key) or title_words.get(key.rstrip("."))
+                    parts.append(_Part(i, t, "title", (), sector, key))
+                    i = t
+                    continue
             # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
-            if w.endswith("s") and w[:-1] in kb.sector_words:
-                parts.append(_Part(i, i + 1, "sector", sector=kb.sector_words[w[:-1]]))
+            if w.endswith("s") and w[:-1] in sector_words:
+                parts.append(_Part(i, i + 1, "sector", (), sector_words[w[:-1]]))
             else:
-                parts.append(_Part(i, i + 1, "word", text=tokens[i][0]))
+                parts.append(_Part(i, i + 1, "word", (), None, tk.word))
             i += 1
         return parts
 
     def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
-        parts = self._parts(text)
+        tokens = tokenize(text)
+        tok = self._tok
+        toks = [tok(t[0]) for t in tokens]
+        parts = self._parts(text, tokens, toks)
         split = next(
             (
                 k
                 for k, p in enumerate(parts)
-                if k > 0 and p.kind == "word" and fold(p.text) in _SPLITTERS
+                if k > 0 and p.kind == "word" and toks[p.i].folded in _SPLITTERS
             ),
             len(parts),
         )
@@ -427,16 +617,20 @@ class ActorResolver:
             # "a member of the Syrian parliament": the head says nothing, the tail does.
             sectors = [p.sector for p in tail if p.kind == "sector"]
             titles = [p.sector for p in tail if p.kind == "title"]
-        if main.kind == "person" and date is None and titles:
+        if main.kind == "person" and date is None and (titles or sectors):
+            titles = titles or sectors  # "General" is a sector noun and a title
             # Undated "Prime Minister Ismail Haniyeh": the term whose office the title names.
             said = {
-                fold(" ".join(x[0] for x in tokenize(text)[p.i : p.j]))
-                for p in parts
-                if p.kind == "title"
+                " ".join([x.folded for x in toks[p.i : p.j]]) for p in parts if p.kind == "title"
             }
             named = [t for t in main.terms if t.office and fold(t.office) in said]
             if named:
                 code, sector = named[-1].code or main.code, named[-1].sector
+            elif titles[-1] is not None:
+                # No term holds the office the story names ("General Michel Aoun", later a
+                # president): undated, the story's own title is the best evidence of the
+                # role the person had then.
+                sector = titles[-1]
         former = any(p.kind == "former" for p in head)
         if former and (titles or main.kind == "person" or sectors):
             sector = "ELI"
