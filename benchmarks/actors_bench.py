@@ -30,6 +30,7 @@ GSR = SHARED / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
 CSIS = SHARED / "corpus" / "csis_nk_provocations" / "provocations.csv"
 sys.path.insert(0, str(ROOT))
 
+_COLD_PASSES = 9
 _CODE_FIX = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 _SECTOR_FIX = {"MOS": "REL", "CIV": "CVL"}
 
@@ -189,15 +190,21 @@ def main() -> int:
     from eventwire.actors import text as text_mod
 
     # First sight: every distinct mention once, with a fresh resolver and the word-level
-    # memos emptied, so nothing learnt above is reused.
+    # memos emptied, so nothing learnt above is reused (the knowledge base's own indexes,
+    # built at load or once per knowledge base, are kept). One pass takes a few tens of
+    # milliseconds on a shared machine, so it is repeated, each time from the same empty
+    # state, and the median and best passes are reported.
     texts = list(dict.fromkeys(a.text for a in actors))
-    for fn in (text_mod.fold, text_mod.sensitive, text_mod.is_acronym):
-        getattr(fn, "cache_clear", lambda: None)()
-    cold = ActorResolver(kb)
-    t6 = time.perf_counter()
-    for t in texts:
-        cold.resolve(t)
-    t7 = time.perf_counter()
+    passes = []
+    for _ in range(_COLD_PASSES):
+        for fn in (text_mod.fold, text_mod.sensitive, text_mod.is_acronym):
+            getattr(fn, "cache_clear", lambda: None)()
+        cold = ActorResolver(kb)
+        t6 = time.perf_counter()
+        for t in texts:
+            cold.resolve(t)
+        passes.append(len(texts) / (time.perf_counter() - t6))
+    passes.sort()
     n = 0
     t8 = time.perf_counter()
     while time.perf_counter() - t8 < 1.0:
@@ -206,8 +213,9 @@ def main() -> int:
         n += len(texts)
     t9 = time.perf_counter()
     print(
-        f"lookups/s: {len(texts) / (t7 - t6):,.0f} uncached ({len(texts)} distinct GSR "
-        "mentions, first sight), "
+        f"lookups/s: {passes[len(passes) // 2]:,.0f} uncached, median of {len(passes)} "
+        f"passes (best {passes[-1]:,.0f}; each pass: {len(texts)} distinct GSR mentions seen "
+        "for the first time by a fresh resolver with emptied memos), "
         f"{n / (t9 - t8):,.0f} cached (repeats)"
     )
     aliases = ["North Korea", "Pyongyang", "US", "the White House", "Kim Jong Un", "Russia"]

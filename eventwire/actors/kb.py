@@ -54,6 +54,19 @@ class KnowledgeBase:
     sector_first: dict[str, int] = field(default_factory=dict)
     # Common personal names (data/names.yaml): never looked up as places on their own.
     common_names: frozenset[str] = frozenset()
+    # Built on first use by :meth:`fuzzy_index` (a merged copy builds its own).
+    _fuzzy: tuple[list[str], dict[str, list[str]], list[str]] | None = None
+
+    def fuzzy_index(self) -> tuple[list[str], dict[str, list[str]], list[str]]:
+        """(folded full names, surname -> full names, surnames) of every person, for the
+        resolver's misspelt-name fallback. Built once per knowledge base, not per resolver."""
+        if self._fuzzy is None:
+            names = list(self.persons)
+            surnames: dict[str, list[str]] = {}
+            for full in names:
+                surnames.setdefault(full.split()[-1], []).append(full)
+            self._fuzzy = (names, surnames, list(surnames))
+        return self._fuzzy
 
     def add(self, alias: str, record: ActorRecord, *, first: bool = False) -> None:
         """Index ``record`` under ``alias`` (case-sensitively for short acronyms)."""
@@ -83,6 +96,10 @@ class KnowledgeBase:
         hit = self.exact.get(text) or self.folded.get(text.casefold())
         if hit:
             return hit
+        if text.isascii() and "-" not in text and text == " ".join(text.split()):
+            # Plain ASCII with single spaces and no hyphen: sensitive() and fold() would give
+            # back the same two keys just tried, so this is a miss (and costs no more work).
+            return ()
         hit = self.exact.get(sensitive(text))
         if hit:
             return hit

@@ -137,9 +137,6 @@ class ActorResolver:
         self._kb = kb if kb is not None else load_builtin()
         self._places = places
         self._cache: dict[tuple[str, dt.date | None], Resolution | None] = {}
-        self._person_names: list[str] = []
-        self._surnames: dict[str, list[str]] = {}
-        self._surname_keys: list[str] = []
         self._tok_memo: dict[str, _Tok] = {}
 
     @classmethod
@@ -162,7 +159,6 @@ class ActorResolver:
         self._kb = self._kb.merged(entries)
         self._cache.clear()
         self._tok_memo.clear()
-        self._person_names = []
         return len(entries)
 
     # -- public lookups -------------------------------------------------------------------
@@ -196,8 +192,8 @@ class ActorResolver:
         allies") are skipped."""
         kb = self._kb
         tokens = tokenize(text)
-        tok = self._tok
-        toks = [tok(t[0]) for t in tokens]
+        memo, tok = self._tok_memo, self._tok
+        toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
         out: list[tuple[int, int, Entity]] = []
         n = len(tokens)
         i = 0
@@ -567,8 +563,8 @@ class ActorResolver:
 
     def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
         tokens = tokenize(text)
-        tok = self._tok
-        toks = [tok(t[0]) for t in tokens]
+        memo, tok = self._tok_memo, self._tok
+        toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
         parts = self._parts(text, tokens, toks)
         split = next(
             (
@@ -579,12 +575,28 @@ class ActorResolver:
             len(parts),
         )
         head, tail = parts[:split], parts[split:]
-        kb_head = [p for p in head if p.kind == "kb"]
-        # "US allies", "its neighbours": a relation to the country, not the country.
-        if any(p.kind == "relational" for p in head):
-            return None
+        # One pass over the head (this runs for every composed mention).
+        kb_head: list[_Part] = []
+        sectors: list[str | None] = []
+        titles: list[str | None] = []
+        former = False
+        for p in head:
+            kind = p.kind
+            if kind == "kb":
+                kb_head.append(p)
+            elif kind == "sector":
+                sectors.append(p.sector)
+            elif kind == "title":
+                titles.append(p.sector)
+            elif kind == "former":
+                former = True
+            elif kind == "relational":
+                # "US allies", "its neighbours": a relation to the country, not the country.
+                return None
         main: ActorRecord | None = None
-        if kb_head:
+        if len(kb_head) == 1:
+            main = self._choose(kb_head[0].records, date)
+        elif kb_head:
             # Kind order, then a record with a country before one without ("Iraqi Kurds").
             main = min(
                 (self._choose(p.records, date) for p in kb_head),
@@ -611,8 +623,6 @@ class ActorResolver:
         group = self._leader_group(main, head, code, date)
         if group is not None:
             return Resolution(replace(group, text=mention), main.kind, rule)
-        sectors = [p.sector for p in head if p.kind == "sector"]
-        titles = [p.sector for p in head if p.kind == "title"]
         if not (sectors or titles or kb_head):
             # "a member of the Syrian parliament": the head says nothing, the tail does.
             sectors = [p.sector for p in tail if p.kind == "sector"]
@@ -631,7 +641,6 @@ class ActorResolver:
                 # president): undated, the story's own title is the best evidence of the
                 # role the person had then.
                 sector = titles[-1]
-        former = any(p.kind == "former" for p in head)
         if former and (titles or main.kind == "person" or sectors):
             sector = "ELI"
         elif main.kind == "person" and main.terms:
@@ -687,19 +696,14 @@ class ActorResolver:
         words = [p.text for p in parts if p.kind == "word" and p.text[:1].isupper()]
         if not words:
             return None
-        if not self._person_names:
-            self._person_names = list(self._kb.persons)
-            self._surnames = {}
-            for full in self._person_names:
-                self._surnames.setdefault(full.split()[-1], []).append(full)
-            self._surname_keys = list(self._surnames)
+        person_names, surnames, surname_keys = self._kb.fuzzy_index()
         name = fold(" ".join(w for w in words if w))
         if " " in name:
-            hit = process.extractOne(name, self._person_names, scorer=fuzz.ratio, score_cutoff=85)
+            hit = process.extractOne(name, person_names, scorer=fuzz.ratio, score_cutoff=85)
             return self._kb.persons[hit[0]] if hit else None
-        hit = process.extractOne(name, self._surname_keys, scorer=fuzz.ratio, score_cutoff=85)
-        if hit and len(self._surnames[hit[0]]) == 1:
-            return self._kb.persons[self._surnames[hit[0]][0]]
+        hit = process.extractOne(name, surname_keys, scorer=fuzz.ratio, score_cutoff=85)
+        if hit and len(surnames[hit[0]]) == 1:
+            return self._kb.persons[surnames[hit[0]][0]]
         return None
 
     def _place_fallback(self, mention: str, text: str, parts: list[_Part]) -> Resolution | None:

@@ -1,0 +1,68 @@
+"""Regression tests for the first-sight speed-ups (issue 4): each fast path must give what the
+slow path gave."""
+
+import pytest
+
+from eventwire.actors import ActorResolver, load_builtin
+from eventwire.actors.kb import KnowledgeBase
+from eventwire.actors.text import tokenize
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_builtin()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a-b b", "U.S. troops, and Kim Jong-un's envoy", "x + y", "  Sa'ar   said  ", "b ab b", ""],
+)
+def test_tokenize_offsets_point_at_their_words(text: str) -> None:
+    toks = tokenize(text)
+    assert all(text[s:e] == w for w, s, e in toks)
+    assert [s for _, s, _ in toks] == sorted({s for _, s, _ in toks})
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("north korea", "PRK"),
+        ("North  Korea", "PRK"),
+        (" North Korea", "PRK"),
+        ("al-Qaeda", "IMG"),
+        ("US", "USA"),
+        ("NATO", "IGO"),
+    ],
+)
+def test_lookup_fast_miss_does_not_hide_non_canonical_spellings(
+    kb: KnowledgeBase, text: str, code: str
+) -> None:
+    assert kb.lookup(text)
+    assert kb.lookup(text)[0].code == code
+
+
+def test_lookup_plain_ascii_miss(kb: KnowledgeBase) -> None:
+    assert kb.lookup("us") == ()
+    assert kb.lookup("Russian troops") == ()
+
+
+def test_misspelt_name_index_is_built_once_per_knowledge_base(kb: KnowledgeBase) -> None:
+    a, b = ActorResolver(kb), ActorResolver(kb)
+    ea, eb = a.resolve("President Laurent Gbago"), b.resolve("President Laurent Gbago")
+    assert ea is not None and eb is not None and ea.code == eb.code == "CIV"
+    assert kb.fuzzy_index() is kb.fuzzy_index()
+
+
+def test_user_file_persons_reach_the_misspelt_name_index(tmp_path: object) -> None:
+    from pathlib import Path
+
+    p = Path(str(tmp_path)) / "people.yaml"
+    p.write_text(
+        "actors:\n  - {name: Jane Roeberts, code: NZL, kind: person, sector: GOV,"
+        " terms: [{start: 2019-01-01, end: null, sector: GOV, office: President}]}\n",
+        encoding="utf-8",
+    )
+    r = ActorResolver(places=False)
+    r.load_user_file(p)
+    e = r.resolve("President Jane Roebertz")
+    assert e is not None and e.code == "NZL"
