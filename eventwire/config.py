@@ -30,6 +30,7 @@ class NlpConfig:
     model: str = "auto"
     prefilter: bool = True
     max_sentence_chars: int = 2000
+    ner_every_sentence: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

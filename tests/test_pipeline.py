@@ -54,3 +54,38 @@ def test_prefilter_skips_sentences_without_actor_or_trigger(pipeline: Pipeline) 
     pipeline.code_text("The weather was mild. Stocks rose slightly. Japan condemned the launch.")
     assert pipeline.stats["sentences"] == 3
     assert pipeline.stats["sentences_parsed"] == 1
+
+
+@pytest.mark.parametrize("every", [False, True])
+def test_entities_only_where_the_coder_needs_them(
+    every: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    import eventwire.pipeline as pipeline_module
+    from eventwire.config import Config, NlpConfig
+
+    seen: list[object] = []
+    real = pipeline_module.parse
+
+    def spy(nlp: object, texts: list[str], *, needs_entities: object = None) -> object:
+        seen.append(needs_entities)
+        return real(nlp, texts, needs_entities=needs_entities)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module, "parse", spy)
+    pipe = Pipeline(replace(Config(), nlp=NlpConfig(ner_every_sentence=every)))
+    events = pipe.code_text("Japan condemned North Korea's missile launch.")
+    assert "ACCUSE" in [e.event_type for e in events]
+    assert seen == [None] if every else seen == [pipe.coder.needs_entities]
+
+
+def test_coder_needs_entities_only_with_a_trigger(pipeline: Pipeline) -> None:
+    from eventwire.nlp import parse
+
+    with_trigger, without = parse(
+        pipeline.nlp,
+        ["Ali Reza condemned the strike.", "Ali Reza is a teacher in Tabriz."],
+        needs_entities=pipeline.coder.needs_entities,
+    )
+    assert [e.text for e in with_trigger.ents] == ["Ali Reza"]
+    assert list(without.ents) == []

@@ -72,6 +72,10 @@ class HybridCoder:
             self._classifier = EventClassifier.load()
         return self._classifier
 
+    def needs_entities(self, doc: Doc) -> bool:
+        """The rules find every event this coder reports: see :meth:`RuleCoder.needs_entities`."""
+        return self._rules.needs_entities(doc)
+
     def code_sentence(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, cast
 
 from eventwire.coder.compose import (
     COOPERATIVE,
@@ -134,6 +134,12 @@ class RuleCoder:
         )
 
     # ------------------------------------------------------------------ public
+    def needs_entities(self, doc: Doc) -> bool:
+        """Whether ``doc``'s named entities can matter: only when a word in it triggers an
+        event. The pipeline skips the entity recognizer elsewhere; mentions the actor
+        knowledge base finds by name still reach the article memory."""
+        return bool(_triggers(doc))
+
     def code_sentence(
         self,
         doc: Doc,
@@ -144,9 +150,7 @@ class RuleCoder:
         """Code one parsed sentence of ``article``; updates ``memory`` for later sentences."""
         mentions = self._mentions(doc, article, memory)
         speaker = self._speaker(doc, mentions, article, memory)
-        cands = [
-            Candidate(tok, trig[0], trig[1]) for tok in doc if (trig := trigger_of(tok)) is not None
-        ]
+        cands = [Candidate(tok, etype, mode) for tok, (etype, mode) in _triggers(doc)]
         for c in cands:
             c.source = self._source(c.token, mentions, memory, speaker)
             c.target = self._target(c, mentions, memory, speaker)
@@ -689,3 +693,17 @@ def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:
         if ent.code and ent.code != code:
             return ent
     return None
+
+
+_TRIGGERS_KEY: Final = "eventwire.triggers"
+
+
+def _triggers(doc: Doc) -> list[tuple[Token, tuple[str, str | None]]]:
+    """The trigger words of a parsed ``doc`` with their (type, mode), computed once per doc:
+    the pipeline asks before entity recognition and the coder again after, and triggers
+    depend on the parse alone."""
+    found = doc.user_data.get(_TRIGGERS_KEY)
+    if found is None:
+        found = [(tok, trig) for tok in doc if (trig := trigger_of(tok)) is not None]
+        doc.user_data[_TRIGGERS_KEY] = found
+    return cast("list[tuple[Token, tuple[str, str | None]]]", found)
