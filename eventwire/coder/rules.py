@@ -702,8 +702,10 @@ def _triggers(doc: Doc) -> list[tuple[Token, tuple[str, str | None]]]:
     """The trigger words of a parsed ``doc`` with their (type, mode), computed once per doc:
     the pipeline asks before entity recognition and the coder again after, and triggers
     depend on the parse alone."""
+    # Token indices, not tokens: a Token in the doc's own user_data is a reference cycle,
+    # which leaves every parsed doc to the cyclic garbage collector.
     found = doc.user_data.get(_TRIGGERS_KEY)
     if found is None:
-        found = [(tok, trig) for tok in doc if (trig := trigger_of(tok)) is not None]
+        found = [(tok.i, trig) for tok in doc if (trig := trigger_of(tok)) is not None]
         doc.user_data[_TRIGGERS_KEY] = found
-    return cast("list[tuple[Token, tuple[str, str | None]]]", found)
+    return [(doc[i], trig) for i, trig in cast("list[tuple[int, tuple[str, str | None]]]", found)]
