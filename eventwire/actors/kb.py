@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,13 +177,20 @@ def _load_groups(kb: KnowledgeBase) -> None:
             kb.add(str(p), people)
 
 
-def _surname_aliases(name: str, code: str) -> list[str]:
+def _surname_aliases(name: str, code: str, reserved: Container[str] = ()) -> list[str]:
+    """Short aliases derived from a name. ``reserved``: folded words that never stand for a
+    person alone: titles and sector nouns ("Tom King" is not every "King")."""
     words = name.split()
     if len(words) < 2 or code in _SURNAME_FIRST:
         return []
     last = words[-1]
     out = []
-    if last.casefold() not in _COMMON_SURNAMES and len(last) >= 4 and not last.isupper():
+    if (
+        last.casefold() not in _COMMON_SURNAMES
+        and fold(last) not in reserved
+        and len(last) >= 4
+        and not last.isupper()
+    ):
         out.append(last)
     for prefix in ("al-", "el-", "Al-", "El-"):
         if last.startswith(prefix) and len(last) > len(prefix) + 3:
@@ -211,13 +218,14 @@ def _load_officeholders(kb: KnowledgeBase) -> None:
                 )
             )
             p["aliases"].extend(a for a in row["aliases"].split(";") if a)
+    reserved = kb.title_words.keys() | kb.sector_words.keys()
     for name, p in people.items():
         terms = tuple(sorted(p["terms"], key=lambda t: t.start))
         # The person's home code: where their first national office was (Ban Ki-moon: KOR).
         home = next((t.code for t in terms if t.code not in ("UNO", "EUR", "IGO")), p["code"])
         record = ActorRecord(name=name, code=home, kind="person", id=p["id"], terms=terms)
         kb.persons[fold(name)] = record
-        for alias in (name, *p["aliases"], *_surname_aliases(name, home)):
+        for alias in (name, *p["aliases"], *_surname_aliases(name, home, reserved)):
             kb.add(alias, record)
 
 
@@ -247,8 +255,8 @@ def load_builtin() -> KnowledgeBase:
     ):
         for n in names:
             kb.add(n, record)
+    _load_sectors(kb)  # before the office holders: titles are never surname aliases
     _load_officeholders(kb)
-    _load_sectors(kb)
     kb.common_names = frozenset(
         fold(str(n)) for n in read_yaml(DATA_DIR / "names.yaml")["common_names"]
     )

@@ -20,7 +20,7 @@ Conventions (documented here because the coder and the exports rely on them):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -54,6 +54,8 @@ _SPLITTERS = frozenset(
 # Prepositions that make a following place a location rather than an actor ("a curfew in
 # Algiers": the people there, not the Algerian government).
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "throughout"})
+# Lower-case words inside a proper name: "Association of African Jurists".
+_JOINERS = frozenset({"of", "for", "and", "the", "de", "la", "el", "al", "du", "des", "on"})
 _SETTLEMENT = frozenset({"town", "city", "village", "capital", "port", "district"})
 _AFFILIATION = frozenset({"led", "backed", "based", "born", "controlled", "allied", "sponsored"})
 _KIND_ORDER: dict[Kind, int] = {
@@ -235,7 +237,29 @@ class ActorResolver:
     def resolve_in(
         self, text: str, start: int, end: int, *, date: dt.date | None = None
     ) -> Entity | None:
-        """The entity that ``text[start:end]`` names, read in its sentence ``text``.
+        """The entity that ``text[start:end]`` names, read in its sentence ``text`` (the
+        rules are listed under :meth:`read_in`)."""
+        return self.read_in(text, [(start, end)], date=date)[0]
+
+    def read_in(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        *,
+        found: Sequence[tuple[int, int, Entity]] | None = None,
+        date: dt.date | None = None,
+        places: Sequence[bool] | None = None,
+        borrow: bool = True,
+    ) -> list[Entity | None]:
+        """The entity each span ``text[start:end]`` names, read in its sentence ``text``.
+
+        ``found``: what ``find_mentions(text, date=date)`` returned, from a caller that has
+        already scanned the sentence (the coder), so that it is not scanned twice; scanned
+        here when None. ``places``: one flag per span (default all True); False says the span
+        cannot be a place (a name spaCy calls a person): a span that only the gazetteer knows
+        ("Kim", a town in India) then names no actor (None), nor does its grown form.
+        ``borrow``: apply the last rule below (a country taken from the rest of the sentence);
+        the coder turns it off (see ``RuleCoder._mentions_in_context``).
 
         What the sentence adds to the mention alone (each rule only fills what the mention
         leaves open, except where said):
@@ -252,11 +276,40 @@ class ActorResolver:
         * "ethnic" peoples are coded where the sentence places them, as CAMEO and PLOVER code
           minorities ("ethnic Albanians demonstrated in Serbia" -> SRB);
         * a mention with no country ("Judge Alejandro Rivera", "hostage-takers") takes the one
-          country the rest of the sentence names, when it names exactly one.
+          country the rest of the sentence names, when it names exactly one; but not an
+          unknown proper name with no title ("the Oxbridge Civil Rights Union sued the FBI",
+          "the Third World Water Forum said the US ..."): an organisation's own name says
+          nothing of its country, and the one other country named is as often its
+          counterpart's (in the PLOVER gold records such names were placed right once in
+          four).
         """
-        found = self.find_mentions(text, date=date)
+        if found is None:
+            found = self.find_mentions(text, date=date)
+        tokens = tokenize(text)
+        flags = places if places is not None else [True] * len(spans)
+        return [
+            self._in_context(text, tokens, found, s, e, date, ok, borrow)
+            for (s, e), ok in zip(spans, flags, strict=True)
+        ]
+
+    def _in_context(
+        self,
+        text: str,
+        tokens: list[Token],
+        found: Sequence[tuple[int, int, Entity]],
+        start: int,
+        end: int,
+        date: dt.date | None,
+        places: bool,
+        borrow: bool,
+    ) -> Entity | None:
+        """One span of :meth:`read_in`; ``tokens``: the sentence's, shared by its spans."""
         span = text[start:end]
-        ent, grown = self._resolve_with_left(text, start, end, date)
+        if not places:
+            r = self.explain(span, date=date)
+            if r is not None and r.rule == "place":
+                return None
+        ent, grown = self._resolve_with_left(text, tokens, start, end, date, places)
         for s, e, f in found:
             # The scanner's longer mention wins when it adds words before the span ("former
             # president Carlos Menem") or the span alone says no sector ("UN" peacekeepers);
@@ -270,6 +323,7 @@ class ActorResolver:
             ):
                 ent = replace(f, text=text[s:e])
                 break
+        bare_name = False
         if ent is None:
             # Nothing known by name: the mention's words may still say a sector
             # ("hostage-takers"), and a capitalised name may still be placed by the sentence.
@@ -277,7 +331,7 @@ class ActorResolver:
             if sector is None and not all(w[:1].isupper() for w in span.split()):
                 return None
             ent = Entity(text=span, code=None, sector=sector)
-        tokens = tokenize(text)
+            bare_name = grown == span and self._bare_name(span)
         before = [t for t in tokens if t[2] <= start]
         after = [t for t in tokens if t[1] >= end]
         kb = self._kb
@@ -290,7 +344,7 @@ class ActorResolver:
                 and self._kb.lookup(after[k + 1][0])
             ):
                 k += 2
-            if k:
+            if k and k < len(after):  # "... South Korea and China.": no head noun follows
                 toks = [self._tok(t[0]) for t in after[k:]]
                 j = self._phrase_at(toks, 0, kb.sector_words)
                 if j:
@@ -319,7 +373,7 @@ class ActorResolver:
             where = inside[0] if inside else moved
             if where is not None:
                 ent = replace(ent, code=where, name=kb.countries[where].name)
-        if ent.code is None and not self._relational(span):
+        if borrow and ent.code is None and not bare_name and not self._relational(span):
             codes = set(others)
             if len(codes) == 1:
                 code = codes.pop()
@@ -327,16 +381,23 @@ class ActorResolver:
         return ent
 
     def _resolve_with_left(
-        self, text: str, start: int, end: int, date: dt.date | None
+        self,
+        text: str,
+        tokens: list[Token],
+        start: int,
+        end: int,
+        date: dt.date | None,
+        places: bool = True,
     ) -> tuple[Entity | None, str]:
         """The span, grown leftwards over titles, "former" words and one sector noun when the
-        span alone is an unknown name (no knowledge-base record); and the grown text."""
+        span alone is an unknown name (no knowledge-base record); and the grown text.
+        ``places`` False: a grown reading that rests on the gazetteer alone is dropped."""
         span = text[start:end]
         r = self.explain(span, date=date)
         if r is not None and r.kind is not None:
             return r.entity, span
         kb = self._kb
-        tokens = [t for t in tokenize(text) if t[2] <= start]
+        tokens = [t for t in tokens if t[2] <= start]
         k = len(tokens)
         took = False
         while k > 0:
@@ -360,7 +421,7 @@ class ActorResolver:
             return own, span
         wider = text[tokens[k][1] : end]
         grown = self.explain(wider, date=date)
-        if grown is None:
+        if grown is None or (not places and grown.rule == "place"):
             return own, wider
         return replace(grown.entity, text=span), wider
 
@@ -373,6 +434,22 @@ class ActorResolver:
         parts = self._parts(text, tokens, toks)
         sectors = [p.sector for p in parts if p.kind in ("sector", "title") and p.sector]
         return sectors[-1] if sectors else None
+
+    def _bare_name(self, mention: str) -> bool:
+        """True for a proper name with no title or "former" word among its words: every word
+        capitalised but joiners ("Association of African Jurists")."""
+        text = _clean(mention)
+        tokens = tokenize(text)
+        if not tokens or not all(t[0][:1].isupper() or t[0] in _JOINERS for t in tokens):
+            return False
+        toks = [self._tok(t[0]) for t in tokens]
+        parts = self._parts(text, tokens, toks)
+        titles = self._kb.title_words
+        # "Judge", "Minister" are sector nouns too: the title table decides.
+        return not any(
+            p.kind == "former" or (p.kind in ("title", "sector") and p.text in titles)
+            for p in parts
+        )
 
     def _relational(self, mention: str) -> bool:
         words = fold(mention).split()
