@@ -14,7 +14,10 @@ starts is stopped on exit, whatever happens; every phase is bounded in time.
 
 Each mix runs twice: "warm" repeats one request (the dashboard's common case: after the first
 hit it is served from the server's result cache) and "cold" sends a different filter or page
-on every request, so every request runs its SQL.
+on every request, so none is answered from that cache. In the cold "text" mix every request
+is also a search text the server has not seen in the run (its text cache cannot help), and
+"mixed" combines every filter at random. The server's resident memory is printed once it is
+idle after start-up (its index built) and at the end.
 
 Target (issue 6): p95 < 100 ms per mix with 20 clients; first paint < 1 s.
 """
@@ -71,8 +74,64 @@ def _month(i: int) -> tuple[str, str]:
     return f"{y}-{m:02d}-01", f"{y}-{m:02d}-28"
 
 
+def _texts() -> list[str]:
+    """Distinct search texts, in a fixed shuffled order: phrases of the synthetic sentences
+    ("USA officials discussed missile and talks with CHN"), single words and parts of words,
+    in varied case. The cold text mix sends each at most once: every request is a new
+    search, nothing the server has seen."""
+    rng = random.Random(3)
+    parts = sorted({w[i:j] for w in WORDS for i in range(len(w)) for j in range(i + 3, len(w) + 1)})
+    kinds = [
+        [f"{a} and {b} with {r}" for a in WORDS for b in WORDS for r in CODES],
+        [f"{c} officials discussed {w}" for c in CODES for w in WORDS]
+        + [f"discussed {w}" for w in WORDS]
+        + [f"with {c}" for c in CODES],
+        # words and parts of words, as typed: lower, upper and capitalised
+        parts + [p.upper() for p in parts] + [p.capitalize() for p in parts],
+    ]
+    for texts in kinds:
+        rng.shuffle(texts)
+    # Round robin over the kinds (while each lasts), so any stretch of the list mixes them.
+    out: list[str] = []
+    seen: set[str] = set()
+    for i in range(max(map(len, kinds))):
+        for texts in kinds:
+            if i < len(texts) and texts[i] not in seen:
+                seen.add(texts[i])
+                out.append(texts[i])
+    return out
+
+
+TEXTS = _texts()
+
+
+def _mixed(i: int) -> Params:
+    """A random combination of every filter, as dashboard users make them: actor, recipient,
+    type, quad, a date range and text each present or not, and a page among the first 20."""
+    rng = random.Random(i)
+    p: Params = {}
+    if rng.random() < 0.5:
+        p["actor"] = rng.choice(CODES)
+    if rng.random() < 0.3:
+        p["recipient"] = rng.choice(CODES)
+    if rng.random() < 0.3:
+        p["type"] = rng.choice(EVENT_TYPES)
+    elif rng.random() < 0.2:
+        p["quad"] = str(rng.randint(1, 4))
+    if rng.random() < 0.4:
+        start = rng.randrange(DAYS - 400)
+        p["since"], p["until"] = _day(start), _day(start + rng.randint(1, 365))
+    if rng.random() < 0.2:
+        p["q"] = TEXTS[(7919 * i) % len(TEXTS)]
+    if rng.random() < 0.1:
+        p["all"] = "true"
+    p["offset"] = str(50 * rng.randrange(20))
+    return p
+
+
 # name: (the warm request, the i-th cold request). Cold requests never repeat within a run
-# (thousands of distinct filters/pages), so each is a result-cache miss.
+# (thousands of distinct filters/pages), so each is a result-cache miss; in the text mix
+# each request is also a search text not seen before.
 MIXES: dict[str, tuple[Params, Callable[[int], Params]]] = {
     "newest": ({}, lambda i: {"offset": str(50 * (i % 200)), "limit": str(50 - i // 200 % 40)}),
     "actor": ({"actor": "USA"}, lambda i: {"actor": CODES[i % 50], "offset": str(50 * (i // 50))}),
@@ -93,9 +152,9 @@ MIXES: dict[str, tuple[Params, Callable[[int], Params]]] = {
     ),
     "text": (
         {"q": "nuclear"},
-        lambda i: {"q": f"{WORDS[i % 15]} and {WORDS[(i // 15) % 15]}",
-                   "offset": str(50 * (i // 225))},
+        lambda i: {"q": TEXTS[i % len(TEXTS)], "offset": str(50 * (i // len(TEXTS) % 5))},
     ),
+    "mixed": ({"actor": "USA", "quad": "4", "since": "2022-01-01"}, _mixed),
     "deep offset": (
         {"actor": "RUS", "offset": "10000"},
         lambda i: {"offset": str(10_000 + 50 * i)},
@@ -271,6 +330,24 @@ def server(db: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+def server_memory(pid: int) -> tuple[float, float]:
+    """Resident and peak resident MB of the server and its live children (workers)."""
+    rss = peak = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    mb = int(line.split()[1]) / 1024
+                    if line.startswith("VmRSS:"):
+                        rss += mb
+                    else:
+                        peak += mb
+    return rss, peak
 
 
 def wait_idle(pid: int, limit: float = 30) -> None:
@@ -500,6 +577,9 @@ def main() -> None:
         # The browser first, once the server has built its index and warmed the opening
         # view (a few seconds after start; wait_idle): a user's first visit.
         wait_idle(proc.pid)
+        rss, peak = server_memory(proc.pid)
+        print(f"server memory once idle (index and text index built): {rss:.0f} MB resident, "
+              f"peak {peak:.0f} MB")  # fmt: skip
         if not args.no_browser:
             paint = dashboard_paint(base)
             if paint is None:
@@ -518,7 +598,9 @@ def main() -> None:
                 if kind == "warm":
                     params = [warm]
                 else:
-                    params = [cold(i) for i in range(20_000)]
+                    # The text mix: each search text once (they are distinct).
+                    count = len(TEXTS) if name == "text" else 20_000
+                    params = [cold(i) for i in range(count)]
                     rng.shuffle(params)
                 paths = _paths(params)
                 wait_idle(proc.pid)
@@ -542,6 +624,8 @@ def main() -> None:
                 _get(base + path, timeout=60)
                 times.append((time.perf_counter() - t0) * 1000)
             print(f"{path:<22} one client: first {times[0]:.0f} ms, then {times[-1]:.0f} ms")
+        rss, peak = server_memory(proc.pid)
+        print(f"server memory at the end: {rss:.0f} MB resident, peak {peak:.0f} MB")
     print(
         f"load average {os.getloadavg()[0]:.2f} after the run; cpu columns are cores "
         "(1.00 = one core busy) used by the server and by the load generator"

@@ -17,9 +17,9 @@ Safety choices, each deliberate:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
-import json
 import os
 import threading
 from collections import OrderedDict
@@ -209,6 +209,13 @@ class _ResultCache:
                     self._data.popitem(last=False)
         return value
 
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -377,7 +384,13 @@ def create_app(
                 cursors.append(cur)
         return cur
 
-    event_index = IndexHolder(lambda: EventIndex(thread_cursor()))
+    def start_text_index(idx: EventIndex) -> None:
+        # Seconds of work for a million sentences: in the background, so the server answers
+        # meanwhile (text searches scan in DuckDB until it is ready).
+        with contextlib.suppress(RuntimeError):  # the pool is shutting down
+            pool.submit(idx.build_text_index)
+
+    event_index = IndexHolder(lambda: EventIndex(thread_cursor()), start_text_index)
 
     def prepare() -> None:
         """Build the index and compute the dashboard's opening view (what app.js asks for
@@ -428,12 +441,17 @@ def create_app(
         )
 
     def render_events(flt: EventFilter, limit: int, offset: int) -> bytes:
-        cur = thread_cursor()
         idx = event_index.get()
-        page = idx.page(cur, flt, limit=limit, offset=offset)
-        rows = queries.events_by_rowid(cur, page.rowids, idx.sources(page.article_rows))
-        doc = {"total": page.total, "limit": limit, "offset": offset, "events": rows}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        page = idx.page(thread_cursor(), flt, limit=limit, offset=offset)
+        head = f'{{"total":{page.total},"limit":{limit},"offset":{offset},"events":'
+        return (head + idx.events_json(page.positions) + "}").encode("utf-8")
+
+    def quick(flt: EventFilter) -> bool:
+        """Whether a page of ``flt`` is only array work (about a millisecond): then it is
+        answered on the event loop, sparing a thread hop and the GIL hand-over that a pool
+        thread costs. A new text search, or the index still being built, goes to the pool."""
+        idx = event_index.current()
+        return idx is not None and (not flt.q or idx.text_cached(flt.q))
 
     @app.get("/api/events", summary="Events matching the filters, newest first")
     async def events(
@@ -445,6 +463,9 @@ def create_app(
         # once (no thread hop, no response-model validation, no re-encoding).
         key = ("page", flt, limit, offset)
         body = cache.peek(key)
+        if body is None and quick(flt):
+            body = render_events(flt, limit, offset)
+            cache.put(key, body)
         if body is None:
             body = await asyncio.get_running_loop().run_in_executor(
                 pool, lambda: cache.get(key, lambda: render_events(flt, limit, offset))

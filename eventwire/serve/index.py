@@ -1,28 +1,39 @@
 """An in-memory index of the events table for /api/events.
 
-Why: with 20 dashboards on a 2-core laptop, DuckDB answering "page 200 of USA's events,
-newest first" means a filtered top-N over a million rows per request (tens to hundreds of
-milliseconds, and twenty of them contend for two cores). The filterable columns are small
-once dictionary-encoded (about 25 bytes an event: 25 MB for a million events), so the server
-keeps them in numpy arrays sorted newest first. A filter is then a few vectorised
-comparisons (well under a millisecond each), the total is the length of the match, a page
-is a slice of it, and DuckDB is asked only for the page's own rows, by rowid.
+Why: 20 dashboards on a 2-core laptop leave a request a few milliseconds of CPU if p95 is to
+stay under 100 ms (20 clients in flight, each waiting for the others). DuckDB answering
+"page 200 of USA's events, newest first" or "sentences containing 'missile'" costs tens of
+milliseconds a query, and a fetch of one page's rows by rowid still several. So the server
+keeps what /api/events filters on and shows in memory, sorted as the list is sorted (date
+newest first, undated last, then id):
+
+- one posting list per actor, recipient, type and quad (the sorted positions of its events,
+  once over all events and once over the counted ones), and the dates; a filter is then
+  the smallest matching list, cut to the date range by two binary searches (the order is
+  by date), and checked against the other filters by array lookups on that list only;
+- the page's displayed columns (sentence included), so a page is an Arrow ``take`` of its
+  rows and DuckDB is not asked at all;
+- for text search, the lowered sentences and an inverted index from token to positions
+  (:class:`TextIndex`), built in the background after start-up; until it is ready, text
+  searches scan the sentences in DuckDB, as before.
 
 Sound because the store does not change under a serving app: a read-only connection shares
 the file only with other readers, and with ``allow_write`` every write goes through the app,
 which drops the index (it is rebuilt on the next request).
 
-Text search (``q``) still scans the sentences in DuckDB (there is no cheap index for
-substrings); its matches are cached per text, so the next page or another filter on the same
-text costs only the numpy part.
+The results are those of the SQL in ``queries`` (``list_events``, ``count_events``); the
+tests compare the two on many filters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -30,50 +41,291 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from eventwire.analysis._common import COUNTED_SQL, duckdb_errors
-from eventwire.serve.queries import EventFilter
+from eventwire.analysis.evidence import Span, highlight_spans
+from eventwire.serve.queries import ARTICLE_COLUMNS, LIST_COLUMNS, EventFilter
 
-__all__ = ["EventIndex", "IndexHolder", "Page"]
+__all__ = ["EventIndex", "IndexHolder", "Page", "TextIndex"]
 
 _EPOCH: Final = dt.date(1970, 1, 1)
-_CATEGORIES: Final = ("actor_code", "recipient_code", "event_type")
-_TEXT_CACHE: Final = 32  # distinct texts whose matches are kept (1 bit-byte per event each)
+# (filter parameter, column): the categorical filters, each an equality on one column.
+_CATEGORIES: Final = (
+    ("actor", "actor_code"),
+    ("recipient", "recipient_code"),
+    ("event_type", "event_type"),
+    ("quad", "quad"),
+)
+# Tokens are split at each space: one literal character, which Arrow (for the sentences)
+# and str.split (for the query) split at alike. See TextIndex for why any split is exact.
+_SEPARATOR: Final = " "
+_AFTER_ALL: Final = "\U0010ffff"  # the last code point: key + it bounds key's prefixes
+# The matches of recent search texts are kept: at most this many texts and positions (4
+# bytes each) in all.
+_TEXT_CACHE: Final = 64
+_TEXT_CACHE_POSITIONS: Final = 16_000_000
+# Candidates are narrowed by a token's list only when it is at most this many times longer
+# (marking a position costs about a nanosecond; checking a candidate's text, hundreds).
+_NARROWING: Final = 128
+_MARKED: Final = 2048  # intersections with more candidates mark a bool array instead
+# Beyond this share of the sentences as candidates, DuckDB's multi-threaded scan is faster
+# than checking them one by one with Arrow.
+_CHECKED_SHARE: Final = 0.25
+# Columns kept dictionary-encoded when they have fewer distinct values than this share of
+# the rows (types, codes, names, triggers repeat; ids and sentences do not).
+_DICTIONARY_SHARE: Final = 0.25
+_MEMBERS_MADE: Final = 4096  # dictionaries up to this size also keep their JSON text
+# What highlight_spans reads, in its order.
+_SPAN_COLUMNS: Final = ("sentence", "sentence_start", "trigger", "trigger_start", "trigger_end",
+                        "actor_text", "recipient_text")  # fmt: skip
+# A str as json.dumps(..., ensure_ascii=False) writes it (the C function it uses).
+_json_str: Callable[[str], str] = json.encoder.encode_basestring
 
-BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+PosArray = npt.NDArray[np.int32]  # positions in the sorted order
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A filter's total and the rowids of one page of it, newest first."""
+    """A filter's total and the positions (in the index's order) of one page of it."""
 
     total: int
-    rowids: list[int]
-    article_rows: list[int]  # row of each event's article in ``EventIndex.articles`` (-1: none)
+    positions: PosArray
 
 
-def _codes(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int32], dict[str, int]]:
-    """Dictionary-encode a string column: the code of each row (-1 for NULL) and the code of
-    each value."""
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    """Positions grouped by value: those of value ``v`` are ``pos[ptr[v]:ptr[v + 1]]``,
+    ascending."""
+
+    ptr: IntArray
+    pos: PosArray
+
+    @classmethod
+    def of(cls, codes: npt.NDArray[Any], n_values: int, keep: BoolArray | None) -> _Postings:
+        order = np.argsort(codes, kind="stable").astype(np.int32)  # stable: ascending within
+        if keep is not None:
+            order = order[keep[order]]
+        sorted_codes = codes[order]
+        order = order[sorted_codes >= 0]  # NULL (-1) matches no equality filter
+        ptr = np.searchsorted(codes[order], np.arange(n_values + 1)).astype(np.int64)
+        return cls(ptr, order)
+
+    def get(self, code: int) -> PosArray:
+        return self.pos[self.ptr[code] : self.ptr[code + 1]]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.ptr.nbytes + self.pos.nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Category:
+    codes: npt.NDArray[Any]  # the value code of each position (-1: NULL)
+    values: dict[Any, int]  # value -> code
+    every: _Postings
+    counted: _Postings
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.codes.nbytes + self.every.nbytes + self.counted.nbytes)
+
+
+def _small_codes(n: int) -> type[np.signedinteger[Any]]:
+    return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
+
+
+def _category(column: pa.ChunkedArray, counted: BoolArray) -> _Category:
     encoded = column.combine_chunks().dictionary_encode()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-    values = {str(v): i for i, v in enumerate(encoded.dictionary.to_pylist())}
-    return codes, values
+    values = {v: i for i, v in enumerate(encoded.dictionary.to_pylist())}
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    codes = codes.astype(_small_codes(len(values)))
+    return _Category(
+        codes,
+        values,
+        _Postings.of(codes, len(values), None),
+        _Postings.of(codes, len(values), counted),
+    )
+
+
+def _in_sorted(needles: PosArray, haystack: PosArray, size: int) -> BoolArray:
+    """Which of ``needles`` are in ``haystack`` (both ascending, below ``size``)."""
+    if haystack.size == 0:
+        return np.zeros(needles.size, dtype=bool)
+    if needles.size > _MARKED:  # marking beats a binary search per needle
+        mark = np.zeros(size, dtype=bool)
+        mark[haystack] = True
+        return mark[needles]
+    at = np.searchsorted(haystack, needles)  # both int32: no conversion of the haystack
+    np.minimum(at, haystack.size - 1, out=at)
+    return haystack[at] == needles
+
+
+def _cut(positions: PosArray, lo: int, hi: int) -> PosArray:
+    """The part of an ascending position list inside [lo, hi)."""
+    if positions.size == 0 or (lo == 0 and hi > int(positions[-1])):
+        return positions
+    a, b = np.searchsorted(positions, np.array((lo, hi), dtype=positions.dtype))
+    return positions[a:b]
+
+
+def _ranges(starts: IntArray, stops: IntArray) -> IntArray:
+    """The concatenation of ``arange(start, stop)`` for each pair, without a Python loop."""
+    lengths = stops - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
+
+
+class TextIndex:
+    """Token -> positions of the (lowered) sentences containing it, for substring search.
+
+    The search is the SQL's ``contains(lower(sentence), lower(q))`` exactly: the sentences
+    and the query are lowered as DuckDB's ``lower`` lowers them (given here lowered), and
+    the index only narrows the candidates. A token is what lies between two spaces (so
+    "korea's" and "tests." are tokens; what matters is that the query is split by the same
+    rule). Why that is exact: split the lowered query at its spaces into pieces p0 .. pk.
+    Where the query occurs in a sentence, each inner piece lies between two spaces, so it
+    is a whole token of the sentence; p0 ends a token and pk begins one. A query without a
+    space (k = 0) lies inside one token, so its matches are exactly the sentences with a
+    token containing it; otherwise the sentences holding all the pieces' tokens are
+    candidates, and each candidate is checked for the query itself. A query of spaces only
+    has no token to look up: :meth:`search` returns None and the caller scans.
+    """
+
+    def __init__(self, lowered: pa.Array) -> None:
+        self.size = len(lowered)
+        split = pc.split_pattern(lowered, _SEPARATOR)
+        tokens = pc.list_flatten(split)
+        parents = pc.list_parent_indices(split).to_numpy().astype(np.int32)
+        del split
+        encoded = pc.dictionary_encode(tokens)
+        del tokens
+        # The vocabulary in sorted (byte, hence code point) order: a token or the tokens
+        # with a prefix are then found by binary search, as a range of token ids.
+        by_text = pc.sort_indices(encoded.dictionary).to_numpy()
+        self.vocabulary: pa.Array = encoded.dictionary.take(pa.array(by_text))
+        rank = np.empty(by_text.size, dtype=np.int32)
+        rank[by_text] = np.arange(by_text.size, dtype=np.int32)
+        token = rank[encoded.indices.to_numpy()]
+        del encoded, by_text, rank
+        # Group by token; parents are ascending within a token (stable sort), and a token
+        # repeated in one sentence is kept once.
+        order = np.argsort(token, kind="stable")
+        token, parents = token[order], parents[order]
+        del order
+        keep = np.ones(token.size, dtype=bool)
+        keep[1:] = (token[1:] != token[:-1]) | (parents[1:] != parents[:-1])
+        token, parents = token[keep], parents[keep]
+        ptr = np.searchsorted(token, np.arange(len(self.vocabulary) + 1, dtype=np.int32))
+        self._postings = _Postings(ptr.astype(np.int64), parents)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._postings.nbytes + self.vocabulary.nbytes)
+
+    @staticmethod
+    def pieces(lowered_q: str) -> list[str]:
+        """The query split as the sentences are (empty first or last piece: the query
+        starts or ends with a space)."""
+        return lowered_q.split(_SEPARATOR)
+
+    def _first_at_least(self, key: str) -> int:
+        """The id of the first token >= ``key`` (binary search; str order is code point
+        order, as the vocabulary's)."""
+        lo, hi = 0, len(self.vocabulary)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.vocabulary[mid].as_py() < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _union(self, token_ids: IntArray) -> PosArray:
+        """The ascending positions of the sentences with any of these tokens."""
+        if token_ids.size == 1:
+            return self._postings.get(int(token_ids[0]))
+        ptr = self._postings.ptr
+        where = _ranges(ptr[token_ids], ptr[token_ids + 1])
+        mark = np.zeros(self.size, dtype=bool)
+        mark[self._postings.pos[where]] = True
+        return np.flatnonzero(mark).astype(np.int32)
+
+    def _matching(self, piece: str, how: str) -> PosArray:
+        """Positions of the sentences with a token that is ``piece`` ("exact"), starts with
+        it ("start"), ends with it ("end") or contains it ("in")."""
+        if how in ("exact", "start"):
+            first = self._first_at_least(piece)
+            if how == "exact":
+                end = first + int(
+                    first < len(self.vocabulary) and self.vocabulary[first].as_py() == piece
+                )
+            else:
+                end = self._first_at_least(piece + _AFTER_ALL) if piece else len(self.vocabulary)
+            hits = np.arange(first, end, dtype=np.int64)
+        else:
+            test = pc.match_substring if how == "in" else pc.ends_with
+            hits = np.flatnonzero(test(self.vocabulary, piece).to_numpy(zero_copy_only=False))
+        if hits.size == 0:
+            return np.zeros(0, np.int32)
+        return self._union(hits)
+
+    def search(self, lowered_q: str, lowered: pa.Array) -> PosArray | None:
+        """Ascending positions of the sentences containing ``lowered_q`` (both lowered as
+        DuckDB lowers), or None when the caller should scan instead: the query has no token
+        to look up, or its tokens leave most sentences to check."""
+        pieces = self.pieces(lowered_q)
+        if len(pieces) == 1:
+            return self._matching(pieces[0], "in")
+        wanted = [(p, "exact") for p in pieces[1:-1]]
+        if pieces[0]:
+            wanted.append((pieces[0], "end"))
+        if pieces[-1]:
+            wanted.append((pieces[-1], "start"))
+        if not any(p for p, _ in wanted):
+            return None
+        lists = sorted((self._matching(p, how) for p, how in wanted), key=len)
+        found = lists[0]
+        for other in lists[1:]:
+            # A list much longer than the candidates (a common word) hardly narrows them,
+            # and the check below is exact anyway.
+            if found.size == 0 or other.size > _NARROWING * found.size:
+                break
+            found = found[_in_sorted(found, other, self.size)]
+        if found.size == 0:
+            return found
+        if found.size > self.size * _CHECKED_SHARE:
+            return None  # checking most sentences here is slower than DuckDB's scan
+        hit = pc.match_substring(lowered.take(pa.array(found)), lowered_q).fill_null(False)
+        return found[hit.to_numpy(zero_copy_only=False)]
 
 
 class EventIndex:
-    """The filterable columns of ``events``, sorted as /api/events lists them (date newest
-    first, undated last, then id)."""
+    """The events as /api/events lists them, in memory (see the module docstring)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        # A cursor of our own: a result left pending on ``con`` (by a fetchone, say) would
+        # make DuckDB refuse the relation queries below.
+        cur = con.cursor()
+        try:
+            self._load(cur)
+        finally:
+            cur.close()
+        _release_memory()
+
+    def _load(self, con: duckdb.DuckDBPyConnection) -> None:
+        shown = ", ".join(f"e.{c}" for c in LIST_COLUMNS)
         with duckdb_errors("Indexing events"):
             # The articles' metadata stays in memory (a few columns); each event carries the
             # row of its article, so a page's sources are an array lookup, not a join.
-            articles = con.sql(
-                """SELECT id, url, title, outlet, strftime(published, '%Y-%m-%d') AS published
-                   FROM articles"""
-            ).to_arrow_table()
+            articles = _owned(
+                con.sql(f"SELECT id, {', '.join(ARTICLE_COLUMNS)} FROM articles").to_arrow_table()
+            )
             rows = pa.table(
                 {
                     "id": articles["id"],
@@ -82,122 +334,364 @@ class EventIndex:
             )
             con.register("_ew_article_rows", rows)
             try:
-                table = con.sql(
-                    f"""SELECT e.rowid AS rid, e.date, e.actor_code, e.recipient_code,
-                               e.event_type, e.quad, coalesce(a.arow, -1) AS arow,
-                               coalesce({COUNTED_SQL}, FALSE) AS counted
-                        FROM events e LEFT JOIN _ew_article_rows a ON a.id = e.article_id
-                        ORDER BY e.date DESC NULLS LAST, e.id"""
-                ).to_arrow_table()
+                # The list's order comes from one narrow sort; the wide rows are read in
+                # storage order, batch by batch, and put in that order by Arrow. A sort of
+                # the wide rows in DuckDB would hold all of them twice at its peak.
+                order = con.sql(
+                    "SELECT rowid FROM events ORDER BY date DESC NULLS LAST, id"
+                ).fetchnumpy()["rowid"]
+                reader = con.sql(
+                    f"""SELECT e.rowid AS rid, {shown},
+                               coalesce(a.arow, -1) AS arow,
+                               coalesce({COUNTED_SQL}, FALSE) AS counted,
+                               lower(e.sentence) AS lowered
+                        FROM events e LEFT JOIN _ew_article_rows a ON a.id = e.article_id"""
+                ).to_arrow_reader(batch_size=100_000)
+                scanned = pa.Table.from_batches(list(reader), schema=reader.schema)
             finally:
                 con.unregister("_ew_article_rows")
-        self.articles: pa.Table = articles.drop_columns(["id"]).combine_chunks()
+        rid = scanned["rid"].to_numpy()
+        at = np.full(int(rid.max(initial=-1)) + 1, -1, dtype=np.int64)
+        at[rid] = np.arange(rid.size)
+        table = _owned(scanned, at[np.asarray(order, dtype=np.int64)])
+        del scanned, reader
         self.size = table.num_rows
-        self.rowid: IntArray = table["rid"].to_numpy().astype(np.int64)
+        self.articles = _Columns(articles.select(list(ARTICLE_COLUMNS)))
         self.article_row = table["arow"].to_numpy().astype(np.int32)
         self.counted: BoolArray = table["counted"].to_numpy(zero_copy_only=False).astype(bool)
-        self.quad = table["quad"].fill_null(-1).to_numpy().astype(np.int8)
+        self.counted_positions: PosArray = np.flatnonzero(self.counted).astype(np.int32)
         dates = table["date"]
         # Days since 1970, negated so that the (descending) date order is ascending here and
         # a date range is one searchsorted slice. Undated events sort last and match no range.
         self.dated = self.size - dates.null_count
-        days = dates.cast(pa.int32()).fill_null(0).to_numpy().astype(np.int64)
-        self.neg_days: IntArray = -days[: self.dated]
-        self.codes: dict[str, npt.NDArray[np.int32]] = {}
-        self.values: dict[str, dict[str, int]] = {}
-        for name in _CATEGORIES:
-            self.codes[name], self.values[name] = _codes(table[name])
-        # rowid -> position in the sorted order, for text matches found by DuckDB.
-        self._position = np.full(int(self.rowid.max(initial=-1)) + 1, -1, dtype=np.int64)
-        self._position[self.rowid] = np.arange(self.size)
-        self._text: OrderedDict[str, BoolArray] = OrderedDict()
+        days = dates.cast(pa.int32()).fill_null(0).to_numpy().astype(np.int32)
+        self.neg_days = -days[: self.dated]
+        self.categories = {
+            key: _category(table[column], self.counted) for key, column in _CATEGORIES
+        }
+        # rowid -> position, for the matches of a DuckDB scan (text search until the text
+        # index is ready).
+        rowid = table["rid"].to_numpy()
+        self._position = np.full(int(rowid.max(initial=-1)) + 1, -1, dtype=np.int32)
+        self._position[rowid] = np.arange(self.size, dtype=np.int32)
+        self.lowered: pa.Array = table["lowered"].combine_chunks()
+        self.shown = _Columns(table.select(list(LIST_COLUMNS)))
+        self.text: TextIndex | None = None
+        del table
+        self._text_cache: OrderedDict[str, PosArray] = OrderedDict()
         self._text_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ text
+
+    def build_text_index(self) -> None:
+        """Build the token index (seconds for a million sentences; run it in the
+        background: text searches scan in DuckDB meanwhile)."""
+        self.text = TextIndex(self.lowered)
+        _release_memory()
+
+    def text_cached(self, q: str) -> bool:
+        with self._text_lock:
+            return q in self._text_cache
+
+    def _text_positions(self, con: duckdb.DuckDBPyConnection, q: str) -> PosArray:
+        with self._text_lock:
+            if q in self._text_cache:
+                self._text_cache.move_to_end(q)
+                return self._text_cache[q]
+        found: PosArray | None = None
+        text = self.text
+        with duckdb_errors("Searching the sentences"):
+            if text is not None:
+                # Lowered as the SQL lowers it: by DuckDB, unless the text is ASCII (then
+                # DuckDB and str.lower both map A-Z to a-z alone, and a query costs more).
+                lowered_q = q.lower() if q.isascii() else None
+                if lowered_q is None:
+                    # fetchall, not fetchone: it leaves no result pending on the cursor.
+                    rows = con.execute("SELECT lower($q)", {"q": q}).fetchall()
+                    lowered_q = str(rows[0][0])
+                found = text.search(lowered_q, self.lowered)
+            if found is None:
+                # contains() takes the text literally (no wildcards) and q is a bound parameter.
+                rowids = con.execute(
+                    "SELECT rowid FROM events WHERE contains(lower(sentence), lower($q))",
+                    {"q": q},
+                ).fetchnumpy()["rowid"]
+                found = np.sort(self._position[np.asarray(rowids, dtype=np.int64)])
+        with self._text_lock:
+            self._text_cache[q] = found
+            kept = sum(a.size for a in self._text_cache.values())
+            while len(self._text_cache) > 1 and (
+                len(self._text_cache) > _TEXT_CACHE or kept > _TEXT_CACHE_POSITIONS
+            ):
+                kept -= self._text_cache.popitem(last=False)[1].size
+        return found
+
+    # ------------------------------------------------------------------ pages
 
     @property
     def nbytes(self) -> int:
-        arrays = [self.rowid, self.article_row, self.counted, self.quad, self.neg_days,
-                  self._position, *self.codes.values()]  # fmt: skip
-        return sum(a.nbytes for a in arrays) + self.articles.nbytes
+        arrays = [self.article_row, self.counted, self.counted_positions, self.neg_days,
+                  self._position]  # fmt: skip
+        text = self.text.nbytes if self.text is not None else 0
+        return (
+            sum(a.nbytes for a in arrays)
+            + sum(c.nbytes for c in self.categories.values())
+            + self.articles.nbytes
+            + self.shown.nbytes
+            + self.lowered.nbytes
+            + text
+        )
 
     def _date_slice(self, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
         if since is None and until is None:
             return 0, self.size
         lo, hi = 0, self.dated
+        # np.int32 keys: a Python int would make numpy copy the whole array to int64 first.
         if until is not None:
-            lo = int(np.searchsorted(self.neg_days, -(until - _EPOCH).days, side="left"))
+            key = np.int32(-(until - _EPOCH).days)
+            lo = int(np.searchsorted(self.neg_days, key, side="left"))
         if since is not None:
-            hi = int(np.searchsorted(self.neg_days, -(since - _EPOCH).days, side="right"))
+            key = np.int32(-(since - _EPOCH).days)
+            hi = int(np.searchsorted(self.neg_days, key, side="right"))
         return lo, max(lo, hi)
-
-    def _text_matches(self, con: duckdb.DuckDBPyConnection, q: str) -> BoolArray:
-        with self._text_lock:
-            if q in self._text:
-                self._text.move_to_end(q)
-                return self._text[q]
-        with duckdb_errors("Searching the sentences"):
-            # contains() takes the text literally (no wildcards) and q is a bound parameter.
-            found = con.execute(
-                "SELECT rowid FROM events WHERE contains(lower(sentence), lower($q))", {"q": q}
-            ).fetchnumpy()["rowid"]
-        mask = np.zeros(self.size, dtype=bool)
-        mask[self._position[np.asarray(found, dtype=np.int64)]] = True
-        with self._text_lock:
-            self._text[q] = mask
-            while len(self._text) > _TEXT_CACHE:
-                self._text.popitem(last=False)
-        return mask
 
     def page(
         self, con: duckdb.DuckDBPyConnection, flt: EventFilter, *, limit: int, offset: int
     ) -> Page:
-        """The total matching ``flt`` and the rowids of ``limit`` of them from ``offset``.
+        """The total matching ``flt`` and the positions of ``limit`` of them from
+        ``offset``.
 
         Raises the same errors as :meth:`EventFilter.where` (it validates the filter)."""
         _, params = flt.where()  # validates, and normalises the values as the SQL would
         lo, hi = self._date_slice(params.get("since"), params.get("until"))
-        mask: BoolArray | None = None
-
-        def both(m: BoolArray) -> None:
-            nonlocal mask
-            mask = m if mask is None else mask & m
-
-        if not flt.everything:
-            both(self.counted[lo:hi])
-        for name, key in zip(_CATEGORIES, ("actor", "recipient", "event_type"), strict=True):
+        empty = Page(0, np.zeros(0, dtype=np.int32))
+        # Each filter is a sorted list of positions (all cut to the date range); the
+        # categorical ones can also be tested on any position through their codes.
+        lists: list[tuple[PosArray, tuple[npt.NDArray[Any], int] | None]] = []
+        for key, cat in self.categories.items():
             if key in params:
-                code = self.values[name].get(params[key])
+                code = cat.values.get(params[key])
                 if code is None:  # a value the store never saw: nothing matches
-                    return Page(0, [], [])
-                both(self.codes[name][lo:hi] == code)
-        if "quad" in params:
-            both(self.quad[lo:hi] == params["quad"])
+                    return empty
+                postings = cat.every if flt.everything else cat.counted
+                lists.append((_cut(postings.get(code), lo, hi), (cat.codes, code)))
+        text: PosArray | None = None
         if "q" in params:
-            both(self._text_matches(con, params["q"])[lo:hi])
-        if mask is None:
-            total = hi - lo
-            positions: IntArray = np.arange(lo + offset, min(hi, lo + offset + limit))
-        else:
-            hits = np.flatnonzero(mask)
-            total = int(hits.size)
-            positions = hits[offset : offset + limit] + lo
-        return Page(total, self.rowid[positions].tolist(), self.article_row[positions].tolist())
+            text = _cut(self._text_positions(con, params["q"]), lo, hi)
+            lists.append((text, None))
+        if not lists:
+            if flt.everything:
+                total = hi - lo
+                start = min(hi, lo + offset)
+                positions = np.arange(start, min(hi, start + limit), dtype=np.int32)
+                return Page(total, positions)
+            found = _cut(self.counted_positions, lo, hi)
+            return Page(int(found.size), found[offset : offset + limit])
+        lists.sort(key=lambda item: item[0].size)
+        found, _ = lists[0]
+        # Only the smallest list is walked; the others are tested on its positions.
+        for other, test in lists[1:]:
+            if found.size == 0:
+                break
+            if test is not None:
+                codes, code = test
+                found = found[codes[found] == code]
+            else:
+                found = found[_in_sorted(found, other, self.size)]
+        if text is not None and lists[0][1] is None and not flt.everything:
+            found = found[self.counted[found]]  # the text list holds every event
+        return Page(int(found.size), found[offset : offset + limit])
 
-    def sources(self, rows: list[int]) -> list[dict[str, Any]]:
-        """url, title, outlet and published of the articles at ``rows`` (-1: all None)."""
-        empty = {"url": None, "title": None, "outlet": None, "published": None}
-        found = [r for r in rows if r >= 0]
-        if not found:
-            return [dict(empty) for _ in rows]
-        taken = iter(self.articles.take(pa.array(found, pa.int64())).to_pylist())
-        return [next(taken) if r >= 0 else dict(empty) for r in rows]
+    def events_json(self, positions: PosArray) -> str:
+        """The JSON array of the events at ``positions``: the rows of
+        ``queries.list_events``, written straight from the columns (each event's members in
+        the order ``event_dict`` gives them)."""
+        if positions.size == 0:
+            return "[]"
+        members = self.shown.members(positions)
+        members += self.articles.members(self.article_row[positions])
+        (sentence, sentence_start, trigger, trigger_start, trigger_end, actor_text,
+         recipient_text) = self.shown.values(positions, _SPAN_COLUMNS)  # fmt: skip
+        spans = [
+            '"spans":'
+            + _spans_json(
+                highlight_spans(
+                    sentence[i] or "",
+                    sentence_start=sentence_start[i],
+                    trigger=trigger[i],
+                    trigger_start=trigger_start[i],
+                    trigger_end=trigger_end[i],
+                    actor_text=actor_text[i],
+                    recipient_text=recipient_text[i],
+                )
+            )
+            for i in range(positions.size)
+        ]
+        members.append(spans)
+        return "[" + ",".join("{" + ",".join(row) + "}" for row in zip(*members, strict=True)) + "]"
+
+    def rows(self, positions: PosArray) -> list[dict[str, Any]]:
+        """The rows of ``queries.list_events`` for the events at ``positions``."""
+        rows: list[dict[str, Any]] = json.loads(self.events_json(positions))
+        return rows
+
+
+def _owned(table: pa.Table, rows: npt.NDArray[np.int64] | None = None) -> pa.Table:
+    """``table``'s ``rows`` (all by default) in buffers of Arrow's own pool.
+
+    Why copy: the arrays of a DuckDB result share its batches, so keeping one column
+    (sentences, say) would keep every column of every batch alive."""
+    taken = pa.array(np.arange(table.num_rows) if rows is None else rows)
+    return table.take(taken).combine_chunks()
+
+
+class _Columns:
+    """Displayed columns, read back for a page as Python values or as JSON text.
+
+    Repetitive columns (types, codes, names, triggers, dates) are kept as small integer
+    codes into a list of their values, and of their ``"name":value`` JSON text, made once:
+    a fraction of the memory, and a page's column is a numpy lookup and a list index
+    (Arrow's ``to_pylist`` of a dictionary array, or of dates, costs ten times more, and
+    ``json.dumps`` of a page's dicts more still). Dates are kept as their ISO text, which
+    is how the API shows them. Other columns stay Arrow arrays."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.names: tuple[str, ...] = tuple(table.column_names)
+        self._plain: dict[str, pa.Array] = {}
+        # name -> (numbers, NULL mask or None): both end with one NULL (row -1: no row).
+        self._numbers: dict[str, tuple[npt.NDArray[Any], BoolArray | None]] = {}
+        # name -> (codes, values, JSON members): codes end with an extra -1 (row -1: no
+        # row), values and members with those of NULL (code -1). Members are made only for
+        # small dictionaries (article ids repeat, but there are many of them).
+        self._coded: dict[str, tuple[npt.NDArray[Any], list[Any], list[str] | None]] = {}
+        for name in self.names:
+            column = table[name].combine_chunks()
+            is_date = pa.types.is_date(column.type)
+            if is_date or pa.types.is_string(column.type):
+                encoded = column.dictionary_encode()
+                if is_date or len(encoded.dictionary) < _DICTIONARY_SHARE * max(1, len(column)):
+                    values = encoded.dictionary.to_pylist()
+                    if is_date:
+                        values = [v.isoformat() for v in values]
+                    values.append(None)
+                    members = (
+                        [_member(name, json.dumps(v, ensure_ascii=False)) for v in values]
+                        if len(values) <= _MEMBERS_MADE
+                        else None
+                    )
+                    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                    codes = np.append(codes.astype(_small_codes(len(values))), -1)
+                    self._coded[name] = (codes, values, members)
+                    continue
+            if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+                # numpy, with NULLs marked: a page's numbers are one fancy index.
+                nulls = column.is_null().to_numpy(zero_copy_only=False)
+                numbers = column.fill_null(0).to_numpy(zero_copy_only=False)
+                self._numbers[name] = (
+                    np.append(numbers, numbers.dtype.type(0)),
+                    np.append(nulls, True) if nulls.any() else None,
+                )
+                continue
+            self._plain[name] = column
+
+    @property
+    def nbytes(self) -> int:
+        return (
+            sum(int(c.nbytes) for c in self._plain.values())
+            + sum(int(codes.nbytes) for codes, _, _ in self._coded.values())
+            + sum(int(n.nbytes) + (0 if m is None else int(m.nbytes))
+                  for n, m in self._numbers.values())
+        )  # fmt: skip
+
+    def _numbers_at(self, name: str, rows: npt.NDArray[np.int32]) -> list[Any]:
+        numbers, nulls = self._numbers[name]
+        values: list[Any] = numbers[rows].tolist()
+        if nulls is not None or (rows < 0).any():
+            mask = nulls[rows] if nulls is not None else rows < 0
+            for i in np.flatnonzero(mask).tolist():
+                values[i] = None
+        return values
+
+    @staticmethod
+    def _taken(rows: npt.NDArray[np.int32]) -> pa.Array:
+        missing = rows < 0
+        return pa.array(rows, mask=missing) if missing.any() else pa.array(rows)
+
+    def values(self, rows: npt.NDArray[np.int32], names: Sequence[str]) -> list[list[Any]]:
+        """Each named column's values at ``rows`` (-1: no row, all None)."""
+        taken = self._taken(rows)
+        out = []
+        for name in names:
+            coded = self._coded.get(name)
+            if coded is not None:
+                values = coded[1]
+                out.append([values[c] for c in coded[0][rows].tolist()])
+            elif name in self._numbers:
+                out.append(self._numbers_at(name, rows))
+            else:
+                out.append(self._plain[name].take(taken).to_pylist())
+        return out
+
+    def members(self, rows: npt.NDArray[np.int32]) -> list[list[str]]:
+        """Each column's ``"name":value`` JSON members at ``rows`` (-1: no row, all null),
+        written as ``json.dumps`` writes them."""
+        taken = self._taken(rows)
+        out = []
+        for name in self.names:
+            coded = self._coded.get(name)
+            members = coded[2] if coded is not None else None
+            if coded is not None and members is not None:
+                out.append([members[c] for c in coded[0][rows].tolist()])
+                continue
+            key = _member(name, "")
+            if name in self._numbers:  # one json.dumps for the column (no commas inside)
+                numbers = self._numbers_at(name, rows)
+                texts = json.dumps(numbers, separators=(",", ":"))[1:-1].split(",")
+                out.append([key + t for t in texts])
+            else:
+                if coded is not None:
+                    values = [coded[1][c] for c in coded[0][rows].tolist()]
+                else:
+                    values = self._plain[name].take(taken).to_pylist()
+                out.append([key + ("null" if v is None else _json_str(v)) for v in values])
+        return out
+
+
+def _member(name: str, value: str) -> str:
+    return f"{json.dumps(name)}:{value}"
+
+
+def _spans_json(spans: Sequence[Span]) -> str:
+    return (
+        "["
+        + ",".join(f'{{"start":{s.start},"end":{s.end},"kind":{_json_str(s.kind)}}}' for s in spans)
+        + "]"
+    )
+
+
+def _release_memory() -> None:
+    """Hand the memory freed after a build back to the system.
+
+    Building copies a million rows through DuckDB's results and Arrow's compute; once they
+    are freed, glibc's malloc and Arrow's pool keep most of those pages for reuse, and the
+    server's resident size would stay hundreds of MB above what the index holds."""
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class IndexHolder:
     """The current index, built once on first use (concurrent first users wait for the one
-    build) and dropped by :meth:`invalidate` after a write."""
+    build) and dropped by :meth:`invalidate` after a write. ``on_built`` runs after each
+    build, outside the lock (the app starts the text index there)."""
 
-    def __init__(self, build: Callable[[], EventIndex]) -> None:
+    def __init__(
+        self,
+        build: Callable[[], EventIndex],
+        on_built: Callable[[EventIndex], None] | None = None,
+    ) -> None:
         self._build = build
+        self._on_built = on_built
         self._index: EventIndex | None = None
         self._lock = threading.Lock()
         self._generation = 0
@@ -207,13 +701,19 @@ class IndexHolder:
         if index is not None:
             return index
         with self._lock:
-            if self._index is None:
-                generation = self._generation
-                built = self._build()
-                if generation == self._generation:  # no write happened while building
-                    self._index = built
-                return built
-            return self._index
+            if self._index is not None:
+                return self._index
+            generation = self._generation
+            built = self._build()
+            if generation == self._generation:  # no write happened while building
+                self._index = built
+        if self._on_built is not None:
+            self._on_built(built)
+        return built
+
+    def current(self) -> EventIndex | None:
+        """The index if it is built, without building it."""
+        return self._index
 
     def invalidate(self) -> None:
         with self._lock:

@@ -24,23 +24,25 @@ from eventwire.analysis.evidence import highlight_spans
 from eventwire.ontology.plover import validate_type
 
 __all__ = [
+    "ARTICLE_COLUMNS",
+    "LIST_COLUMNS",
     "EventFilter",
     "count_events",
     "ensure_indexes",
-    "events_by_rowid",
+    "event_dict",
     "get_event",
     "list_events",
     "timeline",
     "top_dyads",
 ]
 
-_LIST_COLUMNS: Final = (
+LIST_COLUMNS: Final = (
     "id", "date", "event_type", "mode", "quad", "intensity", "actor_code", "actor_name",
     "actor_text", "recipient_code", "recipient_name", "recipient_text", "polarity", "modality",
     "speaker_text", "sentence", "sentence_start", "trigger", "trigger_start", "trigger_end",
     "confidence", "article_id",
 )  # fmt: skip
-_ARTICLE_COLUMNS: Final = ("url", "title", "outlet", "published")
+ARTICLE_COLUMNS: Final = ("url", "title", "outlet", "published")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,9 @@ class EventFilter:
         return " AND ".join(clauses), params
 
 
-def _event_dict(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+def event_dict(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    """An event's JSON object from its row (``names``: the columns): dates as ISO text,
+    with the highlight spans of its sentence."""
     d = dict(zip(names, row, strict=True))
     for key in ("date", "published"):
         if isinstance(d.get(key), dt.date):
@@ -125,8 +129,8 @@ def list_events(
     """One page of events, newest first, with their article's url, title and outlet and the
     highlight spans of their sentence."""
     where, params = flt.where()
-    cols = ", ".join(_LIST_COLUMNS)
-    outer = ", ".join([*(f"e.{c}" for c in _LIST_COLUMNS), *(f"a.{c}" for c in _ARTICLE_COLUMNS)])
+    cols = ", ".join(LIST_COLUMNS)
+    outer = ", ".join([*(f"e.{c}" for c in LIST_COLUMNS), *(f"a.{c}" for c in ARTICLE_COLUMNS)])
     # Page first, join after: the join then touches one page of articles, not every match.
     sql = f"""SELECT {outer} FROM (
                 SELECT {cols} FROM events WHERE {where}
@@ -135,33 +139,8 @@ def list_events(
               ORDER BY e.date DESC NULLS LAST, e.id"""
     with duckdb_errors("Listing events"):
         rows = con.execute(sql, {**params, "limit": limit, "offset": offset}).fetchall()
-    names = [*_LIST_COLUMNS, *_ARTICLE_COLUMNS]
-    return [_event_dict(names, r) for r in rows]
-
-
-def events_by_rowid(
-    con: duckdb.DuckDBPyConnection, rowids: list[int], sources: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The rows of ``list_events`` for the events at ``rowids`` (in that order), given their
-    articles' metadata (``sources``, one dict of url, title, outlet, published per event).
-
-    The page comes from the in-memory index (``serve.index``); DuckDB only fetches its rows.
-    Row groups whose rowids lie outside the page's range are skipped, so this is a few
-    milliseconds however large the store."""
-    if not rowids:
-        return []
-    cols = ", ".join(_LIST_COLUMNS)
-    with duckdb_errors("Listing events"):
-        rows = con.execute(
-            f"SELECT rowid, {cols} FROM events WHERE rowid = ANY($rowids)", {"rowids": rowids}
-        ).fetchall()
-    by_rowid = {r[0]: r[1:] for r in rows}
-    names = [*_LIST_COLUMNS, *_ARTICLE_COLUMNS]
-    return [
-        _event_dict(names, (*by_rowid[rid], *(src[c] for c in _ARTICLE_COLUMNS)))
-        for rid, src in zip(rowids, sources, strict=True)
-        if rid in by_rowid
-    ]
+    names = [*LIST_COLUMNS, *ARTICLE_COLUMNS]
+    return [event_dict(names, r) for r in rows]
 
 
 def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
@@ -174,7 +153,7 @@ def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] |
         )
         row = cur.fetchone()
         names = [d[0] for d in cur.description or ()]
-    return _event_dict(names, row) if row else None
+    return event_dict(names, row) if row else None
 
 
 def top_dyads(

@@ -269,11 +269,15 @@ def test_index_pages_match_the_sql(db_path, flt):
     con = connect(db_path, read_only=True)
     try:
         idx = EventIndex(con)
-        for limit, offset in ((50, 0), (7, 3), (10, 55), (5, 1000)):
-            page = idx.page(con, f, limit=limit, offset=offset)
-            got = queries.events_by_rowid(con, page.rowids, idx.sources(page.article_rows))
-            assert page.total == queries.count_events(con, f)
-            assert got == queries.list_events(con, f, limit=limit, offset=offset)
+        for text_index in (False, True):
+            if text_index:
+                idx.build_text_index()
+            for limit, offset in ((50, 0), (7, 3), (10, 55), (5, 1000)):
+                page = idx.page(con, f, limit=limit, offset=offset)
+                assert page.total == queries.count_events(con, f)
+                assert idx.rows(page.positions) == queries.list_events(
+                    con, f, limit=limit, offset=offset
+                )
     finally:
         con.close()
 

@@ -1,0 +1,279 @@
+"""The in-memory index behind /api/events gives exactly what the SQL gives.
+
+A hand-built store with the awkward cases (undated events, ties on a date, negated and
+hypothetical events, NULL codes and sentences, an event without its article, trigger
+offsets that do not land, sentences with double spaces, tabs, punctuation and non-ASCII
+text) is queried through ``EventIndex`` and through ``queries.list_events`` /
+``queries.count_events`` for many filter combinations, before and after the text index is
+built: same totals, same pages in the same order, same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
+from fastapi.testclient import TestClient
+
+from eventwire.model import Article, Event
+from eventwire.ontology.plover import EVENT_TYPES
+from eventwire.serve import create_app, queries
+from eventwire.serve.index import EventIndex, TextIndex
+from eventwire.serve.queries import EventFilter
+from eventwire.store import Store, connect
+
+CODES = ("USA", "PRK", "CHN", "TWN", "RUS")
+WORDS = ("missile", "Missiles", "talks", "anti-missile", "İstanbul", "STRASSE", "straße",
+         "ΣΊΣΥΦΟΣ", "korea's", "tests.", "O'Brien", "100%", "under_score", "naïve", "e\u0301",
+         "日本", "(talks)", "missile,", "Talks:")  # fmt: skip
+GLUE = (" ", " ", " ", "  ", "\t", " - ", ", ")
+START = dt.date(2024, 1, 1)
+
+
+def _sentence(rng: random.Random, actor_text: str, trigger: str, recipient_text: str) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(0, 5))]
+    text = f"{actor_text} {trigger} {recipient_text}"
+    for w in words:
+        text += rng.choice(GLUE) + w
+    return rng.choice(("", " ", "")) + text + rng.choice(("", ".", " ", "  "))
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    make_event = build_event  # module-scoped: the function-scoped fixture cannot serve
+    rng = random.Random(6)
+    pairs = []
+    for i in range(240):
+        actor, recipient = rng.sample(CODES, 2)
+        etype = rng.choice(EVENT_TYPES)
+        # Few dates, so many events share one (the order falls back to the id); some none.
+        date = None if i % 17 == 0 else START + dt.timedelta(days=rng.randrange(40))
+        actor_text = rng.choice((f"{actor}land", f"the {actor} government", "Ünal"))
+        recipient_text = rng.choice((f"{recipient}ia", "İstanbul", "Seoul"))
+        trigger = rng.choice(("struck", "warned", "met", "accused"))
+        pairs.append(
+            make_event(
+                f"ev-{rng.randrange(10**6):06d}-{i}",
+                actor,
+                recipient,
+                date,
+                etype,
+                sentence=_sentence(rng, actor_text, trigger, recipient_text),
+                trigger=trigger,
+                actor_text=actor_text,
+                recipient_text=recipient_text,
+                polarity=rng.choice(("asserted",) * 5 + ("negated",)),
+                modality=rng.choice(("actual",) * 5 + ("future", "hypothetical", "historical")),
+                outlet=rng.choice(("Wire", "Daily")),
+                article_id=f"art-{i % 150}",  # some articles hold several events
+            )
+        )
+    path = tmp_path_factory.mktemp("index") / "events.duckdb"
+    by_article: dict[str, tuple[Article, list[Event]]] = {}
+    for article, event in pairs:  # an article's events go in together, with its first text
+        by_article.setdefault(article.id, (article, []))[1].append(event)
+    with Store(path) as store:
+        store.write_batch(list(by_article.values()))
+    con = duckdb.connect(str(path))
+    try:
+        ids = [r[0] for r in con.execute("SELECT id FROM events ORDER BY id").fetchall()]
+        # NULL codes, a NULL sentence, an event whose article is gone, offsets that miss.
+        con.execute("UPDATE events SET actor_code = NULL WHERE id = ?", [ids[3]])
+        con.execute("UPDATE events SET recipient_code = NULL WHERE id = ?", [ids[4]])
+        con.execute("UPDATE events SET sentence = NULL WHERE id = ?", [ids[5]])
+        con.execute("UPDATE events SET quad = NULL WHERE id = ?", [ids[6]])
+        con.execute("UPDATE events SET trigger_start = trigger_start + 2 WHERE id = ?", [ids[7]])
+        con.execute("UPDATE events SET article_id = 'gone' WHERE id = ?", [ids[8]])
+        con.execute("UPDATE events SET date_resolution = 'publication', modality = 'historical'"
+                    " WHERE id = ?", [ids[9]])  # fmt: skip
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(store_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(store_path, read_only=True)
+    yield c
+    c.close()
+
+
+def _sentences(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT sentence FROM events").fetchall() if r[0]]
+
+
+def _texts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Search texts: tricky ones by hand, and random stretches of the stored sentences
+    (across word boundaries, in their own case or upper-cased)."""
+    rng = random.Random(11)
+    texts = ["missile", "MISSILE", "missiles", "issi", "anti-missile", "missile talks",
+             "talks missile", " talks", "talks ", " ", "  ", "%", "_", "100%", "o'brien",
+             "korea's tests.", "istanbul", "İstanbul", "i̇stanbul", "straße", "STRASSE",
+             "σίσυφος", "ΣΊΣΥΦΟΣ", "日本", "e\u0301", "naïve", "\t", "a", "land", "zzz",
+             "missile  talks", "(talks)", "talks)", "struck usa", "- missile", ", "]  # fmt: skip
+    for s in _sentences(con):
+        if len(s) > 3 and rng.random() < 0.25:
+            a = rng.randrange(len(s) - 1)
+            piece = s[a : a + rng.randint(1, 18)]
+            texts.append(piece.upper() if rng.random() < 0.3 else piece)
+    return texts
+
+
+def _filters(con: duckdb.DuckDBPyConnection) -> list[EventFilter]:
+    rng = random.Random(5)
+    texts = _texts(con)
+    out = [EventFilter(), EventFilter(everything=True)]
+    out += [EventFilter(q=t) for t in texts]
+    out += [EventFilter(q=t, everything=True) for t in texts[::4]]
+    dates = [None, START, START + dt.timedelta(days=9), START + dt.timedelta(days=39)]
+    for _ in range(100):
+        since, until = sorted(rng.sample(dates[1:], 2)) if rng.random() < 0.4 else (None, None)
+        if rng.random() < 0.3:
+            since, until = rng.choice(dates), rng.choice(dates)
+            if since and until and since > until:
+                since, until = until, since
+        out.append(
+            EventFilter(
+                actor=rng.choice((None, None, *CODES, "usa", " prk ", "ZZZ")),
+                recipient=rng.choice((None, None, None, *CODES)),
+                event_type=rng.choice((None, None, None, *EVENT_TYPES[:8])),
+                quad=rng.choice((None, None, None, 1, 2, 3, 4)),
+                since=since,
+                until=until,
+                q=rng.choice((None, None, None, None, *texts)),
+                everything=rng.random() < 0.3,
+            )
+        )
+    return out
+
+
+def _check(idx: EventIndex, con: duckdb.DuckDBPyConnection, flt: EventFilter) -> None:
+    total = queries.count_events(con, flt)
+    for limit, offset in ((50, 0), (7, 3), (5, max(0, total - 2))):
+        page = idx.page(con, flt, limit=limit, offset=offset)
+        assert page.total == total, flt
+        assert idx.rows(page.positions) == queries.list_events(
+            con, flt, limit=limit, offset=offset
+        ), (flt, limit, offset)
+
+
+def test_store_has_the_awkward_cases(con):
+    counts = con.execute(
+        """SELECT count(*) FILTER (WHERE date IS NULL), count(*) FILTER (WHERE sentence IS NULL),
+                  count(*) FILTER (WHERE actor_code IS NULL),
+                  count(*) FILTER (WHERE article_id NOT IN (SELECT id FROM articles)),
+                  count(*) FILTER (WHERE polarity = 'negated'), count(DISTINCT date)
+           FROM events"""
+    ).fetchone()
+    assert counts is not None and all(n > 0 for n in counts)
+
+
+def test_pages_match_the_sql_with_and_without_the_text_index(con):
+    idx = EventIndex(con)
+    filters = _filters(con)
+    assert len(filters) > 150
+    for flt in filters:  # text searches scan in DuckDB (the index is not built yet)
+        _check(idx, con, flt)
+    idx.build_text_index()
+    idx._text_cache.clear()  # the scans' matches must not answer for the index
+    for flt in filters:
+        _check(idx, con, flt)
+
+
+def test_text_index_matches_a_plain_substring_test(con):
+    """TextIndex.search on lowered text, against Python's ``in`` on the same text."""
+    lowered = (
+        con.cursor()
+        .sql("SELECT lower(sentence) FROM events ORDER BY date DESC NULLS LAST, id")
+        .to_arrow_table()[0]
+        .combine_chunks()
+    )
+    text = TextIndex(lowered)
+    rows = lowered.to_pylist()
+    scanned: list[str] = []
+    for q in _texts(con):
+        ((lq,),) = con.execute("SELECT lower(?)", [q]).fetchall()
+        expected = [i for i, s in enumerate(rows) if s is not None and lq in s]
+        found = text.search(lq, lowered)
+        if found is None:  # "scan instead": no token, or most sentences are candidates
+            scanned.append(q)
+            assert not lq.strip(" ") or len(expected) > len(rows) // 8, q
+            continue
+        assert found.tolist() == expected, q
+    assert len(scanned) < 10, scanned
+
+
+def test_text_search_uses_the_index_once_built(con, monkeypatch):
+    idx = EventIndex(con)
+    idx.build_text_index()
+    scans: list[str] = []
+    real = idx._text_positions
+
+    class Spy:
+        def execute(self, sql: str, params: object = None) -> object:
+            scans.append(sql)
+            return con.execute(sql, params)
+
+    def spied(_con: object, q: str) -> np.ndarray:
+        return real(Spy(), q)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(idx, "_text_positions", spied)
+    idx.page(con, EventFilter(q="missile talks"), limit=5, offset=0)
+    idx.page(con, EventFilter(q="İstanbul"), limit=5, offset=0)  # lowered by DuckDB
+    assert not any("FROM events" in s for s in scans)
+    idx.page(con, EventFilter(q="  "), limit=5, offset=0)  # no token: a scan
+    assert any("FROM events" in s for s in scans)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"actor": "usa", "limit": 7, "offset": 2},
+        {"q": "missile", "all": "true"},
+        {"q": "İstanbul", "quad": 4},
+        {"type": "accuse", "since": "2024-01-05", "until": "2024-01-30"},
+        {"recipient": "TWN", "offset": 3},
+    ],
+)
+def test_api_events_match_the_sql(store_path, con, params):
+    flt = EventFilter(
+        actor=params.get("actor"),
+        recipient=params.get("recipient"),
+        event_type=params.get("type"),
+        quad=params.get("quad"),
+        since=dt.date.fromisoformat(params["since"]) if "since" in params else None,
+        until=dt.date.fromisoformat(params["until"]) if "until" in params else None,
+        q=params.get("q"),
+        everything=params.get("all") == "true",
+    )
+    limit, offset = params.get("limit", 50), params.get("offset", 0)
+    expected = queries.list_events(con, flt, limit=limit, offset=offset)
+    with TestClient(create_app(store_path)) as client:
+        for _ in range(2):  # computed, then from the cache
+            body = client.get("/api/events", params=params).json()
+            assert body["total"] == queries.count_events(con, flt)
+            assert (body["limit"], body["offset"]) == (limit, offset)
+            assert body["events"] == expected
+
+
+def test_pagination_walks_every_match_once(con):
+    idx = EventIndex(con)
+    idx.build_text_index()
+    for flt in (EventFilter(), EventFilter(actor="USA", everything=True), EventFilter(q="a")):
+        total = queries.count_events(con, flt)
+        seen = list(
+            itertools.chain.from_iterable(
+                idx.page(con, flt, limit=13, offset=o).positions.tolist()
+                for o in range(0, total + 13, 13)
+            )
+        )
+        assert len(seen) == len(set(seen)) == total
+        assert seen == sorted(seen)
