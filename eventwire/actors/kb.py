@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .text import fold, is_acronym, sensitive
 __all__ = ["DATA_DIR", "KnowledgeBase", "load_builtin"]
 
 DATA_DIR = Path(__file__).parent / "data"
+_ALNUM = re.compile(r"[0-9a-z]+")
 
 # Names written surname first, or whose surname alone is too common to stand for one person:
 # their short aliases are written out in the CSV instead of derived.
@@ -54,6 +56,9 @@ class KnowledgeBase:
     sector_first: dict[str, int] = field(default_factory=dict)
     # Common personal names (data/names.yaml): never looked up as places on their own.
     common_names: frozenset[str] = frozenset()
+    # Every run of ASCII letters and digits in any alias key, casefolded: a span whose last
+    # word is a plain ASCII word not in here cannot be an alias (the scanner skips its lookup).
+    alias_words: set[str] = field(default_factory=set)
     # Built on first use by :meth:`fuzzy_index` (a merged copy builds its own).
     _fuzzy: tuple[list[str], dict[str, list[str]], list[str]] | None = None
 
@@ -84,6 +89,7 @@ class KnowledgeBase:
         if record in have:
             return
         index[key] = (record, *have) if first else (*have, record)
+        self.alias_words.update(_ALNUM.findall(key.casefold()))
         words = key.count(" ") + 1
         head = key.split(" ", 1)[0]
         if self.first_words.get(head, 0) < words:
@@ -122,6 +128,7 @@ class KnowledgeBase:
             persons=dict(self.persons),
             max_words=self.max_words,
             first_words=dict(self.first_words),
+            alias_words=set(self.alias_words),
             sector_first=self.sector_first,
             common_names=self.common_names,
         )

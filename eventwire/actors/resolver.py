@@ -32,7 +32,7 @@ from eventwire.model import Entity
 from .entries import parse_entries, read_yaml
 from .kb import KnowledgeBase, load_builtin
 from .records import ActorRecord, Kind
-from .text import Token, fold, sensitive, strip_possessive, tokenize
+from .text import Token, fold, sensitive, tokenize
 
 __all__ = ["ActorResolver", "Resolution"]
 
@@ -116,15 +116,18 @@ def _fold_token(word: str) -> str:
 
 def _clean(mention: str) -> str:
     text = sensitive(mention).strip(_STRIP)
-    words = text.split(" ")
     # Drop leading determiners, prepositions and lower-case directions: "in central Baghdad".
-    while len(words) > 1 and (
-        words[0].casefold() in _DETERMINERS
-        or (words[0] in _PREPOSITIONS)
-        or words[0] in _DIRECTIONS
+    # (The first word is looked at before any list is built: most mentions start with none.)
+    first, _, rest = text.partition(" ")
+    while rest and (
+        first.casefold() in _DETERMINERS or first in _PREPOSITIONS or first in _DIRECTIONS
     ):
-        words = words[1:]
-    return strip_possessive(" ".join(words)).strip(_STRIP)
+        text = rest
+        first, _, rest = text.partition(" ")
+    # strip_possessive() without its sensitive(): ``text`` is already in that form.
+    if text.endswith(("'s", "'S")):
+        text = text[:-2]
+    return text.strip(_STRIP)
 
 
 class ActorResolver:
@@ -467,6 +470,30 @@ class ActorResolver:
         if hit is not None:
             return hit
         kb = self._kb
+        if word.isascii() and "-" not in word and not word.endswith(("'s", "'S", ".")):
+            # The common case, a plain ASCII word: _tok_general() reduces to this (one folded
+            # form, no possessive or final dot to look past).
+            folded = word.casefold()
+            fw = kb.first_words
+            span = fw.get(word, 0)
+            alt = fw.get(folded, 0)
+            hit = _Tok(
+                word,
+                folded,
+                folded,
+                alt if alt > span else span,
+                kb.sector_first.get(folded) or 0,
+            )
+        else:
+            hit = self._tok_general(word)
+        if len(memo) >= _CACHE_SIZE:
+            memo.clear()
+        memo[word] = hit
+        return hit
+
+    def _tok_general(self, word: str) -> _Tok:
+        """:meth:`_tok` for any token, unmemoised."""
+        kb = self._kb
         fw = kb.first_words
         folded = _fold_token(word)
         head = folded.split(" ", 1)[0] if " " in folded else folded
@@ -482,11 +509,7 @@ class ActorResolver:
         first = kb.sector_first
         phrase = first.get(head) or first.get(head.rstrip(".")) or 0
         bare = _fold_token(word.rstrip(".")) if word.endswith(".") else folded
-        hit = _Tok(word, folded, bare, span, phrase)
-        if len(memo) >= _CACHE_SIZE:
-            memo.clear()
-        memo[word] = hit
-        return hit
+        return _Tok(word, folded, bare, span, phrase)
 
     def _match_at(
         self, text: str, tokens: list[Token], toks: list[_Tok], i: int
@@ -498,15 +521,20 @@ class ActorResolver:
         if not limit:
             return None
         lookup = self._kb.lookup
+        words = self._kb.alias_words
         start = tokens[i][1]
         # A token holds at least one alias word, so no match spans more tokens than words.
         for j in range(min(len(tokens), i + limit), i, -1):
             end = tokens[j - 1][2]
             span = text[start:end]
+            last = tokens[j - 1][0]
+            if span.isascii() and last.isalnum() and last.casefold() not in words:
+                # Every normal form lookup() tries keeps this plain word as a word of its
+                # own, and no alias has it: a miss, found without normalising the span.
+                continue
             recs = lookup(span)
             if recs:
                 return j, recs, end
-            last = tokens[j - 1][0]
             if last.endswith(("'s", "’s")):
                 recs = lookup(span[:-2])
                 if recs:
@@ -588,6 +616,7 @@ class ActorResolver:
     def _parts(self, text: str, tokens: list[Token], toks: list[_Tok]) -> list[_Part]:
         kb = self._kb
         sector_words, title_words = kb.sector_words, kb.title_words
+        former_words, relational_words = kb.former_words, kb.relational_words
         phrase_at = self._phrase_at
         parts: list[_Part] = []
         i, n = 0, len(tokens)
@@ -607,11 +636,11 @@ class ActorResolver:
                     parts.append(_Part(i, i + 1, "kb", kb.lookup(stem)))
                     i += 1
                     continue
-            if w in kb.former_words or (w == "ex" and i + 1 < n):
+            if w in former_words or (w == "ex" and i + 1 < n):
                 parts.append(_Part(i, i + 1, "former"))
                 i += 1
                 continue
-            if w in kb.relational_words:
+            if w in relational_words:
                 parts.append(_Part(i, i + 1, "relational"))
                 i += 1
                 continue
@@ -643,23 +672,20 @@ class ActorResolver:
         memo, tok = self._tok_memo, self._tok
         toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
         parts = self._parts(text, tokens, toks)
-        split = next(
-            (
-                k
-                for k, p in enumerate(parts)
-                if k > 0 and p.kind == "word" and toks[p.i].folded in _SPLITTERS
-            ),
-            len(parts),
-        )
-        head, tail = parts[:split], parts[split:]
-        # One pass over the head (this runs for every composed mention).
+        # One pass over the head, up to the first splitter word after the first part ("of",
+        # "in", ...), which starts the tail (this runs for every composed mention).
         kb_head: list[_Part] = []
         sectors: list[str | None] = []
         titles: list[str | None] = []
         former = False
-        for p in head:
+        split = len(parts)
+        for k, p in enumerate(parts):
             kind = p.kind
-            if kind == "kb":
+            if kind == "word":
+                if k > 0 and toks[p.i].folded in _SPLITTERS:
+                    split = k
+                    break
+            elif kind == "kb":
                 kb_head.append(p)
             elif kind == "sector":
                 sectors.append(p.sector)
@@ -670,6 +696,7 @@ class ActorResolver:
             elif kind == "relational":
                 # "US allies", "its neighbours": a relation to the country, not the country.
                 return None
+        head, tail = parts[:split], parts[split:]
         main: ActorRecord | None = None
         if len(kb_head) == 1:
             main = self._choose(kb_head[0].records, date)

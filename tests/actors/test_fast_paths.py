@@ -66,3 +66,39 @@ def test_user_file_persons_reach_the_misspelt_name_index(tmp_path: object) -> No
     r.load_user_file(p)
     e = r.resolve("President Jane Roebertz")
     assert e is not None and e.code == "NZL"
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["US", "us", "Russian", "police", "Troops", "PRESIDENT", "North", "al", "Gbagbo", "2003"],
+)
+def test_plain_word_token_fast_path_is_the_general_path(word: str) -> None:
+    r = ActorResolver()
+    assert r._tok(word) == r._tok_general(word)
+
+
+def test_span_skip_on_words_in_no_alias_keeps_aliases_found() -> None:
+    """The scanner skips lookups of spans ending in a plain word no alias has; every alias
+    word must be known to the knowledge base for that, the scanner's matches unchanged."""
+    r = ActorResolver()
+    kb = r.kb
+    for key in [*kb.folded, *kb.exact]:
+        for w in tokenize(key):
+            if w[0].isascii() and w[0].isalnum():
+                assert w[0].casefold() in kb.alias_words, (key, w[0])
+    found = r.find_mentions("Troops of the Democratic Republic of the Congo crossed.")
+    assert [e.code for _, _, e in found] == ["COD"]
+
+
+def test_user_alias_words_reach_the_span_skip(tmp_path: object) -> None:
+    from pathlib import Path
+
+    p = Path(str(tmp_path)) / "groups.yaml"
+    p.write_text(
+        "actors:\n  - {name: Zorblax Liberation Front, code: NZL, aliases: [Zorblax Front]}\n",
+        encoding="utf-8",
+    )
+    r = ActorResolver(places=False)
+    r.load_user_file(p)
+    found = r.find_mentions("Fighters of the Zorblax Front attacked a convoy.")
+    assert [(e.code, e.name) for _, _, e in found] == [("NZL", "Zorblax Liberation Front")]
