@@ -344,7 +344,7 @@ class EventIndex:
                     f"""SELECT e.rowid AS rid, {shown},
                                coalesce(a.arow, -1) AS arow,
                                coalesce({COUNTED_SQL}, FALSE) AS counted,
-                               lower(e.sentence) AS lowered
+                               lower(e.sentence) AS lowered, {_SPANS_SQL}
                         FROM events e LEFT JOIN _ew_article_rows a ON a.id = e.article_id"""
                 ).to_arrow_reader(batch_size=100_000)
                 scanned = pa.Table.from_batches(list(reader), schema=reader.schema)
@@ -375,6 +375,7 @@ class EventIndex:
         self._position = np.full(int(rowid.max(initial=-1)) + 1, -1, dtype=np.int32)
         self._position[rowid] = np.arange(self.size, dtype=np.int32)
         self.lowered: pa.Array = table["lowered"].combine_chunks()
+        self._spans = _Spans(table)
         self.shown = _Columns(table.select(list(LIST_COLUMNS)))
         self.text: TextIndex | None = None
         del table
@@ -439,6 +440,7 @@ class EventIndex:
             + self.articles.nbytes
             + self.shown.nbytes
             + self.lowered.nbytes
+            + self._spans.nbytes
             + text
         )
 
@@ -510,24 +512,22 @@ class EventIndex:
             return "[]"
         members = self.shown.members(positions)
         members += self.articles.members(self.article_row[positions])
-        (sentence, sentence_start, trigger, trigger_start, trigger_end, actor_text,
-         recipient_text) = self.shown.values(positions, _SPAN_COLUMNS)  # fmt: skip
-        spans = [
-            '"spans":'
-            + _spans_json(
+        spans = self._spans.json(positions)
+        for i in np.flatnonzero(self._spans.in_python[positions]).tolist():
+            values = [v[0] for v in self.shown.values(positions[i : i + 1], _SPAN_COLUMNS)]
+            sentence, sentence_start, trigger, trigger_start, trigger_end, actor, recipient = values
+            spans[i] = _spans_json(
                 highlight_spans(
-                    sentence[i] or "",
-                    sentence_start=sentence_start[i],
-                    trigger=trigger[i],
-                    trigger_start=trigger_start[i],
-                    trigger_end=trigger_end[i],
-                    actor_text=actor_text[i],
-                    recipient_text=recipient_text[i],
+                    sentence or "",
+                    sentence_start=sentence_start,
+                    trigger=trigger,
+                    trigger_start=trigger_start,
+                    trigger_end=trigger_end,
+                    actor_text=actor,
+                    recipient_text=recipient,
                 )
             )
-            for i in range(positions.size)
-        ]
-        members.append(spans)
+        members.append(['"spans":' + j for j in spans])
         return "[" + ",".join("{" + ",".join(row) + "}" for row in zip(*members, strict=True)) + "]"
 
     def rows(self, positions: PosArray) -> list[dict[str, Any]]:
@@ -654,6 +654,79 @@ class _Columns:
                 else:
                     values = self._plain[name].take(taken).to_pylist()
                 out.append([key + ("null" if v is None else _json_str(v)) for v in values])
+        return out
+
+
+# The highlight spans of each event, as ``evidence.highlight_spans`` places them, worked out
+# by DuckDB for all events at once: the trigger at its offsets when they land on it, else
+# where it first occurs; the actor and recipient where they first occur (positions and
+# lengths in code points, as Python's). Where a text does not occur as written,
+# highlight_spans looks for it lowercased (Python's lowercasing, which DuckDB's is not):
+# those events are marked ``span_python`` and placed by highlight_spans itself.
+_S = "coalesce(e.sentence, '')"
+_REL = "(e.trigger_start - e.sentence_start)"
+_REL_END = f"({_REL} + coalesce(e.trigger_end - e.trigger_start, length(e.trigger)))"
+_PLACED = f"""(e.trigger <> '' AND e.sentence_start IS NOT NULL AND e.trigger_start IS NOT NULL
+    AND 0 <= {_REL} AND {_REL} < {_REL_END} AND {_REL_END} <= length({_S})
+    AND substring({_S}, {_REL} + 1, {_REL_END} - {_REL}) = e.trigger)"""
+
+
+def _found(text: str, edge: str) -> str:
+    """SQL for the start (0-based) or end of the first occurrence of ``text``, or -1."""
+    at = f"(strpos({_S}, {text}) - 1)"
+    where = at if edge == "start" else f"({at} + length({text}))"
+    return f"CASE WHEN {text} <> '' AND strpos({_S}, {text}) > 0 THEN {where} ELSE -1 END"
+
+
+def _missing(text: str) -> str:
+    return f"coalesce({text} <> '' AND strpos({_S}, {text}) = 0, FALSE)"
+
+
+_SPANS_SQL: Final = f"""
+    CASE WHEN {_PLACED} THEN {_REL} ELSE {_found("e.trigger", "start")} END AS span_t0,
+    CASE WHEN {_PLACED} THEN {_REL_END} ELSE {_found("e.trigger", "end")} END AS span_t1,
+    {_found("e.actor_text", "start")} AS span_a0, {_found("e.actor_text", "end")} AS span_a1,
+    {_found("e.recipient_text", "start")} AS span_r0,
+    {_found("e.recipient_text", "end")} AS span_r1,
+    (NOT coalesce({_PLACED}, FALSE) AND {_missing("e.trigger")})
+        OR {_missing("e.actor_text")} OR {_missing("e.recipient_text")} AS span_python"""
+
+
+class _Spans:
+    """The highlight spans of every event (see ``_SPANS_SQL``), as highlight_spans chooses
+    them: the trigger first, then the actor and the recipient where they overlap nothing
+    chosen before. Writing a page's spans is then a few integers per event, not a search
+    through its sentence."""
+
+    def __init__(self, table: pa.Table) -> None:
+        def column(name: str) -> npt.NDArray[np.int32]:
+            return table[name].fill_null(-1).to_numpy().astype(np.int32)
+
+        t0, t1, a0, a1, r0, r1 = (column(f"span_{k}") for k in ("t0", "t1", "a0", "a1", "r0", "r1"))
+        has_t, has_a, has_r = t0 >= 0, a0 >= 0, r0 >= 0
+        keep_a = has_a & (~has_t | (a1 <= t0) | (a0 >= t1))
+        keep_r = (has_r & (~has_t | (r1 <= t0) | (r0 >= t1))
+                  & (~keep_a | (r1 <= a0) | (r0 >= a1)))  # fmt: skip
+        a0, a1 = np.where(keep_a, a0, -1), np.where(keep_a, a1, -1)
+        r0, r1 = np.where(keep_r, r0, -1), np.where(keep_r, r1, -1)
+        self._bounds = np.stack([t0, t1, a0, a1, r0, r1], axis=1)
+        self.in_python: BoolArray = table["span_python"].to_numpy(zero_copy_only=False)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._bounds.nbytes + self.in_python.nbytes)
+
+    def json(self, positions: PosArray) -> list[str]:
+        """The spans JSON of the events at ``positions`` (those marked ``in_python``: to
+        be replaced by the caller)."""
+        out = []
+        for t0, t1, a0, a1, r0, r1 in self._bounds[positions].tolist():
+            spans = [(s, e, k) for s, e, k in ((t0, t1, "trigger"), (a0, a1, "actor"),
+                                                (r0, r1, "recipient")) if s >= 0]  # fmt: skip
+            spans.sort()
+            out.append(
+                "[" + ",".join(f'{{"start":{s},"end":{e},"kind":"{k}"}}' for s, e, k in spans) + "]"
+            )
         return out
 
 
