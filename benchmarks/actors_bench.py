@@ -4,9 +4,9 @@
 
 Prints: knowledge-base load time; on PLOVER_GSR_CAMEO.txt the share of source/target actors
 resolved to the gold country code and to the gold sector (where gold has one), each read in its
-sentence (resolve_in), as the coder reads it (read_in without borrowing the sentence's country)
-and alone (resolve); on the CSIS
-North Korean provocations list the share of descriptions that locate() places; lookups/s.
+sentence (resolve_in: the rules RuleCoder applies to its mentions through read_in) and alone
+(resolve); on the CSIS North Korean provocations list the share of descriptions that locate()
+places; lookups/s.
 
 Gold normalisation (so that old CAMEO spellings compare with PLOVER/ISO codes): JAP->JPN,
 ITL->ITA, VTN->VNM; gold IGO matches any of IGO/UNO/EUR (the file predates PLOVER's UNO and
@@ -133,12 +133,8 @@ def main() -> int:
     )
     excluded = [a for a in actors if (a.record, a.text) in _GOLD_ODD]
     misses: list[str] = []
-    # "as the coder reads": RuleCoder reads its mentions with read_in(..., borrow=False), i.e.
-    # every in-sentence rule but taking a country from the rest of the sentence (see
-    # RuleCoder._mentions_in_context for why).
     for label, mode in (
-        ("in its sentence", "in"),
-        ("as the coder reads", "coder"),
+        ("in its sentence, as the coder reads", "in"),
         ("mention alone", "alone"),
     ):
         in_sentence = mode == "in"
@@ -146,8 +142,6 @@ def main() -> int:
         for a in actors:
             if mode == "in" and a.span is not None:
                 ent = resolver.resolve_in(a.sentence, *a.span)
-            elif mode == "coder" and a.span is not None:
-                ent = resolver.read_in(a.sentence, [a.span], borrow=False)[0]
             else:
                 ent = resolver.resolve(a.text)
             rows.append((a, ent))
@@ -159,7 +153,7 @@ def main() -> int:
             with_sector = [(a, e) for a, e in rows_in if a.sector]
             sector_ok = sum(1 for a, e in with_sector if e is not None and e.sector == a.sector)
             print(
-                f"  {label:18s} {subset:18s} country code {code_ok / len(rows_in):.1%} "
+                f"  {label:36s} {subset:18s} country code {code_ok / len(rows_in):.1%} "
                 f"of {len(rows_in)}; sector {sector_ok / max(len(with_sector), 1):.1%} "
                 f"of {len(with_sector)}"
             )

@@ -44,3 +44,24 @@ def test_known_person_is_still_reused_for_a_bare_surname(pipeline: Pipeline) -> 
     got = coder._mentions(pipeline.nlp(second), article, memory)
     kim = [ent for s, e, ent in got if second[s:e] == "Kim"]
     assert kim and kim[0].code == "PRK"
+
+
+def test_same_country_other_sector_target_is_kept(pipeline: Pipeline) -> None:
+    # Regression: a target with the source's country code was dropped as the actor acting on
+    # itself, losing every domestic event (government on opposition, army on rebels).
+    events = pipeline.code_text(
+        "Venezuela's government arrested opposition leader Leopoldo Lopez on Tuesday.",
+        published="2017-03-01",
+    )
+    pairs = [
+        (
+            e.event_type,
+            e.actor[0].code,
+            e.actor[0].sector,
+            e.recipient[0].code,
+            e.recipient[0].sector,
+        )
+        for e in events
+        if e.recipient
+    ]
+    assert ("COERCE", "VEN", "GOV", "VEN", "OPP") in pairs
