@@ -558,11 +558,12 @@ def create_app(
         return (head + idx.events_json(page.positions) + "}").encode("utf-8")
 
     def quick(flt: EventFilter) -> bool:
-        """Whether a page of ``flt`` is only array work (about a millisecond): then it is
-        answered on the event loop, sparing a thread hop and the GIL hand-over that a pool
-        thread costs. A new text search, or the index still being built, goes to the pool."""
+        """Whether a page of ``flt`` is only array work (a millisecond or two; a new text
+        search with the text index built: a few): then it is answered on the event loop,
+        sparing a thread hop and the GIL hand-overs between threads, which cost more than
+        the work. Pages that wait for the index or scan in DuckDB go to the pool."""
         idx = event_index.current()
-        return idx is not None and (not flt.q or idx.text_cached(flt.q))
+        return idx is not None and (not flt.q or idx.text is not None or idx.text_cached(flt.q))
 
     async def events_body(flt: EventFilter, limit: int, offset: int) -> bytes:
         # A cached page is answered on the event loop, as bytes serialised once (no thread

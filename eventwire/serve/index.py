@@ -13,9 +13,9 @@ newest first, undated last, then id):
   by date), and checked against the other filters by array lookups on that list only;
 - the page's displayed columns (sentence included), so a page is an Arrow ``take`` of its
   rows and DuckDB is not asked at all;
-- for text search, the lowered sentences and an inverted index from token to positions
-  (:class:`TextIndex`), built in the background after start-up; until it is ready, text
-  searches scan the sentences in DuckDB, as before.
+- for text search, an inverted index from token to positions and each sentence's tokens
+  (:class:`TextIndex`), built in the background after start-up from the lowered sentences;
+  until it is ready, text searches scan the sentences in DuckDB, as before.
 
 Sound because the store does not change under a serving app: a read-only connection shares
 the file only with other readers, and with ``allow_write`` every write goes through the app,
@@ -66,12 +66,9 @@ _AFTER_ALL: Final = "\U0010ffff"  # the last code point: key + it bounds key's p
 _TEXT_CACHE: Final = 64
 _TEXT_CACHE_POSITIONS: Final = 16_000_000
 # Candidates are narrowed by a token's list only when it is at most this many times longer
-# (marking a position costs about a nanosecond; checking a candidate's text, hundreds).
-_NARROWING: Final = 128
+# (marking a position costs about a nanosecond; checking a candidate's tokens, tens).
+_NARROWING: Final = 32
 _MARKED: Final = 2048  # intersections with more candidates mark a bool array instead
-# Beyond this share of the sentences as candidates, DuckDB's multi-threaded scan is faster
-# than checking them one by one with Arrow.
-_CHECKED_SHARE: Final = 0.25
 # Columns kept dictionary-encoded when they have fewer distinct values than this share of
 # the rows (types, codes, names, triggers repeat; ids and sentences do not).
 _DICTIONARY_SHARE: Final = 0.25
@@ -185,21 +182,23 @@ class TextIndex:
     """Token -> positions of the (lowered) sentences containing it, for substring search.
 
     The search is the SQL's ``contains(lower(sentence), lower(q))`` exactly: the sentences
-    and the query are lowered as DuckDB's ``lower`` lowers them (given here lowered), and
-    the index only narrows the candidates. A token is what lies between two spaces (so
-    "korea's" and "tests." are tokens; what matters is that the query is split by the same
-    rule). Why that is exact: split the lowered query at its spaces into pieces p0 .. pk.
-    Where the query occurs in a sentence, each inner piece lies between two spaces, so it
-    is a whole token of the sentence; p0 ends a token and pk begins one. A query without a
-    space (k = 0) lies inside one token, so its matches are exactly the sentences with a
-    token containing it; otherwise the sentences holding all the pieces' tokens are
-    candidates, and each candidate is checked for the query itself. A query of spaces only
-    has no token to look up: :meth:`search` returns None and the caller scans.
+    and the query are lowered as DuckDB's ``lower`` lowers them (given here lowered). A
+    token is what lies between two spaces, so a sentence is its tokens joined by single
+    spaces ("korea's" and "tests." are tokens; what matters is that the query is split by
+    the same rule). Split the query at its spaces into pieces p0 .. pk. It occurs in a
+    sentence exactly when the sentence has k + 1 consecutive tokens of which the first ends
+    with p0, the inner ones are p1 .. pk-1 and the last begins with pk (the query's spaces
+    are the spaces between them); with k = 0, when a token contains p0. The index keeps,
+    per token, the sentences holding it (to find candidates: the sentences holding a token
+    for every piece) and, per sentence, its tokens in order (to check the candidates for
+    consecutive ones, all sentences at once with numpy). A query of spaces only has no token
+    to look up: :meth:`search` returns None and the caller scans.
     """
 
     def __init__(self, lowered: pa.Array) -> None:
         self.size = len(lowered)
         split = pc.split_pattern(lowered, _SEPARATOR)
+        counts = pc.list_value_length(split).fill_null(0).to_numpy().astype(np.int64)
         tokens = pc.list_flatten(split)
         parents = pc.list_parent_indices(split).to_numpy().astype(np.int32)
         del split
@@ -213,6 +212,14 @@ class TextIndex:
         rank[by_text] = np.arange(by_text.size, dtype=np.int32)
         token = rank[encoded.indices.to_numpy()]
         del encoded, by_text, rank
+        # Each sentence's tokens in order, each sentence ended by an id no token has (the
+        # vocabulary's size): sentence s is _sequence[_starts[s]:_starts[s + 1]], and no
+        # run of consecutive tokens crosses from one sentence into the next.
+        self._end = len(self.vocabulary)
+        self._starts = np.concatenate([[0], np.cumsum(counts + 1)])
+        self._sequence = np.full(int(self._starts[-1]), self._end, dtype=np.int32)
+        self._sequence[np.arange(token.size) + parents] = token
+        del counts
         # Group by token; parents are ascending within a token (stable sort), and a token
         # repeated in one sentence is kept once.
         order = np.argsort(token, kind="stable")
@@ -226,7 +233,12 @@ class TextIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self._postings.nbytes + self.vocabulary.nbytes)
+        return int(
+            self._postings.nbytes
+            + self.vocabulary.nbytes
+            + self._sequence.nbytes
+            + self._starts.nbytes
+        )
 
     @staticmethod
     def pieces(lowered_q: str) -> list[str]:
@@ -246,8 +258,24 @@ class TextIndex:
                 hi = mid
         return lo
 
+    def _token_ids(self, piece: str, how: str) -> IntArray:
+        """The ids of the tokens that are ``piece`` ("exact"), start with it ("start"), end
+        with it ("end") or contain it ("in")."""
+        if how in ("exact", "start"):
+            first = self._first_at_least(piece)
+            if how == "exact":
+                found = first < len(self.vocabulary) and self.vocabulary[first].as_py() == piece
+                end = first + int(found)
+            else:
+                end = self._first_at_least(piece + _AFTER_ALL)
+            return np.arange(first, end, dtype=np.int64)
+        test = pc.match_substring if how == "in" else pc.ends_with
+        return np.flatnonzero(test(self.vocabulary, piece).to_numpy(zero_copy_only=False))
+
     def _union(self, token_ids: IntArray) -> PosArray:
         """The ascending positions of the sentences with any of these tokens."""
+        if token_ids.size == 0:
+            return np.zeros(0, np.int32)
         if token_ids.size == 1:
             return self._postings.get(int(token_ids[0]))
         ptr = self._postings.ptr
@@ -256,53 +284,62 @@ class TextIndex:
         mark[self._postings.pos[where]] = True
         return np.flatnonzero(mark).astype(np.int32)
 
-    def _matching(self, piece: str, how: str) -> PosArray:
-        """Positions of the sentences with a token that is ``piece`` ("exact"), starts with
-        it ("start"), ends with it ("end") or contains it ("in")."""
-        if how in ("exact", "start"):
-            first = self._first_at_least(piece)
-            if how == "exact":
-                end = first + int(
-                    first < len(self.vocabulary) and self.vocabulary[first].as_py() == piece
-                )
-            else:
-                end = self._first_at_least(piece + _AFTER_ALL) if piece else len(self.vocabulary)
-            hits = np.arange(first, end, dtype=np.int64)
-        else:
-            test = pc.match_substring if how == "in" else pc.ends_with
-            hits = np.flatnonzero(test(self.vocabulary, piece).to_numpy(zero_copy_only=False))
-        if hits.size == 0:
+    def _consecutive(self, candidates: PosArray, ids: list[IntArray | None]) -> PosArray:
+        """The candidates having consecutive tokens from ``ids[0]``, ``ids[1]``, ... (None:
+        any token)."""
+        k = len(ids) - 1
+        starts, stops = self._starts[candidates], self._starts[candidates + 1]
+        tokens = self._sequence[_ranges(starts, stops)]
+        span = tokens.size - k
+        if span <= 0:
             return np.zeros(0, np.int32)
-        return self._union(hits)
+        hit = np.ones(span, dtype=bool)
+        for i, wanted in enumerate(ids):
+            at = tokens[i : i + span]
+            if wanted is None:
+                hit &= at != self._end
+            elif wanted.size == 1:
+                hit &= at == wanted[0]
+            elif wanted[-1] - wanted[0] == wanted.size - 1:  # a range (tokens with a prefix)
+                hit &= (at >= wanted[0]) & (at <= wanted[-1])
+            else:
+                allowed = np.zeros(self._end + 1, dtype=bool)
+                allowed[wanted] = True
+                hit &= allowed[at]
+        # Which candidate each hit lies in (a run that matches never crosses an end mark).
+        found = np.zeros(candidates.size, dtype=bool)
+        found[np.searchsorted(np.cumsum(stops - starts), np.flatnonzero(hit), side="right")] = True
+        return candidates[found]
 
-    def search(self, lowered_q: str, lowered: pa.Array) -> PosArray | None:
-        """Ascending positions of the sentences containing ``lowered_q`` (both lowered as
-        DuckDB lowers), or None when the caller should scan instead: the query has no token
-        to look up, or its tokens leave most sentences to check."""
+    def search(self, lowered_q: str) -> PosArray | None:
+        """Ascending positions of the sentences containing ``lowered_q`` (lowered as DuckDB
+        lowers), or None when the query has no token to look up (the caller scans)."""
         pieces = self.pieces(lowered_q)
         if len(pieces) == 1:
-            return self._matching(pieces[0], "in")
-        wanted = [(p, "exact") for p in pieces[1:-1]]
-        if pieces[0]:
-            wanted.append((pieces[0], "end"))
-        if pieces[-1]:
-            wanted.append((pieces[-1], "start"))
-        if not any(p for p, _ in wanted):
+            return self._union(self._token_ids(pieces[0], "in"))
+        if not any(pieces):
             return None
-        lists = sorted((self._matching(p, how) for p, how in wanted), key=len)
+        hows = ["end", *(["exact"] * (len(pieces) - 2)), "start"]
+        # An empty first or last piece allows any token; an empty inner one is the empty
+        # token (two spaces in a row).
+        ids: list[IntArray | None] = [
+            self._token_ids(p, how) if p or how == "exact" else None
+            for p, how in zip(pieces, hows, strict=True)
+        ]
+        if any(i is not None and i.size == 0 for i in ids):
+            return np.zeros(0, np.int32)
+        # Candidates: sentences with a token for every non-empty piece, narrowed from the
+        # shortest list.
+        lists = sorted((self._union(i) for i in ids if i is not None and i.size), key=len)
         found = lists[0]
         for other in lists[1:]:
-            # A list much longer than the candidates (a common word) hardly narrows them,
-            # and the check below is exact anyway.
-            if found.size == 0 or other.size > _NARROWING * found.size:
+            # A list much longer than the candidates, or holding most sentences (a common
+            # word), hardly narrows them; the check of consecutive tokens below is exact.
+            if (found.size == 0 or other.size > _NARROWING * found.size
+                    or other.size > self.size // 2):  # fmt: skip
                 break
             found = found[_in_sorted(found, other, self.size)]
-        if found.size == 0:
-            return found
-        if found.size > self.size * _CHECKED_SHARE:
-            return None  # checking most sentences here is slower than DuckDB's scan
-        hit = pc.match_substring(lowered.take(pa.array(found)), lowered_q).fill_null(False)
-        return found[hit.to_numpy(zero_copy_only=False)]
+        return self._consecutive(found, ids) if found.size else found
 
 
 class EventIndex:
@@ -374,7 +411,8 @@ class EventIndex:
         rowid = table["rid"].to_numpy()
         self._position = np.full(int(rowid.max(initial=-1)) + 1, -1, dtype=np.int32)
         self._position[rowid] = np.arange(self.size, dtype=np.int32)
-        self.lowered: pa.Array = table["lowered"].combine_chunks()
+        # Until the text index is built from it (then dropped).
+        self.lowered: pa.Array | None = table["lowered"].combine_chunks()
         self._spans = _Spans(table)
         self.shown = _Columns(table.select(list(LIST_COLUMNS)))
         self.text: TextIndex | None = None
@@ -387,7 +425,10 @@ class EventIndex:
     def build_text_index(self) -> None:
         """Build the token index (seconds for a million sentences; run it in the
         background: text searches scan in DuckDB meanwhile)."""
+        if self.lowered is None:  # built already
+            return
         self.text = TextIndex(self.lowered)
+        self.lowered = None
         _release_memory()
 
     def text_cached(self, q: str) -> bool:
@@ -410,7 +451,7 @@ class EventIndex:
                     # fetchall, not fetchone: it leaves no result pending on the cursor.
                     rows = con.execute("SELECT lower($q)", {"q": q}).fetchall()
                     lowered_q = str(rows[0][0])
-                found = text.search(lowered_q, self.lowered)
+                found = text.search(lowered_q)
             if found is None:
                 # contains() takes the text literally (no wildcards) and q is a bound parameter.
                 rowids = con.execute(
@@ -439,7 +480,7 @@ class EventIndex:
             + sum(c.nbytes for c in self.categories.values())
             + self.articles.nbytes
             + self.shown.nbytes
-            + self.lowered.nbytes
+            + (self.lowered.nbytes if self.lowered is not None else 0)
             + self._spans.nbytes
             + text
         )
