@@ -667,11 +667,62 @@ class ActorResolver:
             i += 1
         return parts
 
+    def _two_word_parts(self, text: str) -> list[_Part] | None:
+        """:meth:`_parts` for the commonest composed shape, two plain words that are a known
+        name and a sector noun ("Russian troops", "Hamas militants"), without tokenising; None
+        for anything else (the caller then takes the general path). Only called once
+        ``lookup(text)`` has missed.
+
+        Why this equals the general path: the text is two ASCII letter-only words with one
+        space, so tokenize() gives exactly those two words, neither with a possessive, dot or
+        hyphen. _match_at(0) tries the whole text first (the miss already seen), then the
+        first word alone; a plain word that lookup() finds always starts an alias, so its
+        token span is non-zero. The second word must not be a match of its own (else two "kb"
+        parts), nor a "former" or relational word; it is then a sector part when the sector
+        table has it (a one-word phrase beats or ties any title), or its singular (the plural
+        rule), as long as the title table does not claim it first."""
+        first, sep, second = text.partition(" ")
+        if not (sep and first.isalpha() and second.isalpha() and text.isascii()):
+            return None
+        kb = self._kb
+        recs = kb.lookup(first)
+        if not recs or kb.lookup(second):
+            return None
+        w = second.casefold()
+        if w in kb.former_words or w in kb.relational_words:
+            return None
+        sector_words = kb.sector_words
+        sector = sector_words.get(w)
+        if sector is not None:
+            return [_Part(0, 1, "kb", recs), _Part(1, 2, "sector", (), sector, w)]
+        if w in kb.title_words or not w.endswith("s"):
+            return None
+        sector = sector_words.get(w[:-1])
+        if sector is None:
+            return None
+        return [_Part(0, 1, "kb", recs), _Part(1, 2, "sector", (), sector)]
+
     def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
+        parts = self._two_word_parts(text)
+        if parts is not None:
+            # Neither part is a plain word or a title, the only parts whose tokens
+            # _compose_parts reads: no token list is needed.
+            return self._compose_parts(mention, text, date, parts, [])
         tokens = tokenize(text)
         memo, tok = self._tok_memo, self._tok
         toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
-        parts = self._parts(text, tokens, toks)
+        return self._compose_parts(mention, text, date, self._parts(text, tokens, toks), toks)
+
+    def _compose_parts(
+        self,
+        mention: str,
+        text: str,
+        date: dt.date | None,
+        parts: list[_Part],
+        toks: list[_Tok],
+    ) -> Resolution | None:
+        """The mention's resolution from its parts. ``toks``: the text's tokens, read only
+        for plain-word and title parts."""
         # One pass over the head, up to the first splitter word after the first part ("of",
         # "in", ...), which starts the tail (this runs for every composed mention).
         kb_head: list[_Part] = []
