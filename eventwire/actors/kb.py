@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,10 @@ class KnowledgeBase:
     # Every run of ASCII letters and digits in any alias key, casefolded: a span whose last
     # word is a plain ASCII word not in here cannot be an alias (the scanner skips its lookup).
     alias_words: set[str] = field(default_factory=set)
+    # Every two such runs that follow each other in an alias key, joined by a space: a span
+    # whose last two words are plain ASCII words that never follow each other in an alias
+    # cannot be an alias either ("Russian President" in "Russian President Boris Yeltsin").
+    alias_pairs: set[str] = field(default_factory=set)
     # Built on first use by :meth:`fuzzy_index` (a merged copy builds its own).
     _fuzzy: tuple[list[str], dict[str, list[str]], list[str]] | None = None
 
@@ -89,7 +94,9 @@ class KnowledgeBase:
         if record in have:
             return
         index[key] = (record, *have) if first else (*have, record)
-        self.alias_words.update(_ALNUM.findall(key.casefold()))
+        runs = _ALNUM.findall(key.casefold())
+        self.alias_words.update(runs)
+        self.alias_pairs.update([f"{a} {b}" for a, b in pairwise(runs)])
         words = key.count(" ") + 1
         head = key.split(" ", 1)[0]
         if self.first_words.get(head, 0) < words:
@@ -129,6 +136,7 @@ class KnowledgeBase:
             max_words=self.max_words,
             first_words=dict(self.first_words),
             alias_words=set(self.alias_words),
+            alias_pairs=set(self.alias_pairs),
             sector_first=self.sector_first,
             common_names=self.common_names,
         )

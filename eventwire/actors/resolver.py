@@ -521,17 +521,24 @@ class ActorResolver:
         if not limit:
             return None
         lookup = self._kb.lookup
-        words = self._kb.alias_words
+        words, pairs = self._kb.alias_words, self._kb.alias_pairs
         start = tokens[i][1]
         # A token holds at least one alias word, so no match spans more tokens than words.
         for j in range(min(len(tokens), i + limit), i, -1):
             end = tokens[j - 1][2]
             span = text[start:end]
             last = tokens[j - 1][0]
-            if span.isascii() and last.isalnum() and last.casefold() not in words:
-                # Every normal form lookup() tries keeps this plain word as a word of its
-                # own, and no alias has it: a miss, found without normalising the span.
-                continue
+            if span.isascii() and last.isalnum():
+                # Every normal form lookup() tries keeps a plain word as a word of its own
+                # (the folded token), and the words of the span in order: if no alias has
+                # the last word, or the last two words one after the other, it is a miss,
+                # found without normalising the span.
+                folded = toks[j - 1].folded
+                if folded not in words:
+                    continue
+                if j - 1 > i and tokens[j - 2][0].isalnum():
+                    if f"{toks[j - 2].folded} {folded}" not in pairs:
+                        continue
             recs = lookup(span)
             if recs:
                 return j, recs, end

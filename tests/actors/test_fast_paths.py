@@ -1,6 +1,8 @@
 """Regression tests for the first-sight speed-ups (issue 4): each fast path must give what the
 slow path gave."""
 
+from itertools import pairwise
+
 import pytest
 
 from eventwire.actors import ActorResolver, load_builtin
@@ -88,6 +90,20 @@ def test_span_skip_on_words_in_no_alias_keeps_aliases_found() -> None:
                 assert w[0].casefold() in kb.alias_words, (key, w[0])
     found = r.find_mentions("Troops of the Democratic Republic of the Congo crossed.")
     assert [e.code for _, _, e in found] == ["COD"]
+
+
+def test_span_skip_on_word_pairs_in_no_alias_keeps_aliases_found() -> None:
+    """The scanner also skips spans whose last two plain words follow each other in no
+    alias: every such pair of an alias must be known, and the scanner's matches unchanged."""
+    r = ActorResolver()
+    kb = r.kb
+    for key in [*kb.folded, *kb.exact]:
+        words = [w for w, _, _ in tokenize(key)]
+        for a, b in pairwise(words):
+            if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+                assert f"{a.casefold()} {b.casefold()}" in kb.alias_pairs, (key, a, b)
+    found = r.find_mentions("Russian President Boris Yeltsin met the Foreign Minister of Iran.")
+    assert [(e.code, e.name) for _, _, e in found] == [("RUS", "Boris Yeltsin"), ("IRN", "Iran")]
 
 
 def test_user_alias_words_reach_the_span_skip(tmp_path: object) -> None:
