@@ -729,6 +729,36 @@ def app_from_env() -> FastAPI:
     return create_app(db, cors_origins=origins)
 
 
+def _run_workers(workers: int, host: str, port: int) -> None:
+    """uvicorn.run(..., workers=N), with TCP_NODELAY on the shared listening socket.
+
+    uvicorn binds that socket without naming the protocol, so asyncio does not recognise the
+    accepted connections as TCP and leaves Nagle's algorithm on: the body, written after the
+    headers, then waits for the client's delayed ACK, and every response takes ~40 ms
+    (measured: p50 44 ms on cached requests with 2 workers, 4 ms with 1). Linux copies the
+    option from the listening socket to each connection it accepts.
+    """
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        "eventwire.serve.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        ws="none",
+    )
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    with contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[sock]).run()
+
+
 def serve(
     db_path: str | Path,
     *,
@@ -761,15 +791,7 @@ def serve(
             connect(db_path, read_only=True).close()  # a missing store fails here, not per worker
             os.environ[_ENV_DB] = str(db_path)
             os.environ[_ENV_CORS] = ",".join(cors_origins)
-            uvicorn.run(
-                "eventwire.serve.app:app_from_env",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                log_level="warning",
-                ws="none",
-            )
+            _run_workers(workers, host, port)
     except OSError as exc:
         raise UsageError(
             f"Cannot listen on {host}:{port}.",

@@ -288,3 +288,28 @@ def test_startup_warm_up_leaves_the_opening_view_working(db_path):
         for path in ("/api/events?limit=50&offset=0", "/api/timeline", "/api/dyads",
                      "/api/alerts?limit=20"):  # fmt: skip
             assert c.get(path).status_code == 200
+
+
+def test_worker_processes_listen_with_nodelay(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: with --workers N, uvicorn's own socket left Nagle's algorithm on for every
+    # connection, and each response waited ~40 ms for the client's delayed ACK.
+    import socket
+
+    import uvicorn.supervisors
+
+    from eventwire.serve import app as app_module
+
+    seen: list[int] = []
+
+    class FakeSupervisor:
+        def __init__(self, config: object, sockets: list[socket.socket]) -> None:
+            self.sockets = sockets
+
+        def run(self) -> None:
+            for sock in self.sockets:
+                seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                sock.close()
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", FakeSupervisor)
+    app_module._run_workers(2, "127.0.0.1", 0)
+    assert len(seen) == 1 and seen[0] != 0
