@@ -52,6 +52,10 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
                       ("pooled_torch", "torch fp32 (before export)")):  # fmt: skip
         m = res[key]
         print(f"   {name:34s} macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}")
+    alt = res.get("pooled_onnx_other_quantization")
+    if alt:
+        name = f"int8, {'per-channel' if alt['per_channel'] else 'per-tensor'} (not shipped)"
+        print(f"   {name:34s} macro-F1 {alt['macro_f1']:.3f}  accuracy {alt['accuracy']:.3f}")
     print(
         f"   mean of per-fold macro-F1: ONNX {res['mean_fold_macro_f1_onnx']:.3f}, "
         f"torch {res['mean_fold_macro_f1_torch']:.3f}"

