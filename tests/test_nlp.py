@@ -61,13 +61,14 @@ def test_fast_attribute_ruler_leaves_unsupported_patterns_to_spacy() -> None:
 
     from eventwire._fast_ruler import install
 
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("attribute_ruler")
-    ruler.add(patterns=[[{"LOWER": "very", "OP": "+"}]], attrs={"LEMMA": "very"})
-    assert install(nlp) is False
-    assert nlp.pipe_names == ["attribute_ruler"]
-    ruler.add(patterns=[[{"LENGTH": 4}]], attrs={"LEMMA": "four"})
-    assert install(nlp) is False
+    # Each unsupported kind alone, on a pipeline of its own: an operator, another attribute.
+    for pattern in ([{"LOWER": "very", "OP": "+"}], [{"LENGTH": 4}]):
+        nlp = spacy.blank("en")
+        ruler = nlp.add_pipe("attribute_ruler")
+        ruler.add(patterns=[[{"LOWER": "talks"}]], attrs={"LEMMA": "talk"})
+        ruler.add(patterns=[pattern], attrs={"LEMMA": "x"})
+        assert install(nlp) is False
+        assert nlp.pipe_names == ["attribute_ruler"]
 
 
 def test_fast_attribute_ruler_replaces_supported_patterns() -> None:

@@ -262,7 +262,7 @@ class ActorResolver:
         cannot be a place (a name spaCy calls a person): a span that only the gazetteer knows
         ("Kim", a town in India) then names no actor (None), nor does its grown form.
         ``borrow``: apply the last rule below (a country taken from the rest of the sentence);
-        the coder turns it off (see ``RuleCoder._mentions_in_context``).
+        the coder keeps it on (see ``RuleCoder._mentions_in_context`` for what it costs).
 
         What the sentence adds to the mention alone (each rule only fills what the mention
         leaves open, except where said):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from eventwire.model import Modality, Polarity
+from eventwire.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -79,7 +80,7 @@ def polarity(trigger: Token) -> Polarity:
 
 
 def modality(trigger: Token) -> Modality:
-    sent_text = trigger.doc.text.rstrip(" ”\"'’")
+    sent_text = doc_text(trigger.doc).rstrip(" ”\"'’")
     if sent_text.endswith("?"):
         return "hypothetical"  # a question asserts nothing
     path = clause_path(trigger)

@@ -26,7 +26,7 @@ from eventwire.coder.compose import (
     nested_mode,
 )
 from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS, ArticleMemory
-from eventwire.coder.lexicon import ADJECTIVES
+from eventwire.coder.lexicon import ADJECTIVES, Trigger
 from eventwire.coder.polarity import REPORTING_VERBS, modality, polarity
 from eventwire.coder.speakers import find_speaker
 from eventwire.coder.triggers import (
@@ -38,7 +38,7 @@ from eventwire.coder.triggers import (
 )
 from eventwire.dates import resolve_date
 from eventwire.model import Article, Entity, Event, Evidence, Modality, Place, Polarity
-from eventwire.nlp import Sentence
+from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology import cameo_root, intensity, quad
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class RuleCoder:
         """Code one parsed sentence of ``article``; updates ``memory`` for later sentences."""
         mentions = self._mentions(doc, article, memory)
         speaker = self._speaker(doc, mentions, article, memory)
-        cands = [Candidate(tok, etype, mode) for tok, (etype, mode) in _triggers(doc)]
+        cands = [Candidate(doc[i], etype, mode) for i, (etype, mode) in _triggers(doc)]
         for c in cands:
             c.source = self._source(c.token, mentions, memory, speaker)
             c.target = self._target(c, mentions, memory, speaker)
@@ -255,7 +255,7 @@ class RuleCoder:
             return self._mentions_in_context(
                 doc, article, memory, cast(ContextActorLookup, self._actors)
             )
-        found = list(self._actors.find_mentions(doc.text))
+        found = list(self._actors.find_mentions(doc_text(doc)))
         taken = [(s, e) for s, e, _ in found]
         for ent in _uncovered_ents(doc, taken):
             s, e = ent.start_char, ent.end_char
@@ -273,7 +273,7 @@ class RuleCoder:
         (the rules ``resolve_in`` applies and the actors benchmark measures): the scanner's
         mentions, then the spaCy entities they do not cover. The sentence is scanned once and
         the scan handed to ``read_in``."""
-        text = doc.text
+        text = doc_text(doc)
         date = article.published
         found = actors.find_mentions(text, date=date)
         taken = [(s, e) for s, e, _ in found]
@@ -765,11 +765,7 @@ def _actors(arg: Arg | None) -> tuple[tuple[str | None, str | None], ...]:
 
 
 def _in_quote(tok: Token) -> bool:
-    # Doc.text is rebuilt from the tokens on every access: keep one copy per sentence.
-    text = tok.doc.user_data.get("eventwire.text")
-    if text is None:
-        text = tok.doc.user_data["eventwire.text"] = tok.doc.text
-    before = text[: tok.idx]
+    before = doc_text(tok.doc)[: tok.idx]
     # Inside an unclosed curly quote, or after an odd number of straight ones.
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
@@ -784,14 +780,14 @@ def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:
 _TRIGGERS_KEY: Final = "eventwire.triggers"
 
 
-def _triggers(doc: Doc) -> list[tuple[Token, tuple[str, str | None]]]:
-    """The trigger words of a parsed ``doc`` with their (type, mode), computed once per doc:
-    the pipeline asks before entity recognition and the coder again after, and triggers
-    depend on the parse alone."""
+def _triggers(doc: Doc) -> list[tuple[int, Trigger]]:
+    """The trigger words of a parsed ``doc`` (token index, (type, mode)), computed once per
+    doc: the pipeline asks before entity recognition and the coder again after, and
+    triggers depend on the parse alone."""
     # Token indices, not tokens: a Token in the doc's own user_data is a reference cycle,
     # which leaves every parsed doc to the cyclic garbage collector.
-    found = doc.user_data.get(_TRIGGERS_KEY)
+    found: list[tuple[int, Trigger]] | None = doc.user_data.get(_TRIGGERS_KEY)
     if found is None:
         found = [(tok.i, trig) for tok in doc if (trig := trigger_of(tok)) is not None]
         doc.user_data[_TRIGGERS_KEY] = found
-    return [(doc[i], trig) for i, trig in cast("list[tuple[int, tuple[str, str | None]]]", found)]
+    return found
