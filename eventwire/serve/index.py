@@ -27,9 +27,11 @@ tests compare the two on many filters.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import datetime as dt
+import itertools
 import json
 import threading
 from collections import OrderedDict
@@ -69,10 +71,25 @@ _TEXT_CACHE_POSITIONS: Final = 16_000_000
 # (marking a position costs about a nanosecond; checking a candidate's tokens, tens).
 _NARROWING: Final = 32
 _MARKED: Final = 2048  # intersections with more candidates mark a bool array instead
+# Tokens in at least 1/_COMMON of the sentences also get a bitmap of them (size / 8 bytes),
+# at most _BITMAPS of them (the most frequent): testing candidates against a common word is
+# then a gather on the candidates alone, not a scatter of the word's long list (numpy's
+# fancy assignment costs ~10 ns an element: 1.5 ms for a word in 15% of a million).
+_COMMON: Final = 64
+_SAMPLE: Final = 64  # the vocabulary's binary search: see TextIndex._first_at_least
+_BITMAPS: Final = 256
+_BIT: Final = np.array([128, 64, 32, 16, 8, 4, 2, 1], dtype=np.uint8)  # np.packbits' order
 # Columns kept dictionary-encoded when they have fewer distinct values than this share of
 # the rows (types, codes, names, triggers repeat; ids and sentences do not).
 _DICTIONARY_SHARE: Final = 0.25
 _MEMBERS_MADE: Final = 4096  # dictionaries up to this size also keep their JSON text
+# Numbers with up to this many distinct values are kept as codes with their JSON text too
+# (quad, intensity, a rule coder's few confidences, offsets): rendering a float per row
+# costs more than a list lookup.
+_NUMBERS_MADE: Final = 65_536
+# Larger dictionaries of short values (article ids, names) make a value's JSON text the
+# first time a page shows it and keep it; long ones (sentences) are written each time.
+_SHORT_VALUES: Final = 48
 # What highlight_spans reads, in its order.
 _SPAN_COLUMNS: Final = ("sentence", "sentence_start", "trigger", "trigger_start", "trigger_end",
                         "actor_text", "recipient_text")  # fmt: skip
@@ -112,6 +129,9 @@ class _Postings:
 
     def get(self, code: int) -> PosArray:
         return self.pos[self.ptr[code] : self.ptr[code + 1]]
+
+    def count(self, code: int) -> int:
+        return int(self.ptr[code + 1] - self.ptr[code])
 
     @property
     def nbytes(self) -> int:
@@ -195,7 +215,7 @@ class TextIndex:
     to look up: :meth:`search` returns None and the caller scans.
     """
 
-    def __init__(self, lowered: pa.Array) -> None:
+    def __init__(self, lowered: pa.Array, *, bitmaps: int = _BITMAPS) -> None:
         self.size = len(lowered)
         split = pc.split_pattern(lowered, _SEPARATOR)
         counts = pc.list_value_length(split).fill_null(0).to_numpy().astype(np.int64)
@@ -216,6 +236,11 @@ class TextIndex:
         # vocabulary's size): sentence s is _sequence[_starts[s]:_starts[s + 1]], and no
         # run of consecutive tokens crosses from one sentence into the next.
         self._end = len(self.vocabulary)
+        # Every _SAMPLE-th token as a Python list: a binary search bisects it, then one
+        # block of the vocabulary (not a pyarrow scalar per step).
+        self._sampled: list[str] = self.vocabulary.take(
+            pa.array(np.arange(0, self._end, _SAMPLE))
+        ).to_pylist()
         self._starts = np.concatenate([[0], np.cumsum(counts + 1)])
         self._sequence = np.full(int(self._starts[-1]), self._end, dtype=np.int32)
         self._sequence[np.arange(token.size) + parents] = token
@@ -230,11 +255,100 @@ class TextIndex:
         token, parents = token[keep], parents[keep]
         ptr = np.searchsorted(token, np.arange(len(self.vocabulary) + 1, dtype=np.int32))
         self._postings = _Postings(ptr.astype(np.int64), parents)
+        del token, parents
+        self._bitmap_row, self._bitmaps = self._common_bitmaps(bitmaps)
+        self._pairs, self._pair_bitmaps = self._common_pairs(bitmaps)
+
+    def _common_pairs(self, most: int) -> tuple[dict[tuple[int, int], int], npt.NDArray[np.uint8]]:
+        """Bitmaps of the most frequent pairs of common tokens side by side ("with usa",
+        "prime minister"): (token, next token) -> bitmap row, and the bitmaps. A phrase of
+        common words then starts from the sentences holding its pairs, not those holding
+        its words: far fewer to check token by token (for two words, none)."""
+        n_common = self._bitmaps.shape[0]
+        empty = np.zeros((0, self._bitmaps.shape[1]), dtype=np.uint8)
+        if most <= 0 or n_common == 0:
+            return {}, empty
+        row = np.append(self._bitmap_row, -1)  # the end mark is no token
+        first = row[self._sequence[:-1]]
+        second = row[self._sequence[1:]]
+        both = np.flatnonzero((first >= 0) & (second >= 0))
+        key = first[both] * n_common + second[both]
+        del first, second
+        # Counted with repeats within a sentence: an upper bound, enough to choose by.
+        counts = np.bincount(key, minlength=n_common * n_common)
+        chosen = np.flatnonzero(counts >= max(1, self.size // _COMMON))
+        chosen = chosen[np.argsort(-counts[chosen], kind="stable")[:most]]
+        if chosen.size == 0:
+            return {}, empty
+        slot = np.full(n_common * n_common, -1, dtype=np.int64)
+        slot[chosen] = np.arange(chosen.size)
+        at = slot[key]
+        keep = at >= 0
+        at, where = at[keep], both[keep]
+        del key, both, keep
+        sentence = np.searchsorted(self._starts, where, side="right").astype(np.int32) - 1
+        order = np.argsort(at, kind="stable")
+        at, sentence = at[order], sentence[order]
+        bounds = np.searchsorted(at, np.arange(chosen.size + 1))
+        bitmaps = np.zeros((chosen.size, self._bitmaps.shape[1]), dtype=np.uint8)
+        mark = np.zeros(self.size, dtype=bool)
+        for i in range(chosen.size):
+            mark[:] = False
+            mark[sentence[bounds[i] : bounds[i + 1]]] = True
+            packed = np.packbits(mark)
+            bitmaps[i, : packed.size] = packed
+        common = np.flatnonzero(self._bitmap_row >= 0)[
+            np.argsort(self._bitmap_row[self._bitmap_row >= 0])
+        ]  # token id of each bitmap row
+        pairs = {
+            (int(common[k // n_common]), int(common[k % n_common])): i
+            for i, k in enumerate(chosen.tolist())
+        }
+        return pairs, bitmaps
+
+    def _common_bitmaps(self, most: int) -> tuple[IntArray, npt.NDArray[np.uint8]]:
+        """The bitmap row of each token (-1: none) and the bitmaps (one row per common
+        token, bit s set when sentence s holds it)."""
+        counts = np.diff(self._postings.ptr)
+        common = np.flatnonzero(counts >= max(1, self.size // _COMMON))
+        common = common[np.argsort(-counts[common], kind="stable")[:most]]
+        row = np.full(len(self.vocabulary), -1, dtype=np.int64)
+        row[common] = np.arange(common.size)
+        # Whole 64-bit words (zero-padded), so that bitmaps can be ANDed a word at a time.
+        bitmaps = np.zeros((common.size, (self.size + 63) // 64 * 8), dtype=np.uint8)
+        mark = np.zeros(self.size, dtype=bool)
+        for i, token_id in enumerate(common.tolist()):
+            mark[:] = False
+            mark[self._postings.get(token_id)] = True
+            packed = np.packbits(mark)
+            bitmaps[i, : packed.size] = packed
+        return row, bitmaps
+
+    def _all_of(self, bitmaps: list[npt.NDArray[np.uint8]]) -> PosArray:
+        """The ascending positions of the sentences set in every bitmap: ANDed a word at a
+        time, and only the words left non-zero expanded to positions."""
+        acc = bitmaps[0].view(np.uint64).copy()
+        for other in bitmaps[1:]:
+            np.bitwise_and(acc, other.view(np.uint64), out=acc)
+        words = np.flatnonzero(acc)
+        bits = np.unpackbits(acc[words].view(np.uint8)).reshape(words.size, 64)
+        word, bit = np.nonzero(bits)
+        return (words[word] * 64 + bit).astype(np.int32)
+
+    def _bitmap(self, token_ids: IntArray) -> npt.NDArray[np.uint8] | None:
+        """The bitmap of the sentences holding this token, if it is one token that has one."""
+        if token_ids.size != 1:
+            return None
+        row = int(self._bitmap_row[int(token_ids[0])])
+        return self._bitmaps[row] if row >= 0 else None
 
     @property
     def nbytes(self) -> int:
         return int(
             self._postings.nbytes
+            + self._bitmaps.nbytes
+            + self._pair_bitmaps.nbytes
+            + self._bitmap_row.nbytes
             + self.vocabulary.nbytes
             + self._sequence.nbytes
             + self._starts.nbytes
@@ -247,16 +361,15 @@ class TextIndex:
         return lowered_q.split(_SEPARATOR)
 
     def _first_at_least(self, key: str) -> int:
-        """The id of the first token >= ``key`` (binary search; str order is code point
-        order, as the vocabulary's)."""
-        lo, hi = 0, len(self.vocabulary)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.vocabulary[mid].as_py() < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        """The id of the first token >= ``key`` (str order is code point order, as the
+        vocabulary's)."""
+        block = bisect.bisect_left(self._sampled, key)
+        if block == 0:
+            return 0
+        # Tokens below _sampled[block - 1] are < key; from _sampled[block] on, >= key.
+        lo = (block - 1) * _SAMPLE
+        tokens = self.vocabulary.slice(lo, _SAMPLE).to_pylist()
+        return lo + bisect.bisect_left(tokens, key)
 
     def _token_ids(self, piece: str, how: str) -> IntArray:
         """The ids of the tokens that are ``piece`` ("exact"), start with it ("start"), end
@@ -264,7 +377,7 @@ class TextIndex:
         if how in ("exact", "start"):
             first = self._first_at_least(piece)
             if how == "exact":
-                found = first < len(self.vocabulary) and self.vocabulary[first].as_py() == piece
+                found = first < self._end and self.vocabulary[first].as_py() == piece
                 end = first + int(found)
             else:
                 end = self._first_at_least(piece + _AFTER_ALL)
@@ -328,9 +441,26 @@ class TextIndex:
         ]
         if any(i is not None and i.size == 0 for i in ids):
             return np.zeros(0, np.int32)
-        # Candidates: sentences with a token for every non-empty piece, narrowed from the
-        # shortest list.
-        lists = sorted((self._union(i) for i in ids if i is not None and i.size), key=len)
+        # Candidates: sentences with a token for every non-empty piece. The pieces that are
+        # one common token are tested through their bitmaps (a gather on the candidates);
+        # the others are lists, narrowed from the shortest.
+        looked_up = [i for i in ids if i is not None and i.size]
+        # Rarest first: each test narrows the candidates the next one gathers.
+        looked_up.sort(key=lambda i: self._postings.count(int(i[0])) if i.size == 1 else self.size)
+        bitmaps = [b for b in map(self._bitmap, looked_up) if b is not None]
+        lists = sorted((self._union(i) for i in looked_up if self._bitmap(i) is None), key=len)
+        # Side by side pieces that are one token each: their pair's bitmap, if common.
+        single = [int(i[0]) if i is not None and i.size == 1 else None for i in ids]
+        pairs = [
+            self._pairs.get((a, b), -1) if a is not None and b is not None else -1
+            for a, b in itertools.pairwise(single)
+        ]
+        bitmaps += [self._pair_bitmaps[p] for p in pairs if p >= 0]
+        if not lists:  # every piece a common token
+            found = self._all_of(bitmaps)
+            if len(ids) == 2 and pairs[0] >= 0:  # two words side by side: found exactly
+                return found
+            return self._consecutive(found, ids) if found.size else found
         found = lists[0]
         for other in lists[1:]:
             # A list much longer than the candidates, or holding most sentences (a common
@@ -339,6 +469,10 @@ class TextIndex:
                     or other.size > self.size // 2):  # fmt: skip
                 break
             found = found[_in_sorted(found, other, self.size)]
+        for bitmap in bitmaps:
+            if found.size == 0:
+                break
+            found = found[(bitmap[found >> 3] & _BIT[found & 7]) != 0]
         return self._consecutive(found, ids) if found.size else found
 
 
@@ -604,27 +738,35 @@ class _Columns:
         # name -> (codes, values, JSON members): codes end with an extra -1 (row -1: no
         # row), values and members with those of NULL (code -1). Members are made only for
         # small dictionaries (article ids repeat, but there are many of them).
-        self._coded: dict[str, tuple[npt.NDArray[Any], list[Any], list[str] | None]] = {}
+        self._coded: dict[str, tuple[npt.NDArray[Any], list[Any], list[str | None] | None]] = {}
+        self._lazy: set[str] = set()  # coded columns whose members are made on first use
         for name in self.names:
             column = table[name].combine_chunks()
             is_date = pa.types.is_date(column.type)
-            if is_date or pa.types.is_string(column.type):
+            is_number = pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+            if is_date or is_number or pa.types.is_string(column.type):
                 encoded = column.dictionary_encode()
-                if is_date or len(encoded.dictionary) < _DICTIONARY_SHARE * max(1, len(column)):
+                n_values = len(encoded.dictionary)
+                if (
+                    is_date
+                    or (is_number and n_values <= _NUMBERS_MADE)
+                    or (not is_number and n_values < _DICTIONARY_SHARE * max(1, len(column)))
+                ):
                     values = encoded.dictionary.to_pylist()
                     if is_date:
                         values = [v.isoformat() for v in values]
                     values.append(None)
-                    members = (
-                        [_member(name, json.dumps(v, ensure_ascii=False)) for v in values]
-                        if len(values) <= _MEMBERS_MADE
-                        else None
-                    )
+                    members: list[str | None] | None = None
+                    if len(values) <= max(_MEMBERS_MADE, _NUMBERS_MADE if is_number else 0):
+                        members = [_member(name, json.dumps(v, ensure_ascii=False)) for v in values]
+                    elif _mean_length(encoded.dictionary) <= _SHORT_VALUES:
+                        members = [None] * len(values)  # made on first use
+                        self._lazy.add(name)
                     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
                     codes = np.append(codes.astype(_small_codes(len(values))), -1)
                     self._coded[name] = (codes, values, members)
                     continue
-            if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+            if is_number:
                 # numpy, with NULLs marked: a page's numbers are one fancy index.
                 nulls = column.is_null().to_numpy(zero_copy_only=False)
                 numbers = column.fill_null(0).to_numpy(zero_copy_only=False)
@@ -676,26 +818,50 @@ class _Columns:
     def members(self, rows: npt.NDArray[np.int32]) -> list[list[str]]:
         """Each column's ``"name":value`` JSON members at ``rows`` (-1: no row, all null),
         written as ``json.dumps`` writes them."""
-        taken = self._taken(rows)
+        taken: pa.Array | None = None
         out = []
         for name in self.names:
             coded = self._coded.get(name)
-            members = coded[2] if coded is not None else None
-            if coded is not None and members is not None:
-                out.append([members[c] for c in coded[0][rows].tolist()])
-                continue
             key = _member(name, "")
-            if name in self._numbers:  # one json.dumps for the column (no commas inside)
+            if coded is not None:
+                codes, values, members = coded
+                at = codes[rows].tolist()
+                if members is None:
+                    out.append([key + _json_value(values[c]) for c in at])
+                elif name in self._lazy:  # made on first use
+                    made = []
+                    for c in at:
+                        m = members[c]
+                        if m is None:
+                            m = members[c] = key + _json_value(values[c])
+                        made.append(m)
+                    out.append(made)
+                else:
+                    out.append([members[c] for c in at])
+            elif name in self._numbers:  # one json.dumps for the column (no commas inside)
                 numbers = self._numbers_at(name, rows)
                 texts = json.dumps(numbers, separators=(",", ":"))[1:-1].split(",")
                 out.append([key + t for t in texts])
             else:
-                if coded is not None:
-                    values = [coded[1][c] for c in coded[0][rows].tolist()]
-                else:
-                    values = self._plain[name].take(taken).to_pylist()
-                out.append([key + ("null" if v is None else _json_str(v)) for v in values])
+                if taken is None:
+                    taken = self._taken(rows)
+                values = self._plain[name].take(taken).to_pylist()
+                out.append([key + _json_value(v) for v in values])
         return out
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _json_str(value)
+    return json.dumps(value)
+
+
+def _mean_length(strings: pa.Array) -> float:
+    if not pa.types.is_string(strings.type) or len(strings) == 0:
+        return float("inf")
+    return float(pc.mean(pc.utf8_length(strings)).as_py() or 0.0)
 
 
 # The highlight spans of each event, as ``evidence.highlight_spans`` places them, worked out
@@ -752,23 +918,53 @@ class _Spans:
         r0, r1 = np.where(keep_r, r0, -1), np.where(keep_r, r1, -1)
         self._bounds = np.stack([t0, t1, a0, a1, r0, r1], axis=1)
         self.in_python: BoolArray = table["span_python"].to_numpy(zero_copy_only=False)
+        # Each event's spans in order of start is one of a few shapes (which kinds, in
+        # which order): its JSON is then one template's format of the six bounds. Kept
+        # spans never overlap, so their starts differ.
+        kept = (t0 >= 0, keep_a, keep_r)
+        starts = (t0, a0, r0)
+        ranks = [
+            np.where(kept[k], sum((kept[o] & (starts[o] < starts[k])).astype(np.int8)
+                                  for o in range(3) if o != k), -1)
+            for k in range(3)
+        ]  # fmt: skip
+        self._shape = ((ranks[0] + 1) + 4 * (ranks[1] + 1) + 16 * (ranks[2] + 1)).astype(np.int8)
 
     @property
     def nbytes(self) -> int:
-        return int(self._bounds.nbytes + self.in_python.nbytes)
+        return int(self._bounds.nbytes + self.in_python.nbytes + self._shape.nbytes)
 
     def json(self, positions: PosArray) -> list[str]:
         """The spans JSON of the events at ``positions`` (those marked ``in_python``: to
         be replaced by the caller)."""
-        out = []
-        for t0, t1, a0, a1, r0, r1 in self._bounds[positions].tolist():
-            spans = [(s, e, k) for s, e, k in ((t0, t1, "trigger"), (a0, a1, "actor"),
-                                                (r0, r1, "recipient")) if s >= 0]  # fmt: skip
-            spans.sort()
-            out.append(
-                "[" + ",".join(f'{{"start":{s},"end":{e},"kind":"{k}"}}' for s, e, k in spans) + "]"
+        bounds = self._bounds[positions].tolist()
+        return [
+            _SPAN_TEMPLATES[s].format(*b)
+            for s, b in zip(self._shape[positions].tolist(), bounds, strict=True)
+        ]
+
+
+def _span_templates() -> list[str]:
+    """The JSON template of each span shape (see _Spans): shape ``(rank_t + 1) + 4 *
+    (rank_a + 1) + 16 * (rank_r + 1)``, a rank being the kind's place by start (-1:
+    absent); format arguments are the six bounds (trigger, actor, recipient)."""
+    templates = [""] * 64
+    for shape in range(64):
+        ranks = (shape % 4 - 1, shape // 4 % 4 - 1, shape // 16 - 1)
+        placed = sorted((r, k) for k, r in enumerate(ranks) if r >= 0)
+        kinds = ("trigger", "actor", "recipient")
+        templates[shape] = (
+            "["
+            + ",".join(
+                f'{{{{"start":{{{2 * k}}},"end":{{{2 * k + 1}}},"kind":"{kinds[k]}"}}}}'
+                for _, k in placed
             )
-        return out
+            + "]"
+        )
+    return templates
+
+
+_SPAN_TEMPLATES: Final = _span_templates()
 
 
 def _member(name: str, value: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 from fastapi.testclient import TestClient
@@ -225,15 +226,19 @@ def test_spans_as_highlight_spans_places_them(con):
     assert {(), ("actor", "trigger"), ("trigger", "recipient")} < kinds  # some dropped
 
 
-def test_text_index_matches_a_plain_substring_test(con):
-    """TextIndex.search on lowered text, against Python's ``in`` on the same text."""
+@pytest.mark.parametrize("bitmaps", [0, 3, 256])
+def test_text_index_matches_a_plain_substring_test(con, bitmaps):
+    """TextIndex.search on lowered text, against Python's ``in`` on the same text: with
+    no common-token bitmaps, a few (candidates from lists, then bitmaps) and all (every
+    piece a bitmap)."""
     lowered = (
         con.cursor()
         .sql("SELECT lower(sentence) FROM events ORDER BY date DESC NULLS LAST, id")
         .to_arrow_table()[0]
         .combine_chunks()
     )
-    text = TextIndex(lowered)
+    text = TextIndex(lowered, bitmaps=bitmaps)
+    assert (text._bitmaps.shape[0] == 0) == (bitmaps == 0)
     rows = lowered.to_pylist()
     for q in _texts(con):
         ((lq,),) = con.execute("SELECT lower(?)", [q]).fetchall()
@@ -350,3 +355,37 @@ def test_plain_queries_take_the_fast_path():
             assert _plain_events_query(qs.encode()) is None, qs
     flt, limit, offset = _plain_events_query(b"actor=%20prk%20&q=a+b&limit=7") or (None, 0, 0)
     assert flt == EventFilter(actor=" prk ", q="a b") and (limit, offset) == (7, 0)
+
+
+@pytest.mark.parametrize("bitmaps", [0, 8, 256])
+def test_text_index_on_a_large_vocabulary(bitmaps):
+    """Many distinct tokens (the vocabulary's binary search crosses blocks), a few common
+    ones and common pairs of them (bitmaps), against Python's ``in``: whole words, phrases,
+    parts of words, and texts found nowhere."""
+    rng = random.Random(5)
+    letters = "abcdeéß"
+    rare = sorted({"".join(rng.choices(letters, k=rng.randint(1, 7))) for _ in range(3000)})
+    common = ["the", "of", "north", "korea", "korea's", "talks"]
+    sentences = []
+    for _ in range(2000):
+        words = [rng.choice(common) if rng.random() < 0.4 else rng.choice(rare)
+                 for _ in range(rng.randint(0, 12))]  # fmt: skip
+        if rng.random() < 0.3:
+            words[rng.randint(0, len(words)) : 0] = ["north", "korea"]
+        sentences.append(" ".join(words))
+    sentences.append("")
+    text = TextIndex(pa.array(sentences, pa.string()), bitmaps=bitmaps)
+    queries = ["north korea", "north korea's", "korea talks", "the of", "h kor", "a", "é",
+               "of the north", "zzz", "north  korea", " korea", "korea "]  # fmt: skip
+    for _ in range(150):
+        s = rng.choice(sentences)
+        if s:
+            i = rng.randrange(len(s))
+            queries.append(s[i : i + rng.randint(1, 15)])
+    for q in queries:
+        found = text.search(q)
+        expected = [i for i, s in enumerate(sentences) if q in s]
+        if found is None:
+            assert not q.strip(" "), q
+            continue
+        assert found.tolist() == expected, q
