@@ -60,7 +60,14 @@ WORDS = ("missile", "talks", "sanctions", "border", "troops", "aid", "summit", "
          "ceasefire", "drone", "statement", "embassy", "election", "oil", "nuclear")  # fmt: skip
 DAYS = 3 * 365
 START = np.datetime64("2021-01-01")
-BUILD_VERSION = 1  # bump when build_store changes, so cached stores are rebuilt
+BUILD_VERSION = 2  # bump when build_store changes, so cached stores are rebuilt
+# Each sentence also names a place and a person drawn from long Zipf-like tails of made-up
+# words, so the text index faces a vocabulary of real size (hundreds of thousands of
+# tokens, some with punctuation attached), not only the few words of the template.
+TAIL = 150_000
+SYLLABLES = ("ka", "lo", "mir", "ta", "ven", "sul", "ba", "dor", "e", "ni", "ras", "qu", "zh",
+             "an", "ou", "ul", "ber", "gi", "pol", "sk", "ya", "mo", "ch", "ar", "is", "kh",
+             "et", "na", "vi", "ro")  # fmt: skip
 
 Params = dict[str, str]
 
@@ -74,11 +81,25 @@ def _month(i: int) -> tuple[str, str]:
     return f"{y}-{m:02d}-01", f"{y}-{m:02d}-28"
 
 
+def _tail(seed: int) -> list[str]:
+    """TAIL distinct made-up words (2-4 syllables), in a fixed order: rank 1 is the most
+    frequent."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < TAIL:
+        words["".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))).capitalize()] = None
+    return list(words)
+
+
+PLACES, NAMES = _tail(11), _tail(12)
+
+
 def _texts() -> list[str]:
     """Distinct search texts, in a fixed shuffled order: phrases of the synthetic sentences
-    ("USA officials discussed missile and talks with CHN"), single words and parts of words,
-    in varied case. The cold text mix sends each at most once: every request is a new
-    search, nothing the server has seen."""
+    ("USA officials discussed missile and talks with CHN in Kaloven, Tasul said"), single
+    words and parts of words, in varied case, and the places and people of the long tail.
+    The cold text mix sends each at most once: every request is a new search, nothing the
+    server has seen."""
     rng = random.Random(3)
     parts = sorted({w[i:j] for w in WORDS for i in range(len(w)) for j in range(i + 3, len(w) + 1)})
     kinds = [
@@ -88,6 +109,11 @@ def _texts() -> list[str]:
         + [f"with {c}" for c in CODES],
         # words and parts of words, as typed: lower, upper and capitalised
         parts + [p.upper() for p in parts] + [p.capitalize() for p in parts],
+        # the vocabulary's tail: places and people, whole, in phrases, and in part
+        [PLACES[i] for i in range(0, TAIL, 97)]
+        + [f"in {PLACES[i]}" for i in range(3, TAIL, 131)]
+        + [f"{NAMES[i]} said" for i in range(5, TAIL, 113)]
+        + [NAMES[i][1:5].lower() for i in range(7, TAIL, 89)],
     ]
     for texts in kinds:
         rng.shuffle(texts)
@@ -191,6 +217,12 @@ def build_store(path: Path, n: int, *, seed: int = 7) -> float:
         np.char.add(np.char.add(np.char.add(actor, " officials discussed "), w1), " and "), w2
     )
     sentence = np.char.add(np.char.add(sentence, " with "), recipient)
+    ranks = 1.0 / np.arange(1, TAIL + 1) ** 1.05
+    ranks /= ranks.sum()
+    place = np.array(PLACES)[rng.choice(TAIL, n, p=ranks)]
+    name = np.array(NAMES)[rng.choice(TAIL, n, p=ranks)]
+    sentence = np.char.add(np.char.add(np.char.add(sentence, " in "), place), ", ")
+    sentence = np.char.add(np.char.add(sentence, name), " said.")
     polarity = np.where(rng.random(n) < 0.95, "asserted", "negated")
     modality = np.array(["actual", "future", "hypothetical", "historical"])[
         rng.choice(4, n, p=[0.85, 0.07, 0.05, 0.03])

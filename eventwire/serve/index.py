@@ -76,7 +76,7 @@ _MARKED: Final = 2048  # intersections with more candidates mark a bool array in
 # then a gather on the candidates alone, not a scatter of the word's long list (numpy's
 # fancy assignment costs ~10 ns an element: 1.5 ms for a word in 15% of a million).
 _COMMON: Final = 64
-_SAMPLE: Final = 64  # the vocabulary's binary search: see TextIndex._first_at_least
+_SAMPLE: Final = 64  # the vocabulary's binary search: see _Sorted
 _BITMAPS: Final = 256
 _BIT: Final = np.array([128, 64, 32, 16, 8, 4, 2, 1], dtype=np.uint8)  # np.packbits' order
 # Columns kept dictionary-encoded when they have fewer distinct values than this share of
@@ -198,6 +198,85 @@ def _ranges(starts: IntArray, stops: IntArray) -> IntArray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
 
+class _Sorted:
+    """A sorted string array and its binary search: bisect a Python list of every
+    _SAMPLE-th string, then one block of the array (not a pyarrow scalar per step). str
+    order is code point order, as the array's (sorted by bytes)."""
+
+    def __init__(self, strings: pa.Array) -> None:
+        self.strings = strings
+        self._sampled: list[str] = strings.take(
+            pa.array(np.arange(0, len(strings), _SAMPLE))
+        ).to_pylist()
+
+    def first_at_least(self, key: str) -> int:
+        """The index of the first string >= ``key``."""
+        block = bisect.bisect_left(self._sampled, key)
+        if block == 0:
+            return 0
+        # Strings below _sampled[block - 1] are < key; from _sampled[block] on, >= key.
+        lo = (block - 1) * _SAMPLE
+        return lo + bisect.bisect_left(self.strings.slice(lo, _SAMPLE).to_pylist(), key)
+
+    def prefixed(self, prefix: str) -> tuple[int, int]:
+        """The index range of the strings starting with ``prefix``."""
+        return self.first_at_least(prefix), self.first_at_least(prefix + _AFTER_ALL)
+
+
+class _Trigrams:
+    """The tokens holding each trigram of bytes, for the tokens that contain a piece:
+    the candidates are those holding its rarest trigrams, then tested by Arrow. Substrings
+    of valid UTF-8 text are substrings of its bytes, so byte trigrams are exact filters."""
+
+    def __init__(self, vocabulary: pa.Array) -> None:
+        text = pa.concat_arrays([vocabulary.cast(pa.large_string())])
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset :][: len(text) + 1]
+        data = np.frombuffer(text.buffers()[2] or b"", dtype=np.uint8)
+        starts, lengths = offsets[:-1], np.diff(offsets)
+        grams = np.maximum(lengths - 2, 0)
+        at = _ranges(starts, starts + grams)
+        token = np.repeat(np.arange(lengths.size, dtype=np.int64), grams)
+        key = (
+            (data[at].astype(np.int64) << 16) | (data[at + 1].astype(np.int64) << 8) | data[at + 2]
+        )
+        del at
+        pairs = np.unique((key << 32) | token)  # sorted by trigram, then token; no repeats
+        del key, token
+        keys = pairs >> 32
+        self._tokens = (pairs & 0xFFFFFFFF).astype(np.int32)
+        del pairs
+        self._keys, first = np.unique(keys, return_index=True)
+        self._ptr = np.append(first, keys.size).astype(np.int64)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._tokens.nbytes + self._keys.nbytes + self._ptr.nbytes)
+
+    def candidates(self, piece: str) -> npt.NDArray[np.int32] | None:
+        """Ascending ids of the tokens holding the piece's rarest trigrams (a superset of
+        those containing it), or None when it is under three bytes."""
+        raw = piece.encode("utf-8")
+        if len(raw) < 3:
+            return None
+        keys = np.unique(
+            [(raw[i] << 16) | (raw[i + 1] << 8) | raw[i + 2] for i in range(len(raw) - 2)]
+        )
+        at = np.searchsorted(self._keys, keys)
+        if (at >= self._keys.size).any() or (
+            self._keys[np.minimum(at, self._keys.size - 1)] != keys
+        ).any():
+            return np.zeros(0, dtype=np.int32)  # a trigram no token has
+        lists = sorted(
+            (self._tokens[self._ptr[i] : self._ptr[i + 1]] for i in at.tolist()), key=len
+        )
+        found = lists[0]
+        for other in lists[1:3]:
+            if other.size > _NARROWING * found.size:
+                break
+            found = np.intersect1d(found, other, assume_unique=True)
+        return found
+
+
 class TextIndex:
     """Token -> positions of the (lowered) sentences containing it, for substring search.
 
@@ -236,11 +315,14 @@ class TextIndex:
         # vocabulary's size): sentence s is _sequence[_starts[s]:_starts[s + 1]], and no
         # run of consecutive tokens crosses from one sentence into the next.
         self._end = len(self.vocabulary)
-        # Every _SAMPLE-th token as a Python list: a binary search bisects it, then one
-        # block of the vocabulary (not a pyarrow scalar per step).
-        self._sampled: list[str] = self.vocabulary.take(
-            pa.array(np.arange(0, self._end, _SAMPLE))
-        ).to_pylist()
+        self._sorted = _Sorted(self.vocabulary)
+        # The tokens by their reversed text, for the tokens that end with a piece (a prefix
+        # of the reversed tokens), and trigrams for those that contain one.
+        reversed_text = pc.utf8_reverse(self.vocabulary)
+        self._by_end = pc.sort_indices(reversed_text).to_numpy().astype(np.int32)
+        self._reversed = _Sorted(reversed_text.take(pa.array(self._by_end)))
+        del reversed_text
+        self._grams = _Trigrams(self.vocabulary)
         self._starts = np.concatenate([[0], np.cumsum(counts + 1)])
         self._sequence = np.full(int(self._starts[-1]), self._end, dtype=np.int32)
         self._sequence[np.arange(token.size) + parents] = token
@@ -348,6 +430,9 @@ class TextIndex:
             self._postings.nbytes
             + self._bitmaps.nbytes
             + self._pair_bitmaps.nbytes
+            + self._by_end.nbytes
+            + self._reversed.strings.nbytes
+            + self._grams.nbytes
             + self._bitmap_row.nbytes
             + self.vocabulary.nbytes
             + self._sequence.nbytes
@@ -360,30 +445,26 @@ class TextIndex:
         starts or ends with a space)."""
         return lowered_q.split(_SEPARATOR)
 
-    def _first_at_least(self, key: str) -> int:
-        """The id of the first token >= ``key`` (str order is code point order, as the
-        vocabulary's)."""
-        block = bisect.bisect_left(self._sampled, key)
-        if block == 0:
-            return 0
-        # Tokens below _sampled[block - 1] are < key; from _sampled[block] on, >= key.
-        lo = (block - 1) * _SAMPLE
-        tokens = self.vocabulary.slice(lo, _SAMPLE).to_pylist()
-        return lo + bisect.bisect_left(tokens, key)
-
     def _token_ids(self, piece: str, how: str) -> IntArray:
-        """The ids of the tokens that are ``piece`` ("exact"), start with it ("start"), end
-        with it ("end") or contain it ("in")."""
-        if how in ("exact", "start"):
-            first = self._first_at_least(piece)
-            if how == "exact":
-                found = first < self._end and self.vocabulary[first].as_py() == piece
-                end = first + int(found)
-            else:
-                end = self._first_at_least(piece + _AFTER_ALL)
-            return np.arange(first, end, dtype=np.int64)
-        test = pc.match_substring if how == "in" else pc.ends_with
-        return np.flatnonzero(test(self.vocabulary, piece).to_numpy(zero_copy_only=False))
+        """The ascending ids of the tokens that are ``piece`` ("exact"), start with it
+        ("start"), end with it ("end") or contain it ("in")."""
+        if how == "exact":
+            first = self._sorted.first_at_least(piece)
+            found = first < self._end and self.vocabulary[first].as_py() == piece
+            return np.arange(first, first + int(found), dtype=np.int64)
+        if how == "start":
+            return np.arange(*self._sorted.prefixed(piece), dtype=np.int64)
+        if how == "end":
+            lo, hi = self._reversed.prefixed(piece[::-1])
+            return np.sort(self._by_end[lo:hi]).astype(np.int64)
+        candidates = self._grams.candidates(piece)
+        if candidates is None:  # too short for a trigram: test every token
+            test = pc.match_substring(self.vocabulary, piece)
+            return np.flatnonzero(test.to_numpy(zero_copy_only=False)).astype(np.int64)
+        if candidates.size == 0:
+            return candidates.astype(np.int64)
+        test = pc.match_substring(self.vocabulary.take(pa.array(candidates)), piece)
+        return candidates[test.to_numpy(zero_copy_only=False)].astype(np.int64)
 
     def _union(self, token_ids: IntArray) -> PosArray:
         """The ascending positions of the sentences with any of these tokens."""
