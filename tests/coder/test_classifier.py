@@ -213,3 +213,26 @@ def test_encode_points_at_the_opening_markers() -> None:
     assert enc.input_ids[0, enc.tgt_pos[0]] == hash_
     assert enc.src_pos[1] == 0 and enc.tgt_pos[1] == 0  # unknown actors read [CLS]
     assert enc.attention_mask.sum(1).tolist()[1] < enc.attention_mask.shape[1]
+
+
+@needs_model
+def test_encode_one_sentence_as_in_a_batch() -> None:
+    """A lone sentence takes tokenizer.encode, a batch encode_batch: the inputs must agree."""
+    from eventwire.coder.classifier import encode, load_tokenizer
+
+    tok = load_tokenizer(DEFAULT_MODEL_DIR / "tokenizer.json", max_len=128)
+    items = [it for it, _ in CLEAR] + [item("Nobody is marked here."), item("x " * 200, "x")]
+    batch = encode(tok, items, markers=Markers(), max_len=128)
+    for i, it in enumerate(items):
+        one = encode(tok, [it], markers=Markers(), max_len=128)
+        n = one.input_ids.shape[1]
+        assert one.input_ids[0].tolist() == batch.input_ids[i, :n].tolist()
+        assert int(batch.attention_mask[i].sum()) == n
+        assert (one.src_pos[0], one.tgt_pos[0]) == (batch.src_pos[i], batch.tgt_pos[i])
+
+
+@needs_model
+def test_shipped_config_names_the_export() -> None:
+    cfg = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text(encoding="utf-8"))
+    assert cfg["quantized"].startswith("int8")
+    assert cfg["inputs"] == ["input_ids", "attention_mask", "src_pos", "tgt_pos"]
