@@ -20,7 +20,7 @@ from .entries import parse_entries, read_yaml
 from .records import ActorRecord, Term
 from .text import fold, is_acronym, sensitive
 
-__all__ = ["DATA_DIR", "KnowledgeBase", "load_builtin"]
+__all__ = ["DATA_DIR", "FUZZY_CUTOFF", "FuzzyIndex", "KnowledgeBase", "load_builtin"]
 
 DATA_DIR = Path(__file__).parent / "data"
 _ALNUM = re.compile(r"[0-9a-z]+")
@@ -33,6 +33,48 @@ _COMMON_SURNAMES = frozenset(
     "jr. jr ii iii brown jonathan charles omar abdullah salman sharif castro aliyev aoun "
     "hariri bush clinton kerry rice carter chaudhry chaudhary gandhi bhutto".split()
 )
+
+
+# The resolver's misspelt-name fallback accepts a name that scores at least this against a known
+# one with rapidfuzz's fuzz.ratio.
+FUZZY_CUTOFF = 85
+
+
+def _by_length(keys: list[str]) -> tuple[tuple[str, ...], ...]:
+    """For each query length q (the index), the keys that fuzz.ratio could score at least
+    FUZZY_CUTOFF against a query of q characters, in the order of ``keys``.
+
+    fuzz.ratio is 100 * (1 - indel / (q + l)) and an indel distance is at least |q - l|, so a
+    key of l characters scores at most 200 * min(q, l) / (q + l): the other keys cannot reach
+    the cutoff, and rapidfuzz's extractOne over a bucket returns what it returns over all keys
+    (the same first best match: the keys it skips all score below the cutoff). The bound is
+    taken one point lower than the cutoff so that no rounding can drop a key that scores it.
+    """
+    floor = FUZZY_CUTOFF - 1
+    buckets: list[list[str]] = []
+    for key in keys:
+        n = len(key)
+        # Outside [n * floor / (200 - floor), n * (200 - floor) / floor] the bound fails; the
+        # range is widened by one each side and each q tested exactly.
+        for q in range(max(1, n * floor // (200 - floor) - 1), n * (200 - floor) // floor + 2):
+            if 200 * min(q, n) >= floor * (q + n):
+                while len(buckets) <= q:
+                    buckets.append([])
+                buckets[q].append(key)
+    return tuple(tuple(b) for b in buckets)
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyIndex:
+    """Persons' folded full names and surnames for the misspelt-name fallback.
+
+    ``names_by_len[q]`` / ``surnames_by_len[q]``: the keys a query of q characters can match
+    (see :func:`_by_length`; a query longer than the table can match none).
+    ``surnames``: surname -> the full names that end with it."""
+
+    names_by_len: tuple[tuple[str, ...], ...]
+    surnames: dict[str, list[str]]
+    surnames_by_len: tuple[tuple[str, ...], ...]
 
 
 @dataclass(slots=True)
@@ -64,24 +106,41 @@ class KnowledgeBase:
     # whose last two words are plain ASCII words that never follow each other in an alias
     # cannot be an alias either ("Russian President" in "Russian President Boris Yeltsin").
     alias_pairs: set[str] = field(default_factory=set)
-    # Built on first use by :meth:`fuzzy_index` (a merged copy builds its own).
-    _fuzzy: tuple[list[str], dict[str, list[str]], list[str]] | None = None
+    # The resolver's facts about each word the knowledge base's own keys are written with
+    # (as in the key, and capitalised), with the part it makes of a mention on its own.
+    # Mention-independent, so computed with the rest of the indexes by :func:`load_builtin`
+    # and :meth:`merged` (eventwire.actors.resolver.token_tables), and emptied by :meth:`add`;
+    # a resolver computes (and memoises) what it lacks.
+    tok_table: dict[str, Any] = field(default_factory=dict)
+    # Built by :func:`load_builtin` and :meth:`merged` (so its cost counts in the load time), or
+    # on first use for a knowledge base built by hand.
+    _fuzzy: FuzzyIndex | None = None
 
-    def fuzzy_index(self) -> tuple[list[str], dict[str, list[str]], list[str]]:
-        """(folded full names, surname -> full names, surnames) of every person, for the
-        resolver's misspelt-name fallback. Built once per knowledge base, not per resolver."""
+    def fuzzy_index(self) -> FuzzyIndex:
+        """The persons' names for the resolver's misspelt-name fallback, bucketed by length.
+        Built once per knowledge base, not per resolver."""
         if self._fuzzy is None:
             names = list(self.persons)
             surnames: dict[str, list[str]] = {}
             for full in names:
                 surnames.setdefault(full.split()[-1], []).append(full)
-            self._fuzzy = (names, surnames, list(surnames))
+            self._fuzzy = FuzzyIndex(_by_length(names), surnames, _by_length(list(surnames)))
         return self._fuzzy
+
+    def index_tokens(self) -> None:
+        """Fill :attr:`tok_table` (call once every alias is added)."""
+        # Imported here: the resolver module imports this one.
+        from .resolver import token_tables
+
+        self.tok_table = token_tables(self)
 
     def add(self, alias: str, record: ActorRecord, *, first: bool = False) -> None:
         """Index ``record`` under ``alias`` (case-sensitively for short acronyms)."""
         if not alias.strip():
             return
+        if self.tok_table:
+            # The token table holds lookups made before this alias: rebuilt by index_tokens().
+            self.tok_table = {}
         index, key = (
             (self.exact, sensitive(alias))
             if is_acronym(alias)
@@ -145,6 +204,8 @@ class KnowledgeBase:
                 kb.add(n, record, first=True)
             if record.kind == "person":
                 kb.persons[fold(record.name)] = record
+        kb.fuzzy_index()
+        kb.index_tokens()
         return kb
 
 
@@ -275,4 +336,6 @@ def load_builtin() -> KnowledgeBase:
     kb.common_names = frozenset(
         fold(str(n)) for n in read_yaml(DATA_DIR / "names.yaml")["common_names"]
     )
+    kb.fuzzy_index()
+    kb.index_tokens()
     return kb

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from eventwire.model import Entity
 
 from .entries import parse_entries, read_yaml
-from .kb import KnowledgeBase, load_builtin
+from .kb import FUZZY_CUTOFF, KnowledgeBase, load_builtin
 from .records import ActorRecord, Kind
 from .text import Token, fold, sensitive, tokenize
 
@@ -68,6 +68,10 @@ _KIND_ORDER: dict[Kind, int] = {
 }
 _STRIP = " \t\n,;:!?()[]{}\"'“”‘’«»"
 _CACHE_SIZE = 100_000
+# ``_new(_Part, (...))`` builds a NamedTuple from all its fields in one C call: the generated
+# ``_Part(...)`` constructor is Python code that costs about three times as much, and the
+# resolver builds several parts and tokens for each mention it has not seen.
+_new = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,14 @@ class Resolution:
     rule: Rule
 
 
+# What explain()'s cache gives back for a mention it has not seen (a get with a default costs
+# less than the KeyError a first sight would raise).
+_MISS = Resolution(Entity(""), None, "alias")
+
+
+_PartKind = Literal["kb", "sector", "title", "former", "relational", "word"]
+
+
 class _Part(NamedTuple):
     """A piece of a mention: a knowledge-base match, a sector/title/former/relational word, or
     a plain word. (A NamedTuple, not a frozen dataclass: the resolver builds several per
@@ -87,23 +99,30 @@ class _Part(NamedTuple):
 
     i: int
     j: int
-    kind: Literal["kb", "sector", "title", "former", "relational", "word"]
+    kind: _PartKind
     records: tuple[ActorRecord, ...] = ()
     sector: str | None = None
     text: str = ""
 
 
+# A part's fields after its token span (i, j): what one token makes of itself, memoised.
+_Fields = tuple[_PartKind, tuple[ActorRecord, ...], str | None, str]
+
+
 class _Tok(NamedTuple):
     """What the resolver needs to know about one token, computed once per distinct token
     (memoised on the resolver): its folded form with and without a final dot, how many words
-    the longest alias starting with it has, and the longest sector/title phrase starting with
-    it (0: none)."""
+    the longest alias starting with it has, the longest sector/title phrase starting with it
+    (0: none), and the part it makes of a mention wherever it stands (the fields of _Part
+    after its token span), when that does not depend on its neighbours: when no alias or
+    phrase of several words starts with it and it is not "ex"; else None."""
 
     word: str
     folded: str
     bare: str
     span: int
     phrase: int
+    solo: _Fields | None
 
 
 def _fold_token(word: str) -> str:
@@ -115,7 +134,8 @@ def _fold_token(word: str) -> str:
 
 
 def _clean(mention: str) -> str:
-    text = sensitive(mention).strip(_STRIP)
+    # sensitive() inlined for ASCII (its memo cannot help a mention that is seen once).
+    text = (" ".join(mention.split()) if mention.isascii() else sensitive(mention)).strip(_STRIP)
     # Drop leading determiners, prepositions and lower-case directions: "in central Baghdad".
     # (The first word is looked at before any list is built: most mentions start with none.)
     first, _, rest = text.partition(" ")
@@ -143,6 +163,7 @@ class ActorResolver:
         self._places = places
         self._cache: dict[tuple[str, dt.date | None], Resolution | None] = {}
         self._tok_memo: dict[str, _Tok] = {}
+        self._solo_memo: dict[str, _Fields] = {}
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path], *, places: bool = True) -> ActorResolver:
@@ -164,6 +185,7 @@ class ActorResolver:
         self._kb = self._kb.merged(entries)
         self._cache.clear()
         self._tok_memo.clear()
+        self._solo_memo.clear()
         return len(entries)
 
     # -- public lookups -------------------------------------------------------------------
@@ -176,10 +198,9 @@ class ActorResolver:
     def explain(self, mention: str, *, date: dt.date | None = None) -> Resolution | None:
         """Like :meth:`resolve`, also saying which kind of record and rule were used."""
         key = (mention, date)
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
+        r = self._cache.get(key, _MISS)
+        if r is not _MISS:
+            return r
         r = self._explain(mention, date)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()  # crude but bounded; a news corpus repeats few mentions
@@ -197,8 +218,8 @@ class ActorResolver:
         allies") are skipped."""
         kb = self._kb
         tokens = tokenize(text)
-        memo, tok = self._tok_memo, self._tok
-        toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
+        memo, table, tok = self._tok_memo, kb.tok_table, self._tok
+        toks = [memo.get(w) or table.get(w) or tok(w) for w, _, _ in tokens]
         out: list[tuple[int, int, Entity]] = []
         n = len(tokens)
         i = 0
@@ -466,7 +487,7 @@ class ActorResolver:
         Memoised per token: the scanner asks this for every word of every text, and a news
         corpus repeats its words."""
         memo = self._tok_memo
-        hit = memo.get(word)
+        hit = memo.get(word) or self._kb.tok_table.get(word)
         if hit is not None:
             return hit
         kb = self._kb
@@ -477,12 +498,8 @@ class ActorResolver:
             fw = kb.first_words
             span = fw.get(word, 0)
             alt = fw.get(folded, 0)
-            hit = _Tok(
-                word,
-                folded,
-                folded,
-                alt if alt > span else span,
-                kb.sector_first.get(folded) or 0,
+            hit = self._with_solo(
+                word, folded, folded, alt if alt > span else span, kb.sector_first.get(folded) or 0
             )
         else:
             hit = self._tok_general(word)
@@ -509,7 +526,14 @@ class ActorResolver:
         first = kb.sector_first
         phrase = first.get(head) or first.get(head.rstrip(".")) or 0
         bare = _fold_token(word.rstrip(".")) if word.endswith(".") else folded
-        return _Tok(word, folded, bare, span, phrase)
+        return self._with_solo(word, folded, bare, span, phrase)
+
+    def _with_solo(self, word: str, folded: str, bare: str, span: int, phrase: int) -> _Tok:
+        """The _Tok with these facts, its ``solo`` part filled in where it is the token's own."""
+        tk = _new(_Tok, (word, folded, bare, span, phrase, None))
+        if span > 1 or phrase > 1 or bare == "ex":
+            return tk
+        return _new(_Tok, (word, folded, bare, span, phrase, self._solo_fields(tk)))
 
     def _match_at(
         self, text: str, tokens: list[Token], toks: list[_Tok], i: int
@@ -520,15 +544,15 @@ class ActorResolver:
         limit = toks[i].span
         if not limit:
             return None
-        lookup = self._kb.lookup
-        words, pairs = self._kb.alias_words, self._kb.alias_pairs
+        kb = self._kb
+        lookup = kb.lookup
+        words, pairs = kb.alias_words, kb.alias_pairs
         start = tokens[i][1]
+        ascii_text = text.isascii()  # then every span is ASCII: no slice needed to know it
         # A token holds at least one alias word, so no match spans more tokens than words.
         for j in range(min(len(tokens), i + limit), i, -1):
-            end = tokens[j - 1][2]
-            span = text[start:end]
             last = tokens[j - 1][0]
-            if span.isascii() and last.isalnum():
+            if last.isalnum() and (ascii_text or text[start : tokens[j - 1][2]].isascii()):
                 # Every normal form lookup() tries keeps a plain word as a word of its own
                 # (the folded token), and the words of the span in order: if no alias has
                 # the last word, or the last two words one after the other, it is a miss,
@@ -539,6 +563,8 @@ class ActorResolver:
                 if j - 1 > i and tokens[j - 2][0].isalnum():
                     if f"{toks[j - 2].folded} {folded}" not in pairs:
                         continue
+            end = tokens[j - 1][2]
+            span = text[start:end]
             recs = lookup(span)
             if recs:
                 return j, recs, end
@@ -555,9 +581,14 @@ class ActorResolver:
     @staticmethod
     def _phrase_at(toks: list[_Tok], i: int, table: dict[str, str]) -> int:
         """End token of the longest phrase from ``table`` starting at token i (i if none)."""
-        limit = toks[i].phrase
+        tk = toks[i]
+        limit = tk.phrase
         if not limit:
             return i
+        if limit == 1:
+            # The commonest case, a one-word phrase ("troops", "President"): no join.
+            w = tk.folded
+            return i + 1 if w in table or w.rstrip(".") in table else i
         for j in range(min(len(toks), i + limit), i, -1):
             words = toks[i].folded if j == i + 1 else " ".join([t.folded for t in toks[i:j]])
             if words in table or words.rstrip(".") in table:
@@ -622,57 +653,115 @@ class ActorResolver:
 
     def _parts(self, text: str, tokens: list[Token], toks: list[_Tok]) -> list[_Part]:
         kb = self._kb
-        sector_words, title_words = kb.sector_words, kb.title_words
-        former_words, relational_words = kb.former_words, kb.relational_words
-        phrase_at = self._phrase_at
+        pairs = kb.alias_pairs
+        solos, solo = self._solo_memo, self._solo
+        ascii_text = text.isascii()
         parts: list[_Part] = []
         i, n = 0, len(tokens)
         while i < n:
             tk = toks[i]
+            fields = tk.solo
+            if (
+                fields is None
+                and tk.phrase <= 1
+                and tk.bare != "ex"
+                and (
+                    i + 1 == n
+                    or (
+                        ascii_text
+                        and tk.word.isalnum()
+                        and toks[i + 1].word.isalnum()
+                        and f"{tk.folded} {toks[i + 1].folded}" not in pairs
+                    )
+                )
+            ):
+                # An alias of several words may start with this token, but not here: none
+                # fits in what is left, or the next word does not follow it in any alias (an
+                # alias over plain ASCII words has every two of them that follow each other
+                # in alias_pairs, so a missing first pair rules out every longer span). The
+                # token's part is then its own too (memoised per token, see _solo).
+                fields = solos.get(tk.word) or solo(toks, i, n)
+            if fields is not None:
+                parts.append(_new(_Part, (i, i + 1, *fields)))
+                i += 1
+                continue
             if tk.span:
                 m = self._match_at(text, tokens, toks, i)
                 if m is not None:
-                    parts.append(_Part(i, m[0], "kb", m[1]))
+                    parts.append(_new(_Part, (i, m[0], "kb", m[1], None, "")))
                     i = m[0]
                     continue
-            w = tk.bare
-            if "-" in tk.word:
-                stem, _, suffix = tk.word.rpartition("-")
-                if stem and suffix in _AFFILIATION and kb.lookup(stem):
-                    # "Vietnamese-led forces", "Iranian-backed militias": the named country.
-                    parts.append(_Part(i, i + 1, "kb", kb.lookup(stem)))
-                    i += 1
-                    continue
-            if w in former_words or (w == "ex" and i + 1 < n):
-                parts.append(_Part(i, i + 1, "former"))
-                i += 1
-                continue
-            if w in relational_words:
-                parts.append(_Part(i, i + 1, "relational"))
-                i += 1
-                continue
-            if tk.phrase:
-                s = phrase_at(toks, i, sector_words)
-                t = phrase_at(toks, i, title_words)
-                if s > i and s >= t:
-                    key = tk.folded if s == i + 1 else " ".join([x.folded for x in toks[i:s]])
-                    sector = sector_words.get(key) or sector_words.get(key.rstrip("."))
-                    parts.append(_Part(i, s, "sector", (), sector, key))
-                    i = s
-                    continue
-                if t > i:
-                    key = tk.folded if t == i + 1 else " ".join([x.folded for x in toks[i:t]])
-                    sector = title_words.get(key) or title_words.get(key.rstrip("."))
-                    parts.append(_Part(i, t, "title", (), sector, key))
-                    i = t
-                    continue
-            # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
-            if w.endswith("s") and w[:-1] in sector_words:
-                parts.append(_Part(i, i + 1, "sector", (), sector_words[w[:-1]]))
-            else:
-                parts.append(_Part(i, i + 1, "word", (), None, tk.word))
-            i += 1
+            j, fields = self._word_part(toks, i, n)
+            parts.append(_new(_Part, (i, j, *fields)))
+            i = j
         return parts
+
+    def _solo(self, toks: list[_Tok], i: int, n: int) -> _Fields:
+        """:meth:`_solo_fields` for token i where it makes its part alone although an alias of
+        several words can start with it (see _parts); memoised per token on the resolver."""
+        fields = self._solo_fields(toks[i])
+        memo = self._solo_memo
+        if len(memo) >= _CACHE_SIZE:
+            memo.clear()
+        memo[toks[i].word] = fields
+        return fields
+
+    def _solo_fields(self, tk: _Tok) -> _Fields:
+        """The part a token makes alone, where no alias or phrase of several words starts at
+        it and it is not "ex" (whose part depends on what follows): what _match_at() finds
+        for the token alone (the same lookups), else what _word_part() makes of it."""
+        word = tk.word
+        recs: tuple[ActorRecord, ...] = ()
+        if tk.span:
+            lookup = self._kb.lookup
+            recs = lookup(word)
+            if not recs:
+                if word.endswith(("'s", "’s")):
+                    recs = lookup(word[:-2])
+                elif word.endswith(".") and len(word) > 1:
+                    recs = lookup(word[:-1])
+        return ("kb", recs, None, "") if recs else self._word_part([tk], 0, 1)[1]
+
+    def _word_part(self, toks: list[_Tok], i: int, n: int) -> tuple[int, _Fields]:
+        """The part that starts at token i when no alias does: (end token, its fields)."""
+        kb = self._kb
+        sector_words, title_words = kb.sector_words, kb.title_words
+        tk = toks[i]
+        w = tk.bare
+        if "-" in tk.word:
+            stem, _, suffix = tk.word.rpartition("-")
+            if stem and suffix in _AFFILIATION and kb.lookup(stem):
+                # "Vietnamese-led forces", "Iranian-backed militias": the named country.
+                return i + 1, ("kb", kb.lookup(stem), None, "")
+        if w in kb.former_words or (w == "ex" and i + 1 < n):
+            return i + 1, ("former", (), None, "")
+        if w in kb.relational_words:
+            return i + 1, ("relational", (), None, "")
+        if tk.phrase == 1:
+            # Only one-word phrases start here: _phrase_at() on both tables, inlined (the
+            # sector table wins a tie, as below).
+            key = tk.folded
+            sector = sector_words.get(key) or sector_words.get(key.rstrip("."))
+            if sector is not None:
+                return i + 1, ("sector", (), sector, key)
+            sector = title_words.get(key) or title_words.get(key.rstrip("."))
+            if sector is not None:
+                return i + 1, ("title", (), sector, key)
+        elif tk.phrase:
+            s = self._phrase_at(toks, i, sector_words)
+            t = self._phrase_at(toks, i, title_words)
+            if s > i and s >= t:
+                key = tk.folded if s == i + 1 else " ".join([x.folded for x in toks[i:s]])
+                sector = sector_words.get(key) or sector_words.get(key.rstrip("."))
+                return s, ("sector", (), sector, key)
+            if t > i:
+                key = tk.folded if t == i + 1 else " ".join([x.folded for x in toks[i:t]])
+                sector = title_words.get(key) or title_words.get(key.rstrip("."))
+                return t, ("title", (), sector, key)
+        # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
+        if w.endswith("s") and w[:-1] in sector_words:
+            return i + 1, ("sector", (), sector_words[w[:-1]], "")
+        return i + 1, ("word", (), None, tk.word)
 
     def _two_word_parts(self, text: str) -> list[_Part] | None:
         """:meth:`_parts` for the commonest composed shape, two plain words that are a known
@@ -701,13 +790,19 @@ class ActorResolver:
         sector_words = kb.sector_words
         sector = sector_words.get(w)
         if sector is not None:
-            return [_Part(0, 1, "kb", recs), _Part(1, 2, "sector", (), sector, w)]
+            return [
+                _new(_Part, (0, 1, "kb", recs, None, "")),
+                _new(_Part, (1, 2, "sector", (), sector, w)),
+            ]
         if w in kb.title_words or not w.endswith("s"):
             return None
         sector = sector_words.get(w[:-1])
         if sector is None:
             return None
-        return [_Part(0, 1, "kb", recs), _Part(1, 2, "sector", (), sector)]
+        return [
+            _new(_Part, (0, 1, "kb", recs, None, "")),
+            _new(_Part, (1, 2, "sector", (), sector, "")),
+        ]
 
     def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
         parts = self._two_word_parts(text)
@@ -716,8 +811,8 @@ class ActorResolver:
             # _compose_parts reads: no token list is needed.
             return self._compose_parts(mention, text, date, parts, [])
         tokens = tokenize(text)
-        memo, tok = self._tok_memo, self._tok
-        toks = [memo.get(t[0]) or tok(t[0]) for t in tokens]
+        memo, table, tok = self._tok_memo, self._kb.tok_table, self._tok
+        toks = [memo.get(w) or table.get(w) or tok(w) for w, _, _ in tokens]
         return self._compose_parts(mention, text, date, self._parts(text, tokens, toks), toks)
 
     def _compose_parts(
@@ -757,7 +852,8 @@ class ActorResolver:
         head, tail = parts[:split], parts[split:]
         main: ActorRecord | None = None
         if len(kb_head) == 1:
-            main = self._choose(kb_head[0].records, date)
+            recs = kb_head[0].records
+            main = recs[0] if len(recs) == 1 else self._choose(recs, date)
         elif kb_head:
             # Kind order, then a record with a country before one without ("Iraqi Kurds").
             main = min(
@@ -782,7 +878,7 @@ class ActorResolver:
             code = next(
                 (r.code for p in tail if p.kind == "kb" for r in p.records[:1] if r.code), None
             )
-        group = self._leader_group(main, head, code, date)
+        group = self._leader_group(main, head, code, date) if main.kind == "person" else None
         if group is not None:
             return Resolution(replace(group, text=mention), main.kind, rule)
         if not (sectors or titles or kb_head):
@@ -858,14 +954,19 @@ class ActorResolver:
         words = [p.text for p in parts if p.kind == "word" and p.text[:1].isupper()]
         if not words:
             return None
-        person_names, surnames, surname_keys = self._kb.fuzzy_index()
+        index = self._kb.fuzzy_index()
         name = fold(" ".join(w for w in words if w))
+        # Only the names of a length that can reach the cutoff are scored (same result: see
+        # kb._by_length); rapidfuzz converts every choice it is given on each call.
+        n = len(name)
         if " " in name:
-            hit = process.extractOne(name, person_names, scorer=fuzz.ratio, score_cutoff=85)
+            names = index.names_by_len[n] if n < len(index.names_by_len) else ()
+            hit = process.extractOne(name, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             return self._kb.persons[hit[0]] if hit else None
-        hit = process.extractOne(name, surname_keys, scorer=fuzz.ratio, score_cutoff=85)
-        if hit and len(surnames[hit[0]]) == 1:
-            return self._kb.persons[surnames[hit[0]][0]]
+        keys = index.surnames_by_len[n] if n < len(index.surnames_by_len) else ()
+        hit = process.extractOne(name, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if hit and len(index.surnames[hit[0]]) == 1:
+            return self._kb.persons[index.surnames[hit[0]][0]]
         return None
 
     def _place_fallback(self, mention: str, text: str, parts: list[_Part]) -> Resolution | None:
@@ -984,3 +1085,24 @@ class ActorResolver:
         return Entity(
             text=mention, code=code, sector=sector, name=name, id=rec.id if direct else None
         )
+
+
+def token_tables(kb: KnowledgeBase) -> dict[str, _Tok]:
+    """The resolver's token facts (``_tok``, with each token's lone part) for every word the
+    knowledge base's keys are written with, as written and capitalised: what any resolver
+    would compute for those words, computed once when the knowledge base loads (see
+    ``KnowledgeBase.tok_table``). Built by the resolver's own method, so they agree."""
+    r = ActorResolver(kb, places=False)
+    words: set[str] = set()
+    for key in (
+        *kb.folded,
+        *kb.exact,
+        *kb.sector_words,
+        *kb.title_words,
+        *kb.former_words,
+        *kb.relational_words,
+    ):
+        for w, _, _ in tokenize(key):
+            words.add(w)
+            words.add(w[:1].upper() + w[1:])
+    return {w: r._tok(w) for w in words}

@@ -168,3 +168,130 @@ def test_two_word_fast_path_resolves_as_the_general_path(kb: KnowledgeBase) -> N
     for text in _two_word_texts(kb):
         for date in (None, dt.date(2005, 6, 1), dt.date(2022, 6, 1)):
             assert fast.explain(text, date=date) == slow.explain(text, date=date), text
+
+
+def _misspellings(name: str) -> list[str]:
+    """The name with one letter dropped, doubled or changed, and cut short: queries on both
+    sides of every length bound."""
+    out = [name, name[:-3], name + "ov"]
+    for k in range(0, len(name), 3):
+        out += [
+            name[:k] + name[k + 1 :],
+            name[:k] + name[k] + name[k:],
+            name[:k] + "x" + name[k + 1 :],
+        ]
+    return [q for q in out if q]
+
+
+def test_fuzzy_length_buckets_find_what_every_name_finds(kb: KnowledgeBase) -> None:
+    from rapidfuzz import fuzz, process
+
+    from eventwire.actors.kb import FUZZY_CUTOFF
+
+    index = kb.fuzzy_index()
+    tables = ((list(kb.persons), index.names_by_len), (list(index.surnames), index.surnames_by_len))
+    found = 0
+    for keys, buckets in tables:
+        for q in {m for key in keys for m in _misspellings(key)}:
+            full = process.extractOne(q, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            bucket = buckets[len(q)] if len(q) < len(buckets) else ()
+            got = process.extractOne(q, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            assert (full[:2] if full else None) == (got[:2] if got else None), q
+            found += full is not None
+    assert found > 1000
+
+
+def test_plain_tokenize_is_the_regex() -> None:
+    """tokenize() splits plain ASCII words on spaces without its regex: same tokens."""
+    import random
+
+    from eventwire.actors.text import _TOKEN
+
+    def by_regex(text: str) -> list[tuple[str, int, int]]:
+        out, pos = [], 0
+        for w in _TOKEN.findall(text):
+            start = text.find(w, pos)
+            pos = start + len(w)
+            out.append((w, start, pos))
+        return out
+
+    rng = random.Random(4)
+    for alphabet in ("ab Z9", "ab  Z9_", "ab Z9 _.-+'\t\né"):
+        for _ in range(20_000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+            assert tokenize(text) == by_regex(text), repr(text)
+
+
+def _word_salad(kb: KnowledgeBase, n: int = 4000) -> list[str]:
+    """Mentions made of the knowledge base's own words (alias words as written and
+    capitalised, titles, sector nouns and plurals, "former" and relational words, "ex", a
+    splitter, possessives, unknown names): every token shape the parts builder meets."""
+    import random
+
+    rng = random.Random(7)
+    words = sorted(
+        {w for key in [*kb.folded, *kb.exact] for w, _, _ in tokenize(key)}
+        | {w[:1].upper() + w[1:] for w in kb.sector_words | kb.title_words.keys()}
+        | {w + "s" for w in kb.sector_words}
+        | set(kb.former_words)
+        | set(kb.relational_words)
+        | {"ex", "of", "in", "Iran's", "U.N.", "al-Qaeda", "Zorblax", "Gbago", "Laurent"}
+    )
+    # Whole aliases of several words too, so that multi-word matches and near misses occur.
+    words += rng.sample(sorted(k.title() for k in kb.folded if " " in k), 400)
+    return [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(n)]
+
+
+def test_lone_token_parts_are_the_general_parts(kb: KnowledgeBase) -> None:
+    """_parts() gives a token its memoised lone part where no alias or phrase of several
+    words can start at it; the general path (try an alias match at every token with an alias
+    span, else _word_part) gives the same parts."""
+    r = ActorResolver(kb)
+
+    def general(text: str) -> list[object]:
+        tokens = tokenize(text)
+        toks = [r._tok(t[0]) for t in tokens]
+        parts: list[object] = []
+        i = 0
+        while i < len(tokens):
+            m = r._match_at(text, tokens, toks, i) if toks[i].span else None
+            if m is not None:
+                parts.append((i, m[0], "kb", m[1], None, ""))
+                i = m[0]
+                continue
+            j, fields = r._word_part(toks, i, len(tokens))
+            parts.append((i, j, *fields))
+            i = j
+        return parts
+
+    for text in _word_salad(kb):
+        tokens = tokenize(text)
+        got = r._parts(text, tokens, [r._tok(t[0]) for t in tokens])
+        assert [tuple(p) for p in got] == general(text), text
+
+
+def test_token_table_is_what_a_resolver_computes(kb: KnowledgeBase) -> None:
+    """The table built at load holds what a resolver computes for each word without it, and
+    resolutions do not depend on it."""
+    import dataclasses
+    import datetime as dt
+
+    assert len(kb.tok_table) > 1000
+    bare = dataclasses.replace(kb, tok_table={})
+    r = ActorResolver(bare)
+    for word, tok in kb.tok_table.items():
+        assert r._tok(word) == tok, word
+    with_table, without = ActorResolver(kb), ActorResolver(bare)
+    for text in _word_salad(kb, 1500):
+        for date in (None, dt.date(2005, 6, 1)):
+            assert with_table.explain(text, date=date) == without.explain(text, date=date), text
+
+
+def test_adding_an_alias_empties_the_token_table() -> None:
+    from eventwire.actors import ActorRecord
+
+    kb = load_builtin()
+    assert kb.tok_table
+    kb.add("Zorblax", ActorRecord(name="Zorblax", code="NZL", kind="organisation"))
+    assert not kb.tok_table
+    assert ActorResolver(kb).resolve("Zorblax fighters") is not None
