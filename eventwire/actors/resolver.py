@@ -45,6 +45,8 @@ _DIRECTIONS = frozenset(
     "northwestern southeastern southwestern northeast northwest southeast southwest "
     "neighbouring neighboring".split()
 )
+# Every word _clean() may drop from the front of a mention, casefolded.
+_LEADING = _DETERMINERS | _PREPOSITIONS | _DIRECTIONS
 # Words after which the rest of a mention only locates or qualifies its head noun:
 # "refugees fleeing the civil war in Liberia", "president of Armenia".
 _SPLITTERS = frozenset(
@@ -113,9 +115,10 @@ class _Tok(NamedTuple):
     """What the resolver needs to know about one token, computed once per distinct token
     (memoised on the resolver): its folded form with and without a final dot, how many words
     the longest alias starting with it has, the longest sector/title phrase starting with it
-    (0: none), and the part it makes of a mention wherever it stands (the fields of _Part
-    after its token span), when that does not depend on its neighbours: when no alias or
-    phrase of several words starts with it and it is not "ex"; else None."""
+    (0: none), and, for the knowledge base's token table only (else None), the part it makes
+    of a mention wherever it stands (the fields of _Part after its token span) when that does
+    not depend on its neighbours: when no alias or phrase of several words starts with it and
+    it is not "ex"."""
 
     word: str
     folded: str
@@ -139,8 +142,10 @@ def _clean(mention: str) -> str:
     # Drop leading determiners, prepositions and lower-case directions: "in central Baghdad".
     # (The first word is looked at before any list is built: most mentions start with none.)
     first, _, rest = text.partition(" ")
-    while rest and (
-        first.casefold() in _DETERMINERS or first in _PREPOSITIONS or first in _DIRECTIONS
+    while (
+        rest
+        and (low := first.casefold()) in _LEADING  # one test rules out most first words
+        and (low in _DETERMINERS or first in _PREPOSITIONS or first in _DIRECTIONS)
     ):
         text = rest
         first, _, rest = text.partition(" ")
@@ -197,14 +202,15 @@ class ActorResolver:
 
     def explain(self, mention: str, *, date: dt.date | None = None) -> Resolution | None:
         """Like :meth:`resolve`, also saying which kind of record and rule were used."""
+        cache = self._cache
         key = (mention, date)
-        r = self._cache.get(key, _MISS)
+        r = cache.get(key, _MISS)
         if r is not _MISS:
             return r
         r = self._explain(mention, date)
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()  # crude but bounded; a news corpus repeats few mentions
-        self._cache[key] = r
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()  # crude but bounded; a news corpus repeats few mentions
+        cache[key] = r
         return r
 
     def find_mentions(
@@ -498,8 +504,16 @@ class ActorResolver:
             fw = kb.first_words
             span = fw.get(word, 0)
             alt = fw.get(folded, 0)
-            hit = self._with_solo(
-                word, folded, folded, alt if alt > span else span, kb.sector_first.get(folded) or 0
+            hit = _new(
+                _Tok,
+                (
+                    word,
+                    folded,
+                    folded,
+                    alt if alt > span else span,
+                    kb.sector_first.get(folded) or 0,
+                    None,
+                ),
             )
         else:
             hit = self._tok_general(word)
@@ -526,14 +540,16 @@ class ActorResolver:
         first = kb.sector_first
         phrase = first.get(head) or first.get(head.rstrip(".")) or 0
         bare = _fold_token(word.rstrip(".")) if word.endswith(".") else folded
-        return self._with_solo(word, folded, bare, span, phrase)
+        return _new(_Tok, (word, folded, bare, span, phrase, None))
 
-    def _with_solo(self, word: str, folded: str, bare: str, span: int, phrase: int) -> _Tok:
-        """The _Tok with these facts, its ``solo`` part filled in where it is the token's own."""
-        tk = _new(_Tok, (word, folded, bare, span, phrase, None))
-        if span > 1 or phrase > 1 or bare == "ex":
+    def _tok_with_solo(self, word: str) -> _Tok:
+        """:meth:`_tok` with ``solo`` filled in where the token's part is its own (for the
+        knowledge base's token table: _tok() leaves it to _parts(), which memoises it, so
+        that the scanner, which asks for every word of every text, pays nothing for it)."""
+        tk = self._tok(word)
+        if tk.span > 1 or tk.phrase > 1 or tk.bare == "ex":
             return tk
-        return _new(_Tok, (word, folded, bare, span, phrase, self._solo_fields(tk)))
+        return _new(_Tok, (*tk[:5], self._solo_fields(tk)))
 
     def _match_at(
         self, text: str, tokens: list[Token], toks: list[_Tok], i: int
@@ -666,7 +682,8 @@ class ActorResolver:
                 and tk.phrase <= 1
                 and tk.bare != "ex"
                 and (
-                    i + 1 == n
+                    tk.span <= 1
+                    or i + 1 == n
                     or (
                         ascii_text
                         and tk.word.isalnum()
@@ -675,11 +692,12 @@ class ActorResolver:
                     )
                 )
             ):
-                # An alias of several words may start with this token, but not here: none
-                # fits in what is left, or the next word does not follow it in any alias (an
-                # alias over plain ASCII words has every two of them that follow each other
-                # in alias_pairs, so a missing first pair rules out every longer span). The
-                # token's part is then its own too (memoised per token, see _solo).
+                # No alias or phrase of several words starts here: none starts with the
+                # token, none fits in what is left, or the next word does not follow it in
+                # any alias (an alias over plain ASCII words has every two of them that
+                # follow each other in alias_pairs, so a missing first pair rules out every
+                # longer span). The token's part is its own (memoised per token, see _solo;
+                # the knowledge base's token table has it for its own words).
                 fields = solos.get(tk.word) or solo(toks, i, n)
             if fields is not None:
                 parts.append(_new(_Part, (i, i + 1, *fields)))
@@ -697,8 +715,8 @@ class ActorResolver:
         return parts
 
     def _solo(self, toks: list[_Tok], i: int, n: int) -> _Fields:
-        """:meth:`_solo_fields` for token i where it makes its part alone although an alias of
-        several words can start with it (see _parts); memoised per token on the resolver."""
+        """:meth:`_solo_fields` for token i where it makes its part alone (see _parts);
+        memoised per token on the resolver."""
         fields = self._solo_fields(toks[i])
         memo = self._solo_memo
         if len(memo) >= _CACHE_SIZE:
@@ -855,11 +873,15 @@ class ActorResolver:
             recs = kb_head[0].records
             main = recs[0] if len(recs) == 1 else self._choose(recs, date)
         elif kb_head:
-            # Kind order, then a record with a country before one without ("Iraqi Kurds").
-            main = min(
-                (self._choose(p.records, date) for p in kb_head),
-                key=lambda r: (_KIND_ORDER[r.kind], r.code is None),
-            )
+            # Kind order, then a record with a country before one without ("Iraqi Kurds"); the
+            # first of the best (min() without its generator and key calls).
+            best: tuple[int, bool] | None = None
+            for p in kb_head:
+                recs = p.records
+                rec = recs[0] if len(recs) == 1 else self._choose(recs, date)
+                rank = (_KIND_ORDER[rec.kind], rec.code is None)
+                if best is None or rank < best:
+                    main, best = rec, rank
         else:
             kb_tail = [p for p in tail if p.kind == "kb"]
             if kb_tail:
@@ -1105,4 +1127,4 @@ def token_tables(kb: KnowledgeBase) -> dict[str, _Tok]:
         for w, _, _ in tokenize(key):
             words.add(w)
             words.add(w[:1].upper() + w[1:])
-    return {w: r._tok(w) for w in words}
+    return {w: r._tok_with_solo(w) for w in words}
