@@ -197,11 +197,15 @@ class ActorResolver:
 
     def resolve(self, mention: str, *, date: dt.date | None = None) -> Entity | None:
         """The entity a mention names, or None when unknown or relational ("US allies")."""
-        r = self.explain(mention, date=date)
+        r = self._cached(mention, date)
         return r.entity if r is not None else None
 
     def explain(self, mention: str, *, date: dt.date | None = None) -> Resolution | None:
         """Like :meth:`resolve`, also saying which kind of record and rule were used."""
+        return self._cached(mention, date)
+
+    def _cached(self, mention: str, date: dt.date | None) -> Resolution | None:
+        """:meth:`explain` (called positionally by resolve(): no keyword passing)."""
         cache = self._cache
         key = (mention, date)
         r = cache.get(key, _MISS)
@@ -825,8 +829,8 @@ class ActorResolver:
     def _compose(self, mention: str, text: str, date: dt.date | None) -> Resolution | None:
         parts = self._two_word_parts(text)
         if parts is not None:
-            # Neither part is a plain word or a title, the only parts whose tokens
-            # _compose_parts reads: no token list is needed.
+            # Neither part is a plain word, the only parts whose tokens _compose_parts
+            # reads: no token list is needed.
             return self._compose_parts(mention, text, date, parts, [])
         tokens = tokenize(text)
         memo, table, tok = self._tok_memo, self._kb.tok_table, self._tok
@@ -842,7 +846,7 @@ class ActorResolver:
         toks: list[_Tok],
     ) -> Resolution | None:
         """The mention's resolution from its parts. ``toks``: the text's tokens, read only
-        for plain-word and title parts."""
+        for plain-word parts."""
         # One pass over the head, up to the first splitter word after the first part ("of",
         # "in", ...), which starts the tail (this runs for every composed mention).
         kb_head: list[_Part] = []
@@ -910,9 +914,8 @@ class ActorResolver:
         if main.kind == "person" and date is None and (titles or sectors):
             titles = titles or sectors  # "General" is a sector noun and a title
             # Undated "Prime Minister Ismail Haniyeh": the term whose office the title names.
-            said = {
-                " ".join([x.folded for x in toks[p.i : p.j]]) for p in parts if p.kind == "title"
-            }
+            # (A title part's text is its folded words, joined.)
+            said = {p.text for p in parts if p.kind == "title"}
             named = [t for t in main.terms if t.office and fold(t.office) in said]
             if named:
                 code, sector = named[-1].code or main.code, named[-1].sector
