@@ -904,7 +904,12 @@ class ActorResolver:
             code = next(
                 (r.code for p in tail if p.kind == "kb" for r in p.records[:1] if r.code), None
             )
-        group = self._leader_group(main, head, code, date) if main.kind == "person" else None
+        # (A leader's group needs a sector noun in the head: none, no group.)
+        group = (
+            self._leader_group(main, head, code, date)
+            if main.kind == "person" and sectors
+            else None
+        )
         if group is not None:
             return Resolution(replace(group, text=mention), main.kind, rule)
         if not (sectors or titles or kb_head):
