@@ -47,6 +47,7 @@ from eventwire.evaluate import (  # noqa: E402
     RowPrediction,
     Setting,
     code_rows,
+    error_breakdown,
     parse_rows,
     read_gold,
     score,
@@ -95,6 +96,32 @@ def report(
     print("per type (pooled): type precision recall F1 support")
     for t in pooled.per_type:
         print(f"  {t.label:<10} {t.precision:.3f} {t.recall:.3f} {t.f1:.3f} {t.support}")
+
+
+def breakdown(preds: Sequence[RowPrediction], fold_of: Sequence[int]) -> None:
+    """Where end-to-end triples are lost: every gold row in the first outcome that applies
+    (pooled over folds, and fold 5 alone), with how many of those rows held several stored
+    events and how many had a gold source/target that no actor mention in the sentence
+    (knowledge-base scan, spaCy entities, the events' own actors) matches at all."""
+    held = [p for p in preds if fold_of[p.row] == K - 1]
+    pooled, fold5 = error_breakdown(preds), error_breakdown(held)
+    print(
+        "where triples are lost (end to end; each gold row in its first matching outcome):\n"
+        f"  {'outcome':<26} {'pooled':>6} {'share':>6} {'fold 5':>6}  "
+        "several events  gold source / target not a mention"
+    )
+    for a, b in zip(pooled, fold5, strict=True):
+        print(
+            f"  {a.outcome:<26} {a.rows:>6} {a.share:>6.1%} {b.rows:>6}  {a.several_events:>14}"
+            f"  {a.source_not_found:>11} / {a.target_not_found}"
+        )
+    hits = [p for p in preds if p.matched]
+    extra = sum(p.stored for p in preds) - len(hits)
+    print(
+        f"  hits whose first-ranked event is not the matching one: "
+        f"{sum(not p.primary_hit for p in hits)} of {len(hits)}; stored events that match "
+        f"no gold triple (precision's cost): {extra}"
+    )
 
 
 # ------------------------------------------------------------------------------ v2 helpers
@@ -150,18 +177,82 @@ def classifier_only(pred_file: Path, rows: Sequence[GoldRow], fold_of: Sequence[
     report(preds, fold_of, setting="given-actors", tuned=False)
 
 
+# ------------------------------------------------------------------------------ v3
+def v3_folds(
+    rows: Sequence[GoldRow],
+    docs: Sequence[Any],
+    fold_of: Sequence[int],
+    pipe: Pipeline,
+    fold_dir: Path,
+) -> None:
+    """coder.plover.v3, every fold coded by a pair ranker fitted on the other four folds and
+    typed by the fold's CV classifier (neither saw the fold). End to end only: the setting
+    the ranker exists for (given actors, v3 would be the classifier alone, printed above)."""
+    from eventwire.coder.pairs import fit
+    from eventwire.coder.ranked import RankedCoder
+    from eventwire.evaluate import ranker_groups
+
+    classifiers = load_fold_classifiers(fold_dir, rows, fold_of)
+    classifier_only(fold_dir / "cv_predictions.jsonl", rows, fold_of)
+    base = RankedCoder(actors=pipe.actors, places=pipe.places)
+    t0 = time.perf_counter()
+    groups = ranker_groups(rows, pipeline=pipe, coder=base, docs=docs)
+    print(f"\ncandidate pairs of {len(rows)} sentences: {time.perf_counter() - t0:.1f} s")
+    preds: list[RowPrediction] = []
+    code_s = 0.0
+    for f, clf in enumerate(classifiers):
+        train = [g for g, r in zip(groups, rows, strict=True) if fold_of[r.index] != f]
+        ranker = fit(train)
+        idx = [i for i, r in enumerate(rows) if fold_of[r.index] == f]
+        t0 = time.perf_counter()
+        pipe.coder = RankedCoder(
+            actors=pipe.actors, places=pipe.places, classifier=clf, ranker=ranker
+        )
+        preds += code_rows(
+            [rows[i] for i in idx], pipeline=pipe, given_actors=False, docs=[docs[i] for i in idx]
+        )
+        code_s += time.perf_counter() - t0
+    print(
+        "\n== v3 end-to-end (5-fold, grouped by sentence; each fold's pairs ranked by a ranker "
+        "fitted on the other folds and typed by the classifier trained without it)"
+    )
+    report(preds, fold_of, setting="end-to-end", tuned=True)
+    breakdown(preds, fold_of)
+    by_confidence(preds, fold_of)
+    print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
+
+
+def by_confidence(preds: Sequence[RowPrediction], fold_of: Sequence[int]) -> None:
+    """Triple P/R/F1 had v3 coded only events of at least each confidence (RankedCoder's
+    min_confidence; its default was chosen on folds 1-4 alone)."""
+    print("if events under a confidence were dropped: threshold  folds 1-4 P R F1 | fold 5 P R F1")
+    for c in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4):
+        line = f"  {c:<5}"
+        for part in (
+            [p for p in preds if fold_of[p.row] != K - 1],
+            [p for p in preds if fold_of[p.row] == K - 1],
+        ):
+            kept = [e for p in part for e in p.events if e["confidence"] >= c]
+            hits = sum(p.matched and p.events[0]["confidence"] >= c for p in part)
+            prec = hits / len(kept) if kept else 0.0
+            rec = hits / len(part) if part else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            line += f"  {prec:.3f} {rec:.3f} {f1:.3f} |"
+        print(line.rstrip(" |"))
+
+
 # ------------------------------------------------------------------------------------ main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--limit", type=int, default=0, help="only the first N rows")
-    ap.add_argument("--coder", choices=("v1", "v2"), default="v1")
+    ap.add_argument("--coder", choices=("v1", "v2", "v3"), default="v1")
     ap.add_argument(
         "--fold-models",
         type=Path,
         default=DEFAULT_FOLD_MODELS,
         metavar="DIR",
-        help="v2: the CV fold models (DIR/fold1..fold5, DIR/cv_predictions.jsonl)",
+        help="v2, v3: the CV fold models (DIR/fold1..fold5, DIR/cv_predictions.jsonl)",
     )
     ap.add_argument(
         "--min-score", type=float, default=None, help="v2: HybridCoder's min_score (default: its)"
@@ -174,7 +265,7 @@ def main() -> None:
     from eventwire.config import load_config
 
     cfg = load_config()
-    name = {"v1": "coder.plover.v1", "v2": "coder.plover.v2"}[args.coder]
+    name = {"v1": "coder.plover.v1", "v2": "coder.plover.v2", "v3": "coder.plover.v3"}[args.coder]
     pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=name)))
     configured_coder = pipe.coder
     _ = pipe.nlp  # load once, outside the timings
@@ -191,7 +282,12 @@ def main() -> None:
             code_s = time.perf_counter() - t0
             print(f"\n== v1 {setting} (5-fold, grouped by sentence; no training: folds are splits)")
             report(preds, fold_of, setting=setting, tuned=True)
+            if not given:
+                breakdown(preds, fold_of)
             print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
+    elif args.coder == "v3":
+        v3_folds(rows, docs, fold_of, pipe, args.fold_models)
+        pipe.coder = configured_coder
     else:
         from eventwire.coder.hybrid import HybridCoder
 
@@ -218,6 +314,8 @@ def main() -> None:
             )
             # v2 holds the rule lexicon, so fold 5 is still the one its revision never saw.
             report(preds, fold_of, setting=setting, tuned=True)
+            if not given:
+                breakdown(preds, fold_of)
             print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
 
     print(f"\nspaCy parse of {len(rows)} sentences: {parse_s:.1f} s ({len(rows) / parse_s:.0f}/s)")

@@ -44,17 +44,23 @@ if TYPE_CHECKING:
     from eventwire.pipeline import Pipeline
 
 __all__ = [
+    "OUTCOMES",
+    "BreakdownRow",
     "EvalReport",
+    "EventFlags",
     "GOLD_LABELS",
     "GoldRow",
     "RowPrediction",
     "TypeScores",
     "code_rows",
+    "error_breakdown",
     "evaluate",
     "gold_label",
     "head_word_overlap",
     "head_words",
+    "outcome_of",
     "parse_rows",
+    "ranker_groups",
     "read_gold",
     "score",
 ]
@@ -140,6 +146,12 @@ class RowPrediction:
     matched: bool = False
     stored: int = 0  # events the pipeline would store for this row
     error: str | None = None  # the coder failed on this row (scored as no event)
+    # End to end only: what went wrong (one of OUTCOMES, see :func:`outcome_of`), and whether
+    # the gold source/target matches any actor mention found in the sentence at all.
+    outcome: str = ""
+    source_found: bool = True
+    target_found: bool = True
+    primary_hit: bool = False  # the first-ranked event is the matching one
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -294,6 +306,7 @@ def _event_dict(ev: Event) -> dict[str, Any]:
         "polarity": ev.polarity,
         "modality": ev.modality,
         "trigger": ev.evidence.trigger,
+        "confidence": ev.confidence,
     }
 
 
@@ -408,24 +421,117 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
     ranked = sorted(events, key=lambda ev: _rank(doc, ev, 0))
     gsrc = resolve(row.source) if resolve and row.source else None
     gtgt = resolve(row.target) if resolve and row.target else None
-    matched = next(
-        (
-            ev
-            for ev in ranked
-            if gold_label(ev.event_type) == row.label
-            and _matches(ev.actor, row.source, gsrc)
-            and _matches(ev.recipient, row.target, gtgt)
-        ),
-        None,
-    )
+    flags = [
+        EventFlags(
+            type_ok=gold_label(ev.event_type) == row.label,
+            source_ok=_matches(ev.actor, row.source, gsrc),
+            target_ok=_matches(ev.recipient, row.target, gtgt),
+            swapped=bool(row.source and row.target)
+            and _matches(ev.actor, row.target, gtgt)
+            and _matches(ev.recipient, row.source, gsrc),
+        )
+        for ev in ranked
+    ]
+    hit = [f.type_ok and f.source_ok and f.target_ok for f in flags]
+    # Could the coder have named the gold actors at all? Its candidates are the knowledge
+    # base's mentions and spaCy's actor entities (and whatever its events name).
+    found: list[Entity] = [ent for _, _, ent in pipeline.actors.find_mentions(row.text)]
+    found += [_plain_entity(e.text) for e in doc.ents if e.label_ in _ACTOR_ENT_LABELS]
+    found += [a for ev in ranked for a in (*ev.actor, *ev.recipient)]
     return RowPrediction(
         row=row.index,
         gold=row.label,
         predicted=gold_label(ranked[0].event_type) if ranked else None,
         events=tuple(_event_dict(e) for e in ranked),
-        matched=matched is not None,
+        matched=any(hit),
         stored=len(events),
+        outcome=outcome_of(flags),
+        source_found=not row.source or _matches(found, row.source, gsrc),
+        target_found=not row.target or _matches(found, row.target, gtgt),
+        primary_hit=bool(hit) and hit[0],
     )
+
+
+_ACTOR_ENT_LABELS: Final = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"})
+
+
+def _plain_entity(text: str) -> Entity:
+    from eventwire.model import Entity
+
+    return Entity(text=text)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFlags:
+    """How one coded event compares with the gold row (end to end)."""
+
+    type_ok: bool
+    source_ok: bool
+    target_ok: bool
+    swapped: bool = False  # its source is the gold target and its target the gold source
+
+
+# What went wrong on a gold row, end to end, in order of precedence: the first that applies.
+OUTCOMES: Final = (
+    "hit",  # an event has the gold type, source and target
+    "no event",  # the coder stored no event for the sentence
+    "right pair, wrong type",  # an event has the gold source and target, none the type too
+    "source/target swapped",  # an event of the gold type has them the other way round
+    "right type, wrong source",  # ... has the gold target but another source
+    "right type, wrong target",  # ... has the gold source but another target
+    "right type, both wrong",  # ... has neither gold actor
+    "wrong type and pair",  # no event has the gold type nor the gold pair
+)
+
+
+def outcome_of(events: Sequence[EventFlags]) -> str:
+    """The row's outcome (one of :data:`OUTCOMES`) from its events' flags."""
+    if any(f.type_ok and f.source_ok and f.target_ok for f in events):
+        return OUTCOMES[0]
+    if not events:
+        return OUTCOMES[1]
+    if any(f.source_ok and f.target_ok for f in events):
+        return OUTCOMES[2]
+    typed = [f for f in events if f.type_ok]
+    if any(f.swapped for f in typed):
+        return OUTCOMES[3]
+    if any(f.target_ok for f in typed):
+        return OUTCOMES[4]
+    if any(f.source_ok for f in typed):
+        return OUTCOMES[5]
+    return OUTCOMES[6] if typed else OUTCOMES[7]
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownRow:
+    """One outcome's count over a set of gold rows, with how many of those rows had several
+    stored events and how many had a gold actor that no mention in the sentence matches."""
+
+    outcome: str
+    rows: int
+    share: float
+    several_events: int
+    source_not_found: int
+    target_not_found: int
+
+
+def error_breakdown(predictions: Sequence[RowPrediction]) -> tuple[BreakdownRow, ...]:
+    """End-to-end predictions counted by outcome (every outcome listed, in order)."""
+    n = len(predictions) or 1
+    out = []
+    for name in OUTCOMES:
+        these = [p for p in predictions if (p.outcome or OUTCOMES[1]) == name]
+        out.append(
+            BreakdownRow(
+                outcome=name,
+                rows=len(these),
+                share=len(these) / n,
+                several_events=sum(p.stored > 1 for p in these),
+                source_not_found=sum(not p.source_found for p in these),
+                target_not_found=sum(not p.target_found for p in these),
+            )
+        )
+    return tuple(out)
 
 
 def _pair_score(ev: Event) -> int:
@@ -443,6 +549,44 @@ def _matches(entities: Sequence[Entity], gold: str, gold_entity: Entity | None) 
         or (e.name is not None and head_word_overlap(e.name, gold))
         for e in entities
     )
+
+
+def ranker_groups(
+    rows: Sequence[GoldRow],
+    *,
+    pipeline: Pipeline,
+    coder: Any,
+    docs: Sequence[Doc] | None = None,
+) -> list[tuple[list[dict[str, float]], list[bool]]]:
+    """Training data for coder.plover.v3's pair ranker: for each gold row, the features of
+    every candidate (source, target) pair ``coder.pairs`` proposes and whether the pair
+    matches the gold source and target (by head-word overlap, as end-to-end scoring does)."""
+    from eventwire.coder.context import ArticleMemory
+    from eventwire.ingest import article_id
+    from eventwire.model import Article
+    from eventwire.nlp import Sentence
+
+    if docs is None:
+        docs = parse_rows(rows, pipeline)
+    resolve = getattr(pipeline.actors, "resolve", None)
+    out: list[tuple[list[dict[str, float]], list[bool]]] = []
+    for row, doc in zip(rows, docs, strict=True):
+        article = Article(id=article_id(row.text), text=row.text, language="en")
+        sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
+        _, pairs = coder.pairs(doc, sentence, article, ArticleMemory())
+        gsrc = resolve(row.source) if resolve and row.source else None
+        gtgt = resolve(row.target) if resolve and row.target else None
+        out.append(
+            (
+                [dict(p.features) for p in pairs],
+                [
+                    _matches([p.source.entity], row.source, gsrc)
+                    and _matches([p.target.entity], row.target, gtgt)
+                    for p in pairs
+                ],
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- scoring

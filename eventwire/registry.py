@@ -17,6 +17,7 @@ __all__ = ["names", "register", "resolve"]
 _BUILTIN: dict[str, str] = {
     "coder.plover.v1": "eventwire.coder.rules:RuleCoder",
     "coder.plover.v2": "eventwire.coder.hybrid:HybridCoder",
+    "coder.plover.v3": "eventwire.coder.ranked:RankedCoder",
     "actors.kb.v1": "eventwire.actors:get_resolver",
     "geo.gazetteer.v1": "eventwire.geo:get_gazetteer",
     "geo.none.v1": "eventwire.registry:_no_places",

@@ -67,3 +67,42 @@ def test_gold_without_required_columns_is_an_input_error(tmp_path: Path) -> None
     bad.write_text("id,sentence\n1,Hello.\n", encoding="utf-8")
     with pytest.raises(InputError, match="label"):
         evaluate(bad)
+
+
+def test_outcome_takes_the_first_that_applies() -> None:
+    from eventwire.evaluate import OUTCOMES, EventFlags, outcome_of
+
+    def f(t: bool, s: bool, g: bool, sw: bool = False) -> EventFlags:
+        return EventFlags(type_ok=t, source_ok=s, target_ok=g, swapped=sw)
+
+    assert outcome_of([]) == "no event"
+    assert outcome_of([f(False, True, True), f(True, True, True)]) == "hit"
+    assert outcome_of([f(False, True, True), f(True, False, True)]) == "right pair, wrong type"
+    assert outcome_of([f(True, False, False, True)]) == "source/target swapped"
+    assert outcome_of([f(True, False, True)]) == "right type, wrong source"
+    assert outcome_of([f(True, True, False)]) == "right type, wrong target"
+    assert outcome_of([f(True, False, False)]) == "right type, both wrong"
+    assert outcome_of([f(False, True, False)]) == "wrong type and pair"
+    assert set(OUTCOMES) >= {"hit", "no event", "wrong type and pair"}
+
+
+def test_error_breakdown_counts_each_row_once() -> None:
+    from eventwire.evaluate import OUTCOMES, RowPrediction, error_breakdown
+
+    preds = [
+        RowPrediction(row=0, gold="AID", predicted="AID", matched=True, stored=2, outcome="hit"),
+        RowPrediction(row=1, gold="AID", predicted=None, outcome="no event", source_found=False),
+        RowPrediction(row=2, gold="AID", predicted=None, error="boom"),  # failed: no event
+    ]
+    rows = {b.outcome: b for b in error_breakdown(preds)}
+    assert [b.outcome for b in error_breakdown(preds)] == list(OUTCOMES)
+    assert rows["hit"].rows == 1 and rows["hit"].several_events == 1
+    assert rows["no event"].rows == 2 and rows["no event"].source_not_found == 1
+    assert sum(b.rows for b in rows.values()) == 3
+
+
+def test_end_to_end_rows_say_what_went_wrong(gold: Path, pipeline: object) -> None:
+    report = evaluate(gold, given_actors=False, pipeline=pipeline)  # type: ignore[arg-type]
+    outcomes = [r.outcome for r in report.rows]
+    assert outcomes[3] == "no event" and all(outcomes)
+    assert all(r.matched == (r.outcome == "hit") for r in report.rows)

@@ -27,7 +27,7 @@ from eventwire.ontology.plover import MODES
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["VERSION", "HybridCoder"]
+__all__ = ["VERSION", "HybridCoder", "yield_type"]
 
 VERSION: Final = "coder.plover.v2"
 _COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
@@ -125,13 +125,7 @@ class HybridCoder:
     def _retype(self, event: Event, pred: Prediction) -> Event:
         if pred.score < self._min_score:
             return event
-        label = pred.label
-        if label == "YIELD":
-            trigger = event.evidence.trigger.lower()
-            if event.event_type in ("CONCEDE", "RETREAT"):
-                label = event.event_type
-            else:
-                label = "RETREAT" if _lemma_like(trigger, _RETREAT_WORDS) else "CONCEDE"
+        label = yield_type(pred.label, event.event_type, event.evidence.trigger)
         if label in _COOPERATIVE and (event.modality == "future" or event.event_type == "AGREE"):
             # The codebook: cooperation in the future tense, or only intended ("eager for
             # talks", "sought to resume diplomacy"), is AGREE; the parse sees that, the
@@ -158,6 +152,17 @@ class HybridCoder:
 
 def _pair(event: Event) -> tuple[tuple[str | None, ...], tuple[str | None, ...]]:
     return tuple(a.code for a in event.actor), tuple(r.code for r in event.recipient)
+
+
+def yield_type(label: str, rule_type: str, trigger: str) -> str:
+    """The classifier's merged YIELD as a PLOVER type: the rules' own when they read CONCEDE
+    or RETREAT, else RETREAT for a retreat word ("withdrew", "released"), else CONCEDE;
+    other labels unchanged."""
+    if label != "YIELD":
+        return label
+    if rule_type in ("CONCEDE", "RETREAT"):
+        return rule_type
+    return "RETREAT" if _lemma_like(trigger.lower(), _RETREAT_WORDS) else "CONCEDE"
 
 
 def _lemma_like(word: str, lemmas: frozenset[str]) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol, cast
 
@@ -44,7 +44,7 @@ from eventwire.ontology import cameo_root, intensity, quad
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["ActorLookup", "PlaceLookup", "RuleCoder", "trigger_of"]
+__all__ = ["ActorLookup", "Analysis", "PlaceLookup", "RuleCoder", "trigger_of"]
 
 VERSION: Final = "coder.plover.v1"
 
@@ -75,6 +75,17 @@ class ContextActorLookup(ActorLookup, Protocol):
     ) -> list[Entity | None]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What :meth:`RuleCoder.analyse` read in a sentence: the events it codes, and the
+    mentions, speaker and trigger candidates (after composition) it coded them from."""
+
+    events: list[Event]
+    mentions: tuple[tuple[int, int, Entity], ...]
+    speaker: Entity | None
+    candidates: list[Candidate]
+
+
 class PlaceLookup(Protocol):
     def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None: ...
 
@@ -90,7 +101,7 @@ _LIGHT_VERBS: Final = frozenset(
      # "sent aid", "attend the summit", "cancelled a planned visit": the noun is the event.
      "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon",
      # "fired ... its first test", "waged a campaign": carriers of the noun's event.
-     "fire", "wage"}
+     "fire", "wage", "grant"}
 )  # fmt: skip
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}
@@ -171,6 +182,18 @@ class RuleCoder:
         memory: ArticleMemory,
     ) -> list[Event]:
         """Code one parsed sentence of ``article``; updates ``memory`` for later sentences."""
+        return self.analyse(doc, sentence, article, memory).events
+
+    def analyse(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        article: Article,
+        memory: ArticleMemory,
+    ) -> Analysis:
+        """:meth:`code_sentence`, with what it worked from: the sentence's actor mentions,
+        the speaker, and every trigger candidate with the arguments the parse gave it
+        (coder.plover.v3 ranks actor pairs from these)."""
         mentions = self._mentions(doc, article, memory)
         speaker = self._speaker(doc, mentions, article, memory)
         cands = [Candidate(doc[i], etype, mode) for i, (etype, mode) in _triggers(doc)]
@@ -222,7 +245,7 @@ class RuleCoder:
                 continue
             seen.add(key)
             events.append(
-                self._event(
+                self.make_event(
                     c, etype, mode, pol, mod, sentence, article, speaker, mentions, len(events)
                 )
             )
@@ -231,7 +254,19 @@ class RuleCoder:
         subj = next((c.source for c in cands if c.source and c.source.from_syntax), None)
         if subj and subj.entities[0].code:
             memory.note_subject(subj.entities[0])
-        return events
+        return Analysis(events=events, mentions=tuple(mentions), speaker=speaker, candidates=cands)
+
+    def entity_for(
+        self,
+        tok: Token,
+        mentions: Sequence[tuple[int, int, Entity]],
+        memory: ArticleMemory,
+        speaker: Entity | None,
+    ) -> Entity | None:
+        """The actor the noun phrase headed by ``tok`` names, as the rules read it (a mention
+        covering or modifying its head, a pronoun or generic noun through the article memory),
+        or None."""
+        return self._entity_for_head(tok, mentions, memory, speaker, exclude=None)
 
     # ----------------------------------------------------------------- mentions
     def _resolve_ent(
@@ -591,10 +626,7 @@ class RuleCoder:
             return None
         return Arg((best[2],), (best[0], best[1]), from_syntax=False)
 
-    # -------------------------------------------------------------- composition
-
-    # -------------------------------------------------------------------- event
-    def _event(
+    def make_event(
         self,
         c: Candidate,
         etype: str,
@@ -605,8 +637,10 @@ class RuleCoder:
         article: Article,
         speaker: Entity | None,
         mentions: Sequence[tuple[int, int, Entity]],
-        index: int,
+        index: int = 0,
     ) -> Event:
+        """The event of candidate ``c`` (with its source set) as the rules write it: date,
+        place, modality by date, evidence, confidence (coder.plover.v3 writes its events so)."""
         when = resolve_date(sentence.text, article.published)
         place = c.place
         if place is None and self._places is not None:

@@ -70,6 +70,14 @@ def trigger_of(tok: Token) -> Trigger | None:
         c.dep_ == "dobj" and c.pos_ == "NOUN" and noun_trigger(c) for c in tok.children
     ):
         return None  # "launched an attack", "opened an investigation": the noun is the event
+    if (
+        tok.lemma_ == "order"
+        and tok.pos_ == "VERB"
+        and any(c.dep_ == "xcomp" for c in tok.children)
+    ):
+        return ("REQUEST", None)  # codebook: "requests, demands, and orders" ("ordered X to")
+    if tok.lemma_ == "protest" and tok.pos_ == "VERB" and _collective_protest(tok):
+        return ("PROTEST", "demo")  # "thousands protested in Kiev": not a diplomatic protest
     low = tok.lower_
     if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
         return ADJECTIVES[low]
@@ -82,9 +90,40 @@ def trigger_of(tok: Token) -> Trigger | None:
     return None
 
 
-_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage"})
+# "granted asylum", "granted a pardon": the noun is the event (codebook: asylum is AID).
+_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage", "grant"})
 
 _CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
+
+# Codebook PROTEST: civilian collective action; diplomatic protests are ACCUSE.
+_CROWDS: Final = frozenset(
+    {"protester", "protestor", "demonstrator", "activist", "student", "worker", "employee",
+     "striker", "farmer", "teacher", "villager", "resident", "people", "crowd", "thousand",
+     "hundred", "dozen", "supporter", "union", "citizen", "woman", "youth", "mob"}
+)  # fmt: skip
+
+
+def _collective_protest(tok: Token) -> bool:
+    """A crowd protesting ("students protested", "protested outside the embassy", "in the
+    streets"), as opposed to a government protesting a decision."""
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in _CROWDS:
+            return True
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in ("outside", "in", "through", "at")
+            and any(
+                o.dep_ == "pobj"
+                and o.lemma_ in ("street", "square", "capital", "embassy", "outside")
+                for o in c.children
+            )
+        ):
+            return True
+    return False
+
+
+# Codebook MOBILIZE: single-country exercises; joint ones are COOPERATE.
+_DRILLS: Final = frozenset({"exercise", "drill"})
 
 _MILITARY_STRIKE: Final = frozenset(
     {"air", "missile", "drone", "military", "rocket", "artillery", "nuclear", "retaliatory",
@@ -98,6 +137,8 @@ _COMPLAINT_VERBS: Final = frozenset(
 
 def noun_trigger(tok: Token) -> Trigger | None:
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    if tok.lemma_ in _DRILLS and hit is not None and not _joint(tok):
+        return ("MOBILIZE", "troops")  # a country's own exercise shows readiness
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
         return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
     mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
@@ -111,6 +152,20 @@ def noun_trigger(tok: Token) -> Trigger | None:
         ):
             return ("ASSAULT", "aerial")
     return hit
+
+
+def _joint(tok: Token) -> bool:
+    """A drill held with others: "joint exercises", "drills with South Korea", "between"."""
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound") and c.lower_ in ("joint", "combined", "multinational"):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("with", "between", "alongside"):
+            return True
+    head = tok.head
+    return (
+        any(c.dep_ == "prep" and c.lower_ in ("with", "alongside") for c in head.children)
+        and head.pos_ == "VERB"
+    )
 
 
 REFUSABLE: Final = frozenset(

@@ -1,0 +1,423 @@
+"""Candidate (source, target) pairs in a parsed sentence, their features, and a learned ranker.
+
+coder.plover.v3 reads a sentence the way PLV annotates it: one event, with a source and a
+target written in the sentence. The candidates for either role are the sentence's noun
+chunks, its actor mentions (the knowledge base's scan and spaCy's entities, as the rules read
+them) and the arguments the rules gave their triggers; dates, sums and numbers are none. Every
+ordered pair of two that do not overlap, whose source names an actor (a known code, a proper
+noun, a named entity, or a noun like "court" or "protesters": :data:`ACTOR_NOUNS`), is
+described by sparse features (each side's dependency role and preposition, whether the rules
+chose it, its position, what kind of name it is; the two sides' distance, order and relation
+in the parse), and a conditional-logit ranker (a softmax over one sentence's pairs, linear in
+the features) picks the pair.
+
+The ranker is fitted with numpy alone (:func:`fit`); the shipped weights
+(``pair_ranker.json``) are fitted on all of PLV train by ``python -m eventwire.coder.pairs``,
+so PLV figures for it must come from cross-validation (benchmarks/coder_bench.py --coder v3
+fits one ranker per fold).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+
+from eventwire.coder.compose import Candidate
+from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS
+from eventwire.model import Entity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "ACTOR_NOUNS",
+    "DEFAULT_RANKER",
+    "Pair",
+    "PairRanker",
+    "SpanCandidate",
+    "fit",
+    "pair_features",
+    "span_candidates",
+]
+
+DEFAULT_RANKER: Final = Path(__file__).with_name("pair_ranker.json")
+
+_PREPS: Final = frozenset(
+    {"by", "with", "against", "to", "on", "in", "of", "for", "from", "at", "into", "between",
+     "toward", "towards", "over", "after", "during", "near", "across", "about"}
+)  # fmt: skip
+_DEPS: Final = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "compound", "conj", "appos", "attr",
+     "dative", "npadvmod", "ROOT", "amod", "nmod", "oprd", "ccomp", "advcl", "xcomp"}
+)  # fmt: skip
+_MAX_SPANS: Final = 16
+_NOT_ACTOR_ENTS: Final = frozenset(
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+)
+_ACTOR_ENTS: Final = frozenset({"GPE", "NORP", "ORG", "PERSON", "FAC", "LOC"})
+# Nouns that name actors without a name of their own ("the court", "protesters", "rebel
+# fighters"): the codebook's sectors and the people and bodies of political news.
+ACTOR_NOUNS: Final = GENERIC_ACTOR_WORDS | frozenset(
+    """government administration regime ministry minister official officer authority police
+    policeman force troop soldier army military navy militia militant rebel insurgent fighter
+    guerrilla gunman bomber attacker terrorist extremist jihadist group court judge prosecutor
+    parliament lawmaker legislator senator congressman party opposition protester protestor
+    demonstrator activist striker worker employee union student teacher doctor farmer
+    villager resident civilian people citizen refugee migrant leader president premier king
+    spokesman spokeswoman diplomat ambassador envoy embassy delegation council committee
+    commission agency company firm bank organization organisation association movement
+    coalition alliance country nation state member crowd mob family community tribe clan youth
+    journalist reporter media cleric church monitor inspector investigator board bloc camp
+    faction cabinet commander general chief mayor governor lawyer""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCandidate:
+    """A phrase that may be the source or the target: sentence-local character offsets, its
+    head token's index, the actor it names (code None where unknown) and how it was found."""
+
+    start: int
+    end: int
+    root: int
+    entity: Entity
+    mention: bool  # a knowledge-base or spaCy actor mention (not only a noun chunk)
+    named: bool  # names an actor: a code, a proper noun or named entity in it, an actor noun
+    rule_source: bool  # the rules made it the source of a trigger
+    rule_target: bool  # ... the target of one
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """An ordered (source, target) pair of candidates with its features."""
+
+    source: SpanCandidate
+    target: SpanCandidate
+    features: Mapping[str, float]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _root_of(doc: Doc, start: int, end: int) -> int | None:
+    """The token of [start, end) whose head lies outside it (the last one on a tie)."""
+    toks = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    if not toks:
+        return None
+    inside = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i not in inside or t.head == t]
+    return (heads[-1] if heads else toks[-1]).i
+
+
+def span_candidates(
+    doc: Doc,
+    mentions: Sequence[tuple[int, int, Entity]],
+    cands: Sequence[Candidate],
+    entity_for: Callable[[Token], Entity | None] | None = None,
+) -> list[SpanCandidate]:
+    """The sentence's possible actors (see the module docstring), at most 16, in order.
+
+    ``entity_for(token)`` reads the actor a noun phrase headed by ``token`` names (the rules'
+    reading, with pronouns through the article memory), or None."""
+    src_spans = [c.source.span for c in cands if c.source is not None]
+    tgt_spans = [c.target.span for c in cands if c.target is not None]
+    found: dict[tuple[int, int], SpanCandidate] = {}
+
+    def add(start: int, end: int, ent: Entity | None, mention: bool) -> None:
+        while end > start and not doc.text[end - 1].isalnum() and doc.text[end - 1] not in ")'":
+            end -= 1  # "fishermen." -> "fishermen"
+        root = _root_of(doc, start, end)
+        if root is None or (start, end) in found or doc[root].ent_type_ in _NOT_ACTOR_ENTS:
+            return  # "on Tuesday", "$2 million": no actor
+        text = doc.text[start:end]
+        toks = [t for t in doc if start <= t.idx < end]
+        if ent is None:
+            ent = Entity(text=text)
+        elif ent.text != text:
+            ent = Entity(text=text, code=ent.code, sector=ent.sector, name=ent.name, id=ent.id)
+        found[(start, end)] = SpanCandidate(
+            start=start,
+            end=end,
+            root=root,
+            entity=ent,
+            mention=mention,
+            named=ent.code is not None
+            or doc[root].lemma_.lower() in ACTOR_NOUNS
+            or any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_ENTS for t in toks),
+            rule_source=any(
+                _overlaps((start, end), s) and s[0] <= doc[root].idx < s[1] for s in src_spans
+            )
+            or any(s == (start, end) for s in src_spans),
+            rule_target=any(
+                _overlaps((start, end), s) and s[0] <= doc[root].idx < s[1] for s in tgt_spans
+            )
+            or any(s == (start, end) for s in tgt_spans),
+        )
+
+    for s, e, ent in mentions:
+        add(s, e, ent, True)
+    for chunk in doc.noun_chunks:
+        toks = list(chunk)
+        while toks and toks[0].dep_ in ("det", "predet", "punct") and len(toks) > 1:
+            toks = toks[1:]
+        s, e = toks[0].idx, chunk.end_char
+        inner = [m for m in mentions if s <= m[0] and m[1] <= e]
+        named = entity_for(chunk.root) if entity_for is not None else None
+        if named is None and inner:
+            named = inner[-1][2]
+        add(s, e, named, bool(inner))
+    for c in cands:
+        # The rules' arguments that no mention or chunk holds already (their spans run from
+        # the head word, so a chunk holding the head is the fuller phrase).
+        for arg in (c.source, c.target):
+            if arg is not None and arg.entities:
+                s, e = arg.span
+                if 0 <= s < e <= len(doc.text) and not any(k[0] <= s < k[1] for k in found):
+                    add(s, e, arg.entities[0], bool(arg.entities[0].code))
+    spans = sorted(found.values(), key=lambda c: (c.start, -c.end))
+    return spans[:_MAX_SPANS]
+
+
+def _dep(tok: Token) -> str:
+    dep = tok.dep_ if tok.dep_ in _DEPS else "other"
+    if dep == "pobj":
+        prep = tok.head.lower_
+        dep = f"pobj:{prep if prep in _PREPS else 'other'}"
+        if tok.head.dep_ == "agent":
+            dep = "pobj:agent"
+    return dep
+
+
+def _governor(tok: Token) -> Token:
+    """The word a phrase depends on, through prepositions: the verb or noun it is an
+    argument of."""
+    t = tok.head
+    while t.dep_ in ("prep", "agent") and t.head != t:
+        t = t.head
+    return t
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _side(
+    prefix: str, c: SpanCandidate, doc: Doc, order: int, triggers: frozenset[int]
+) -> dict[str, float]:
+    tok = doc[c.root]
+    dep = _dep(tok)
+    gov = _governor(tok)
+    f = {
+        f"{prefix}dep={dep}": 1.0,
+        f"{prefix}pos={tok.pos_}": 1.0,
+        f"{prefix}ent={tok.ent_type_ or 'none'}": 1.0,
+        f"{prefix}order={min(order, 4)}": 1.0,
+        f"{prefix}len={_bucket(sum(c.start <= t.idx < c.end for t in doc), (1, 2, 4, 7))}": 1.0,
+        f"{prefix}gov_trigger": float(gov.i in triggers),
+        f"{prefix}gov_root": float(gov.dep_ == "ROOT"),
+        f"{prefix}is_trigger": float(tok.i in triggers),
+        f"{prefix}mention": float(c.mention),
+        f"{prefix}code": float(c.entity.code is not None),
+        f"{prefix}sector": float(c.entity.sector is not None),
+        f"{prefix}pronoun": float(tok.lower_ in PRONOUNS),
+        f"{prefix}generic": float(tok.lemma_.lower() in GENERIC_ACTOR_WORDS),
+        f"{prefix}rule_source": float(c.rule_source),
+        f"{prefix}rule_target": float(c.rule_target),
+        f"{prefix}first": float(order == 0),
+        # Words (kept by fit only where seen in two sentences or more): "court", "urge".
+        f"{prefix}lemma={tok.lemma_.lower()}": 1.0,
+        f"{prefix}gov={gov.lemma_.lower()}": 1.0,
+    }
+    return f
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out = [tok]
+    while out[-1].head != out[-1] and len(out) < 40:
+        out.append(out[-1].head)
+    return out
+
+
+def pair_features(
+    doc: Doc,
+    spans: Sequence[SpanCandidate],
+    cands: Sequence[Candidate],
+) -> list[Pair]:
+    """Every ordered pair of non-overlapping candidates, with its features."""
+    triggers = frozenset(c.token.i for c in cands)
+    rule_pairs = {
+        (c.source.span, c.target.span)
+        for c in cands
+        if c.source is not None and c.target is not None and not c.absorbed
+    }
+    sides = [
+        (_side("s:", c, doc, i, triggers), _side("t:", c, doc, i, triggers))
+        for i, c in enumerate(spans)
+    ]
+    anc = [_ancestors(doc[c.root]) for c in spans]
+    pairs: list[Pair] = []
+    for i, s in enumerate(spans):
+        for j, t in enumerate(spans):
+            if i == j or not s.named or _overlaps((s.start, s.end), (t.start, t.end)):
+                continue  # the source must name an actor (the rules ask the same)
+            f: dict[str, float] = {"bias": 1.0}
+            f.update(sides[i][0])
+            f.update(sides[j][1])
+            sd = _dep(doc[s.root]).split(":")[0]
+            td = _dep(doc[t.root])
+            f[f"pair:dep={sd}|{td}"] = 1.0
+            f["pair:s_first"] = float(s.start < t.start)
+            f[f"pair:dist={_bucket(abs(s.root - t.root), (2, 5, 10, 20))}"] = 1.0
+            f["pair:rule"] = float(
+                any(
+                    _overlaps((s.start, s.end), a) and _overlaps((t.start, t.end), b)
+                    for a, b in rule_pairs
+                )
+            )
+            a_s, a_t = anc[i], anc[j]
+            ids_s = {x.i for x in a_s}
+            lca = next((x for x in a_t if x.i in ids_s), None)
+            f["pair:t_under_s"] = float(doc[s.root] in a_t)
+            f["pair:s_under_t"] = float(doc[t.root] in a_s)
+            f["pair:conj"] = float(doc[t.root].dep_ == "conj" and doc[t.root].head.i == s.root)
+            if lca is not None:
+                f["pair:lca_trigger"] = float(lca.i in triggers)
+                f["pair:lca_root"] = float(lca.dep_ == "ROOT")
+                on_path = [x for x in a_t if x.i != t.root and (x == lca or x.i not in ids_s)]
+                f["pair:trigger_on_t_path"] = float(any(x.i in triggers for x in on_path))
+                f["pair:same_gov"] = float(_governor(doc[s.root]).i == _governor(doc[t.root]).i)
+            f["pair:same_code"] = float(
+                s.entity.code is not None and s.entity.code == t.entity.code
+            )
+            pairs.append(Pair(source=s, target=t, features=f))
+    return pairs
+
+
+class PairRanker:
+    """A linear scorer over pair features; the best pair of a sentence is the argmax."""
+
+    def __init__(self, weights: Mapping[str, float], *, info: Mapping[str, object] | None = None):
+        self.weights = dict(weights)
+        self.info = dict(info or {})
+
+    def score(self, pair: Pair) -> float:
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in pair.features.items())
+
+    def rank(self, pairs: Sequence[Pair]) -> list[tuple[float, Pair]]:
+        """The pairs with their probabilities (a softmax over the sentence), best first."""
+        if not pairs:
+            return []
+        scores = [self.score(p) for p in pairs]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        out = [(e / total, p) for e, p in zip(exp, pairs, strict=True)]
+        out.sort(key=lambda x: (-x[0], x[1].source.start, x[1].target.start))
+        return out
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PairRanker:
+        p = path or DEFAULT_RANKER
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return cls(data["weights"], info=data.get("info", {}))
+
+    def save(self, path: Path) -> None:
+        data = {"info": self.info, "weights": dict(sorted(self.weights.items()))}
+        path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def fit(
+    groups: Sequence[tuple[Sequence[Mapping[str, float]], Sequence[bool]]],
+    *,
+    l2: float = 1.0,
+    steps: int = 400,
+    lr: float = 0.1,
+    min_count: int = 2,
+) -> PairRanker:
+    """Fit the conditional-logit ranker: each group is one sentence's pairs (features) and
+    which of them match the gold pair; it maximises the log-probability of the matching
+    pairs within each sentence (groups with none are skipped), with an L2 penalty. Full-batch
+    Adam, deterministic."""
+    counts: dict[str, int] = {}
+    kept = [(fs, ys) for fs, ys in groups if any(ys) and len(fs) > 0]
+    for fs, _ in kept:
+        for f in fs:
+            for k in f:
+                counts[k] = counts.get(k, 0) + 1
+    names = sorted(k for k, n in counts.items() if n >= min_count)
+    index = {k: i for i, k in enumerate(names)}
+    rows, cols, vals, ys_all, gid = [], [], [], [], []
+    r = 0
+    for g, (fs, ys) in enumerate(kept):
+        for feats, positive in zip(fs, ys, strict=True):
+            for k, val in feats.items():
+                if k in index:
+                    rows.append(r)
+                    cols.append(index[k])
+                    vals.append(val)
+            ys_all.append(float(positive))
+            gid.append(g)
+            r += 1
+    n, d = r, len(names)
+    # Sparse rows (most features are one-hot): products by bincount over the non-zeros.
+    ri = np.asarray(rows, dtype=np.int64)
+    ci = np.asarray(cols, dtype=np.int64)
+    xv = np.asarray(vals, dtype=np.float64)
+    y = np.asarray(ys_all)
+    g_arr = np.asarray(gid, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, g_arr[1:] != g_arr[:-1]])  # groups are contiguous
+    n_groups = len(kept)
+    w = np.zeros(d)
+    m = np.zeros(d)
+    v = np.zeros(d)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, steps + 1):
+        s = np.bincount(ri, weights=xv * w[ci], minlength=n)
+        e = np.exp(s - np.maximum.reduceat(s, starts)[g_arr])
+        z = np.add.reduceat(e, starts)[g_arr]
+        zp = np.add.reduceat(e * y, starts)[g_arr]
+        resid = e / z - e * y / zp
+        grad = np.bincount(ci, weights=xv * resid[ri], minlength=d) / n_groups + l2 * w / n_groups
+        m = b1 * m + (1 - b1) * grad
+        v = b2 * v + (1 - b2) * grad * grad
+        w -= lr * (m / (1 - b1**step)) / (np.sqrt(v / (1 - b2**step)) + eps)
+    weights = {k: round(float(w[i]), 5) for i, k in enumerate(names) if abs(w[i]) > 1e-6}
+    return PairRanker(weights, info={"sentences": n_groups, "pairs": n, "features": d, "l2": l2})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fit the shipped ranker on a PLV-format gold file: ``python -m eventwire.coder.pairs
+    ../shared/data/plv/train.csv [--out eventwire/coder/pair_ranker.json]``."""
+    import argparse
+
+    from eventwire.coder.ranked import RankedCoder
+    from eventwire.evaluate import ranker_groups, read_gold
+    from eventwire.pipeline import Pipeline
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("gold", type=Path)
+    ap.add_argument("--out", type=Path, default=DEFAULT_RANKER)
+    args = ap.parse_args(argv)
+    rows = read_gold(args.gold)
+    pipe = Pipeline()
+    coder = RankedCoder(actors=pipe.actors, places=pipe.places)
+    ranker = fit(ranker_groups(rows, pipeline=pipe, coder=coder))
+    ranker.info["trained_on"] = f"{args.gold} ({len(rows)} rows)"
+    ranker.save(args.out)
+    print(f"{args.out}: {len(ranker.weights)} weights, {ranker.info}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

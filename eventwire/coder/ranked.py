@@ -1,0 +1,262 @@
+"""coder.plover.v3: the classifier types the event of the actor pair a ranker chooses.
+
+The rules (coder.plover.v1) read the sentence first: its trigger words, its actor mentions, and
+the source and target the parse gives each trigger. A sentence with no trigger word reports no
+event. Otherwise every ordered pair of candidate actors (noun chunks, mentions, the rules'
+arguments: :mod:`eventwire.coder.pairs`) is scored by a learned pair ranker, and the trained
+classifier, shown the sentence with the chosen pair marked (as it was trained), decides the
+type. Polarity, modality, date, place and speaker come from the trigger word that governs the
+pair, read by the rules.
+
+One event per sentence: the primary one, as PLV annotates. Where the rules found other events
+with another pair in the sentence, they are kept only with ``keep_rule_events=True`` (several
+events per sentence; on PLV they cost precision).
+
+The codebook's grammatical decisions are kept as in v2: cooperation reported in the future
+tense, or only intended, is AGREE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+from eventwire.coder.classifier import ClassifierInput, EventClassifier
+from eventwire.coder.compose import COOPERATIVE, Arg, Candidate
+from eventwire.coder.context import ArticleMemory
+from eventwire.coder.hybrid import yield_type
+from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
+from eventwire.coder.polarity import modality, polarity
+from eventwire.coder.rules import ActorLookup, Analysis, PlaceLookup, RuleCoder, event_id
+from eventwire.model import Article, Entity, Event
+from eventwire.nlp import Sentence
+from eventwire.ontology import cameo_root, intensity, quad
+from eventwire.ontology.plover import MODES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["MIN_CONFIDENCE", "VERSION", "RankedCoder"]
+
+VERSION: Final = "coder.plover.v3"
+# Below this confidence (the ranker's probability of the pair times the classifier's of the
+# type) no event is coded. Chosen on PLV folds 1-4 of the CV run (benchmarks/coder_bench.py).
+MIN_CONFIDENCE: Final = 0.2
+
+
+class RankedCoder:
+    """Pairs ranked, types classified (``coder.plover.v3``; see the module docstring)."""
+
+    version: Final = VERSION
+
+    def __init__(
+        self,
+        *,
+        actors: ActorLookup,
+        places: PlaceLookup | None = None,
+        classifier: EventClassifier | None = None,
+        ranker: PairRanker | None = None,
+        keep_rule_events: bool = False,
+        min_confidence: float = MIN_CONFIDENCE,
+    ) -> None:
+        self._rules = RuleCoder(actors=actors, places=places)
+        self._min_confidence = min_confidence
+        self._classifier = classifier
+        self._ranker = ranker
+        self._keep_rule_events = keep_rule_events
+
+    def with_actors(self, actors: ActorLookup) -> RankedCoder:
+        """The same coder, classifier and ranker over another actor lookup."""
+        return RankedCoder(
+            actors=actors,
+            places=self._rules.places,
+            classifier=self.classifier,
+            ranker=self.ranker,
+            keep_rule_events=self._keep_rule_events,
+            min_confidence=self._min_confidence,
+        )
+
+    @property
+    def classifier(self) -> EventClassifier:
+        if self._classifier is None:
+            self._classifier = EventClassifier.load()
+        return self._classifier
+
+    @property
+    def ranker(self) -> PairRanker:
+        if self._ranker is None:
+            self._ranker = PairRanker.load()
+        return self._ranker
+
+    def needs_entities(self, doc: Doc) -> bool:
+        """Events come only from sentences with a trigger word, as for the rules."""
+        return self._rules.needs_entities(doc)
+
+    def pairs(
+        self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
+    ) -> tuple[Analysis, list[Pair]]:
+        """The rules' reading of the sentence and every candidate pair with its features
+        (empty when the sentence holds no trigger word); updates ``memory`` as the rules do."""
+        an = self._rules.analyse(doc, sentence, article, memory)
+        if not an.candidates:
+            return an, []
+
+        def read(tok: Token) -> Entity | None:
+            return self._rules.entity_for(tok, an.mentions, memory, an.speaker)
+
+        spans = span_candidates(doc, an.mentions, an.candidates, read)
+        return an, pair_features(doc, spans, an.candidates)
+
+    def code_sentence(
+        self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
+    ) -> list[Event]:
+        an, pairs = self.pairs(doc, sentence, article, memory)
+        if not pairs:
+            return []
+        prob, best = self.ranker.rank(pairs)[0]
+        trig = _governing_trigger(doc, best, an.candidates)
+        pred = self.classifier.predict(
+            [
+                ClassifierInput(
+                    text=sentence.text,
+                    source=_clip(best.source, len(sentence.text)),
+                    target=_clip(best.target, len(sentence.text)),
+                )
+            ]
+        )[0]
+        event = self._event(doc, trig, best, pred.label, an, sentence, article)
+        confidence = prob * pred.score
+        if confidence < self._min_confidence:
+            return []  # a doubtful pair or type: in news, mostly sentences that report none
+        event = replace(event, confidence=round(confidence, 2))
+        out = [event]
+        if self._keep_rule_events:
+            # The rules' events from other trigger words, unless they say what this one does.
+            seen = {_key(event)}
+            for ev in an.events:
+                if (
+                    ev.evidence.trigger_start != event.evidence.trigger_start
+                    and _key(ev) not in seen
+                ):
+                    seen.add(_key(ev))
+                    out.append(ev)
+        return [
+            replace(
+                ev,
+                id=event_id(article.id, sentence.index, i, VERSION),
+                event_index=i,
+                coder_version=VERSION,
+            )
+            for i, ev in enumerate(out)
+        ]
+
+    def _event(
+        self,
+        doc: Doc,
+        trig: Candidate,
+        pair: Pair,
+        label: str,
+        an: Analysis,
+        sentence: Sentence,
+        article: Article,
+    ) -> Event:
+        pol = polarity(trig.token)
+        mod = modality(trig.token)
+        label = yield_type(label, trig.etype, trig.token.lemma_)
+        if label == "REJECT" and pol == "negated" and trig.etype != "REJECT":
+            # "did not release", "will not end the strike": the classifier read the refusal
+            # (as PLV codes it, and the rules' refusals); the rejection itself is asserted.
+            pol = "asserted"
+        if label in COOPERATIVE and (mod == "future" or trig.etype == "AGREE"):
+            # The codebook: cooperation in the future tense, or only intended, is AGREE.
+            label = "AGREE"
+        mode = trig.mode if trig.etype == label and trig.mode in MODES[label] else None
+        src = Arg((pair.source.entity,), (pair.source.start, pair.source.end))
+        tgt = Arg((pair.target.entity,), (pair.target.start, pair.target.end))
+        if label != "PROTEST":
+            src, tgt = _state(src), _state(tgt)
+        cand = Candidate(trig.token, label, mode, source=src, target=tgt, place=trig.place)
+        event = self._rules.make_event(
+            cand, label, mode, pol, mod, sentence, article, an.speaker, an.mentions
+        )
+        return replace(
+            event,
+            quad=quad(label),
+            cameo_root=cameo_root(label, mode),
+            intensity=intensity(label, mode),
+        )
+
+
+def _key(ev: Event) -> tuple[object, ...]:
+    return (
+        ev.event_type,
+        tuple(a.code for a in ev.actor),
+        tuple(r.code for r in ev.recipient),
+        ev.polarity,
+        ev.modality,
+    )
+
+
+def _clip(c: SpanCandidate, n: int) -> tuple[int, int] | None:
+    return (c.start, c.end) if 0 <= c.start < c.end <= n else None
+
+
+def _state(arg: Arg) -> Arg:
+    from eventwire.coder.rules import _as_state
+
+    return _as_state(arg)
+
+
+def _governing_trigger(doc: Doc, pair: Pair, cands: Sequence[Candidate]) -> Candidate:
+    """The trigger that reports the pair's event: the rules' own when they chose this pair;
+    else the nearest trigger on the target's path up to where it meets the source's; else the
+    one nearest the root of the parse."""
+    live = [c for c in cands if not c.absorbed] or list(cands)
+    for c in live:
+        if (
+            c.source is not None
+            and c.target is not None
+            and _inside(c.source.span, pair.source)
+            and _inside(c.target.span, pair.target)
+        ):
+            return c
+    by_tok = {c.token.i: c for c in cands}
+    src_anc = set()
+    t: Token = doc[pair.source.root]
+    while True:
+        src_anc.add(t.i)
+        if t.head == t:
+            break
+        t = t.head
+    t = doc[pair.target.root]
+    for _ in range(40):
+        if t.i in by_tok:
+            c = by_tok[t.i]
+            return _outer(c, cands)
+        if t.i in src_anc or t.head == t:
+            break
+        t = t.head
+    if t.i in by_tok:
+        return _outer(by_tok[t.i], cands)
+
+    def depth(c: Candidate) -> int:
+        d, x = 0, c.token
+        while x.head != x and d < 40:
+            x, d = x.head, d + 1
+        return d
+
+    return min(live, key=lambda c: (depth(c), c.token.i))
+
+
+def _outer(c: Candidate, cands: Sequence[Candidate]) -> Candidate:
+    """An absorbed trigger's absorber ("urged ... to return to talks": the request)."""
+    if not c.absorbed:
+        return c
+    anc = {t.i for t in c.token.ancestors}
+    outer = [o for o in cands if o.token.i in anc and not o.absorbed]
+    return min(outer, key=lambda o: abs(o.token.i - c.token.i)) if outer else c
+
+
+def _inside(span: tuple[int, int], c: SpanCandidate) -> bool:
+    return span[0] < c.end and c.start < span[1]

@@ -1,0 +1,56 @@
+"""The rule coder's weak types (AID, PROTEST, MOBILIZE, SANCTION, REQUEST), read as the PLOVER
+codebook defines them. Sentences are hand-written, not taken from PLV."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventwire.pipeline import Pipeline
+
+pytestmark = pytest.mark.slow
+
+
+def _coded(pipeline: Pipeline, text: str) -> list[tuple[str, str | None]]:
+    return [(e.event_type, e.mode) for e in pipeline.code_text(text)]
+
+
+def test_crowd_protesting_in_the_streets_is_a_protest(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Chilean students protested in the streets of Santiago.") == [
+        ("PROTEST", "demo")
+    ]
+
+
+def test_government_protesting_a_decision_is_an_accusation(pipeline: Pipeline) -> None:
+    # Codebook PROTEST: diplomatic protests are ACCUSE 'disapprove'.
+    assert _coded(pipeline, "Japan protested the decision.") == [("ACCUSE", "disapprove")]
+
+
+def test_an_order_to_do_something_is_a_request(pipeline: Pipeline) -> None:
+    got = _coded(pipeline, "A Kenyan court ordered the minister to appear before the judges.")
+    assert got == [("REQUEST", None)]
+
+
+def test_one_countrys_drill_is_mobilize_and_a_joint_one_cooperate(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "North Korea held military drills near the border.") == [
+        ("MOBILIZE", "troops")
+    ]
+    assert _coded(pipeline, "The Chinese navy held exercises with Russia in the Baltic.") == [
+        ("COOPERATE", None)
+    ]
+
+
+def test_granting_asylum_is_aid_and_granting_a_pardon_a_concession(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Germany granted asylum to the dissidents.") == [("AID", None)]
+    assert _coded(pipeline, "Germany granted a pardon to the dissidents.") == [("CONCEDE", None)]
+
+
+def test_reducing_relations_is_a_sanction(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The United States reduced military aid to Pakistan.") == [
+        ("SANCTION", None)
+    ]
+    assert _coded(pipeline, "Canada severed diplomatic ties with Iran.") == [("SANCTION", None)]
+
+
+def test_contributing_money_is_aid(pipeline: Pipeline) -> None:
+    got = _coded(pipeline, "Japan contributed 10 million dollars to the Syrian refugees.")
+    assert got == [("AID", None)]

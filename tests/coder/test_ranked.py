@@ -1,0 +1,144 @@
+"""coder.plover.v3: candidate pairs, the pair ranker, and the classifier-led coder.
+Sentences are hand-written."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from eventwire import registry
+from eventwire.coder.context import ArticleMemory
+from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker, fit
+from eventwire.coder.ranked import RankedCoder
+from eventwire.config import config_from_dict
+from eventwire.model import Article, Event
+from eventwire.nlp import Sentence
+from eventwire.pipeline import Pipeline
+
+
+def test_ranker_fit_learns_which_pair_is_right() -> None:
+    right, wrong = {"bias": 1.0, "s:dep=nsubj": 1.0}, {"bias": 1.0, "s:dep=pobj:of": 1.0}
+    groups = [([wrong, right], [False, True]), ([right, wrong], [True, False])] * 5
+    ranker = fit(groups)
+    assert ranker.weights["s:dep=nsubj"] > ranker.weights.get("s:dep=pobj:of", 0.0)
+    assert ranker.info["sentences"] == 10
+
+
+def test_ranker_fit_skips_sentences_with_no_right_pair() -> None:
+    a, b = {"x": 1.0}, {"y": 1.0}
+    ranker = fit([([a, b], [True, False])] * 3 + [([a, b], [False, False])] * 7)
+    assert ranker.info["sentences"] == 3 and ranker.weights["x"] > 0
+
+
+def test_ranker_round_trips_through_json(tmp_path: Path) -> None:
+    ranker = PairRanker({"bias": 0.5, "pair:conj": 2.0}, info={"trained_on": "test"})
+    ranker.save(tmp_path / "r.json")
+    back = PairRanker.load(tmp_path / "r.json")
+    assert back.weights == ranker.weights and back.info == ranker.info
+
+
+def test_shipped_ranker_loads() -> None:
+    ranker = PairRanker.load(DEFAULT_RANKER)
+    assert len(ranker.weights) > 100 and "plv/train.csv" in str(ranker.info["trained_on"])
+
+
+def test_v3_is_registered_and_selectable_in_the_config() -> None:
+    assert registry.resolve("coder.plover.v3") is RankedCoder
+    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v3"}})
+    assert cfg.pipeline.coder == "coder.plover.v3"
+
+
+# ------------------------------------------------------------------ with spaCy and the model
+@pytest.fixture(scope="module")
+def v3(pipeline: Pipeline) -> RankedCoder:
+    return RankedCoder(actors=pipeline.actors, places=pipeline.places)
+
+
+def _code(pipeline: Pipeline, coder: RankedCoder, text: str) -> list[Event]:
+    doc = pipeline.nlp(text)
+    article = Article(id="t", text=text, language="en")
+    sentence = Sentence(index=0, text=text, start=0, end=len(text))
+    return coder.code_sentence(doc, sentence, article, ArticleMemory())
+
+
+@pytest.mark.slow
+def test_candidate_pairs_hold_the_gold_pair_and_the_ranker_picks_it(
+    pipeline: Pipeline, v3: RankedCoder
+) -> None:
+    text = "Japan condemned North Korea's latest missile launch."
+    doc = pipeline.nlp(text)
+    article = Article(id="t", text=text, language="en")
+    sentence = Sentence(index=0, text=text, start=0, end=len(text))
+    _, pairs = v3.pairs(doc, sentence, article, ArticleMemory())
+    texts = [(p.source.entity.text, p.target.entity.text) for p in pairs]
+    assert ("Japan", "North Korea") in texts or any(
+        s == "Japan" and "North Korea" in t for s, t in texts
+    )
+    _, best = v3.ranker.rank(pairs)[0]
+    assert best.source.entity.code == "JPN" and best.target.entity.code == "PRK"
+
+
+@pytest.mark.slow
+def test_v3_codes_one_event_with_the_ranked_pair(pipeline: Pipeline, v3: RankedCoder) -> None:
+    events = _code(pipeline, v3, "Japan condemned North Korea's latest missile launch.")
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.event_type == "ACCUSE" and ev.coder_version == "coder.plover.v3"
+    assert [a.code for a in ev.actor] == ["JPN"] and [r.code for r in ev.recipient] == ["PRK"]
+    assert ev.evidence.trigger == "condemned" and 0 < ev.confidence <= 1
+
+
+@pytest.mark.slow
+def test_v3_spans_leave_out_the_full_stop(pipeline: Pipeline, v3: RankedCoder) -> None:
+    events = _code(pipeline, v3, "Egypt released the Sudanese fishermen.")
+    assert [r.text for e in events for r in e.recipient] == ["Sudanese fishermen"]
+
+
+@pytest.mark.slow
+def test_v3_codes_no_event_where_no_word_reports_one(pipeline: Pipeline, v3: RankedCoder) -> None:
+    assert _code(pipeline, v3, "The weather in Paris was mild and the markets were calm.") == []
+
+
+@pytest.mark.slow
+def test_v3_reads_negation_off_the_governing_trigger(pipeline: Pipeline, v3: RankedCoder) -> None:
+    events = _code(pipeline, v3, "Japan has not criticized North Korea.")
+    assert [(e.event_type, e.polarity) for e in events] == [("ACCUSE", "negated")]
+
+
+@pytest.mark.slow
+def test_v3_refusal_typed_reject_is_asserted(pipeline: Pipeline, v3: RankedCoder) -> None:
+    # The classifier reads "did not release" as a refusal (REJECT, as PLV codes it): the
+    # rejection happened, so it is not also negated (a double negative).
+    events = _code(pipeline, v3, "Egypt did not release the Sudanese fishermen.")
+    assert len(events) == 1
+    assert events[0].event_type != "REJECT" or events[0].polarity == "asserted"
+
+
+@pytest.mark.slow
+def test_v3_keeps_the_rules_other_events_when_asked(pipeline: Pipeline, v3: RankedCoder) -> None:
+    text = "France criticized Iran and praised Saudi Arabia on Monday."
+    one = _code(pipeline, v3, text)
+    several = _code(pipeline, RankedCoder(actors=pipeline.actors, keep_rule_events=True), text)
+    assert len(one) == 1 and len(several) > 1
+    assert len({e.id for e in several}) == len(several)
+    assert all(e.coder_version == "coder.plover.v3" for e in several)
+
+
+@pytest.mark.slow
+def test_pipeline_runs_v3_from_the_config(pipeline: Pipeline) -> None:
+    cfg = replace(
+        pipeline.config, pipeline=replace(pipeline.config.pipeline, coder="coder.plover.v3")
+    )
+    pipe = Pipeline(cfg)
+    assert isinstance(pipe.coder, RankedCoder)
+    events = pipe.code_text("Egypt released twelve Sudanese fishermen on Tuesday.")
+    assert [e.event_type for e in events] == ["RETREAT"]
+    assert events[0].actor[0].code == "EGY"
+
+
+@pytest.mark.slow
+def test_v3_denied_attacking_is_a_negated_assault(pipeline: Pipeline, v3: RankedCoder) -> None:
+    events = _code(pipeline, v3, "Russia denied attacking Ukrainian ships.")
+    assert [(e.event_type, e.polarity) for e in events] == [("ASSAULT", "negated")]
