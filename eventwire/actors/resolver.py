@@ -770,16 +770,26 @@ class ActorResolver:
             if sector is not None:
                 return i + 1, ("title", (), sector, key)
         elif tk.phrase:
-            s = self._phrase_at(toks, i, sector_words)
-            t = self._phrase_at(toks, i, title_words)
+            # The longest sector phrase (ending at s) and the longest title phrase (ending at
+            # t) that start here, as _phrase_at() finds them in each table, in one pass over
+            # the lengths that joins each candidate once.
+            s = t = i
+            s_key = t_key = ""
+            for j in range(min(n, i + tk.phrase), i, -1):
+                key = tk.folded if j == i + 1 else " ".join([x.folded for x in toks[i:j]])
+                bare_key = key.rstrip(".")
+                if s == i and (key in sector_words or bare_key in sector_words):
+                    s, s_key = j, key
+                if t == i and (key in title_words or bare_key in title_words):
+                    t, t_key = j, key
+                if s > i and t > i:
+                    break
             if s > i and s >= t:
-                key = tk.folded if s == i + 1 else " ".join([x.folded for x in toks[i:s]])
-                sector = sector_words.get(key) or sector_words.get(key.rstrip("."))
-                return s, ("sector", (), sector, key)
+                sector = sector_words.get(s_key) or sector_words.get(s_key.rstrip("."))
+                return s, ("sector", (), sector, s_key)
             if t > i:
-                key = tk.folded if t == i + 1 else " ".join([x.folded for x in toks[i:t]])
-                sector = title_words.get(key) or title_words.get(key.rstrip("."))
-                return t, ("title", (), sector, key)
+                sector = title_words.get(t_key) or title_words.get(t_key.rstrip("."))
+                return t, ("title", (), sector, t_key)
         # A plural the sector list does not spell out: "negotiatorss" no, "generals" yes.
         if w.endswith("s") and w[:-1] in sector_words:
             return i + 1, ("sector", (), sector_words[w[:-1]], "")

@@ -238,6 +238,7 @@ def _word_salad(kb: KnowledgeBase, n: int = 4000) -> list[str]:
         | set(kb.former_words)
         | set(kb.relational_words)
         | {"ex", "of", "in", "Iran's", "U.N.", "al-Qaeda", "Zorblax", "Gbago", "Laurent"}
+        | {"Iranian-backed", "Vietnamese-led", "Kremlin-controlled", "ex-president", "Gen."}
     )
     # Whole aliases of several words too, so that multi-word matches and near misses occur.
     words += rng.sample(sorted(k.title() for k in kb.folded if " " in k), 400)
@@ -248,22 +249,48 @@ def test_lone_token_parts_are_the_general_parts(kb: KnowledgeBase) -> None:
     """_parts() gives a token its memoised lone part where no alias or phrase of several
     words can start at it; the general path (try an alias match at every token with an alias
     span, else _word_part) gives the same parts."""
+    from eventwire.actors.resolver import _AFFILIATION
+
     r = ActorResolver(kb)
+    sectors, titles = kb.sector_words, kb.title_words
 
     def general(text: str) -> list[object]:
+        """The parts as built before the lone-token short-cuts, written out here."""
         tokens = tokenize(text)
         toks = [r._tok(t[0]) for t in tokens]
         parts: list[object] = []
-        i = 0
-        while i < len(tokens):
-            m = r._match_at(text, tokens, toks, i) if toks[i].span else None
+        i, n = 0, len(tokens)
+        while i < n:
+            tk = toks[i]
+            m = r._match_at(text, tokens, toks, i) if tk.span else None
+            stem, _, suffix = tk.word.rpartition("-")
             if m is not None:
                 parts.append((i, m[0], "kb", m[1], None, ""))
                 i = m[0]
                 continue
-            j, fields = r._word_part(toks, i, len(tokens))
-            parts.append((i, j, *fields))
-            i = j
+            if "-" in tk.word and stem and suffix in _AFFILIATION and kb.lookup(stem):
+                parts.append((i, i + 1, "kb", kb.lookup(stem), None, ""))
+            elif tk.bare in kb.former_words or (tk.bare == "ex" and i + 1 < n):
+                parts.append((i, i + 1, "former", (), None, ""))
+            elif tk.bare in kb.relational_words:
+                parts.append((i, i + 1, "relational", (), None, ""))
+            elif (s := r._phrase_at(toks, i, sectors)) > i and s >= r._phrase_at(toks, i, titles):
+                key = " ".join(x.folded for x in toks[i:s])
+                parts.append(
+                    (i, s, "sector", (), sectors.get(key) or sectors[key.rstrip(".")], key)
+                )
+                i = s
+                continue
+            elif (t := r._phrase_at(toks, i, titles)) > i:
+                key = " ".join(x.folded for x in toks[i:t])
+                parts.append((i, t, "title", (), titles.get(key) or titles[key.rstrip(".")], key))
+                i = t
+                continue
+            elif tk.bare.endswith("s") and tk.bare[:-1] in sectors:
+                parts.append((i, i + 1, "sector", (), sectors[tk.bare[:-1]], ""))
+            else:
+                parts.append((i, i + 1, "word", (), None, tk.word))
+            i += 1
         return parts
 
     for text in _word_salad(kb):
