@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -70,6 +71,8 @@ _KIND_ORDER: dict[Kind, int] = {
 }
 _STRIP = " \t\n,;:!?()[]{}\"'“”‘’«»"
 _CACHE_SIZE = 100_000
+# The key for "the latest term" (a C getter, where a lambda would be a Python call per term).
+_START = attrgetter("start")
 # ``_new(_Part, (...))`` builds a NamedTuple from all its fields in one C call: the generated
 # ``_Part(...)`` constructor is Python code that costs about three times as much, and the
 # resolver builds several parts and tokens for each mention it has not seen.
@@ -1095,12 +1098,12 @@ class ActorResolver:
             return rec.code, rec.sector
         if date is None:
             if rec.kind == "person":
-                t = max(rec.terms, key=lambda t: t.start)
+                t = max(rec.terms, key=_START)
                 return t.code or rec.code, t.sector
             return rec.code, rec.sector
         current = [t for t in rec.terms if t.covers(date)]
         if current:
-            t = max(current, key=lambda t: t.start)
+            t = max(current, key=_START)
             return t.code or rec.code, t.sector
         if rec.kind != "person":
             return rec.code, rec.sector
