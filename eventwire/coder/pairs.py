@@ -234,7 +234,7 @@ def _side(
         f"{prefix}rule_source": float(c.rule_source),
         f"{prefix}rule_target": float(c.rule_target),
         f"{prefix}first": float(order == 0),
-        # Words (kept by fit only where seen in two sentences or more): "court", "urge".
+        # Words (fit keeps those of at least min_count sentences): "court", "urge".
         f"{prefix}lemma={tok.lemma_.lower()}": 1.0,
         f"{prefix}gov={gov.lemma_.lower()}": 1.0,
     }
@@ -347,14 +347,13 @@ def fit(
 ) -> PairRanker:
     """Fit the conditional-logit ranker: each group is one sentence's pairs (features) and
     which of them match the gold pair; it maximises the log-probability of the matching
-    pairs within each sentence (groups with none are skipped), with an L2 penalty. Full-batch
-    Adam, deterministic."""
+    pairs within each sentence (groups with none are skipped), with an L2 penalty. Features
+    found in fewer than ``min_count`` sentences are dropped. Full-batch Adam, deterministic."""
     counts: dict[str, int] = {}
     kept = [(fs, ys) for fs, ys in groups if any(ys) and len(fs) > 0]
-    for fs, _ in kept:
-        for f in fs:
-            for k in f:
-                counts[k] = counts.get(k, 0) + 1
+    for fs, _ in kept:  # in how many sentences each feature occurs
+        for k in {k for f in fs for k in f}:
+            counts[k] = counts.get(k, 0) + 1
     names = sorted(k for k, n in counts.items() if n >= min_count)
     index = {k: i for i, k in enumerate(names)}
     rows, cols, vals, ys_all, gid = [], [], [], [], []

@@ -32,6 +32,16 @@ def test_ranker_fit_skips_sentences_with_no_right_pair() -> None:
     assert ranker.info["sentences"] == 3 and ranker.weights["x"] > 0
 
 
+def test_ranker_fit_counts_features_by_sentence_not_by_pair() -> None:
+    # A word seen in one sentence only is dropped however many of its pairs carry it (it
+    # was kept when features were counted by pair: 6,600 weights for ~1,000 sentences).
+    a, b = {"x": 1.0}, {"y": 1.0}
+    rare = {"x": 1.0, "s:lemma=zanzibar": 1.0}
+    groups = [([a, b], [True, False])] * 3 + [([rare, rare, b], [True, True, False])]
+    ranker = fit(groups, min_count=2)
+    assert "s:lemma=zanzibar" not in ranker.weights and ranker.weights["x"] > 0
+
+
 def test_ranker_round_trips_through_json(tmp_path: Path) -> None:
     ranker = PairRanker({"bias": 0.5, "pair:conj": 2.0}, info={"trained_on": "test"})
     ranker.save(tmp_path / "r.json")
@@ -142,3 +152,15 @@ def test_pipeline_runs_v3_from_the_config(pipeline: Pipeline) -> None:
 def test_v3_denied_attacking_is_a_negated_assault(pipeline: Pipeline, v3: RankedCoder) -> None:
     events = _code(pipeline, v3, "Russia denied attacking Ukrainian ships.")
     assert [(e.event_type, e.polarity) for e in events] == [("ASSAULT", "negated")]
+
+
+@pytest.mark.slow
+def test_v3_dates_are_no_actors(pipeline: Pipeline, v3: RankedCoder) -> None:
+    # v1 made "Tuesday" the target of "on Tuesday rejected": dates are never candidates.
+    text = "Myanmar's Supreme Court on Tuesday rejected the appeal of two Reuters journalists."
+    doc = pipeline.nlp(text)
+    article = Article(id="t", text=text, language="en")
+    sentence = Sentence(index=0, text=text, start=0, end=len(text))
+    _, pairs = v3.pairs(doc, sentence, article, ArticleMemory())
+    assert pairs and all("Tuesday" not in p.target.entity.text for p in pairs)
+    assert all("Tuesday" not in p.source.entity.text for p in pairs)
