@@ -106,6 +106,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _holds(args: Sequence[tuple[int, int]], span: tuple[int, int], root_char: int) -> bool:
+    """Whether a rules' argument is this span or holds its head word."""
+    return any(a == span or a[0] <= root_char < a[1] for a in args)
+
+
 def _root_of(doc: Doc, start: int, end: int) -> int | None:
     """The token of [start, end) whose head lies outside it (the last one on a tie)."""
     toks = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
@@ -151,14 +156,8 @@ def span_candidates(
             named=ent.code is not None
             or doc[root].lemma_.lower() in ACTOR_NOUNS
             or any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_ENTS for t in toks),
-            rule_source=any(
-                _overlaps((start, end), s) and s[0] <= doc[root].idx < s[1] for s in src_spans
-            )
-            or any(s == (start, end) for s in src_spans),
-            rule_target=any(
-                _overlaps((start, end), s) and s[0] <= doc[root].idx < s[1] for s in tgt_spans
-            )
-            or any(s == (start, end) for s in tgt_spans),
+            rule_source=_holds(src_spans, (start, end), doc[root].idx),
+            rule_target=_holds(tgt_spans, (start, end), doc[root].idx),
         )
 
     for s, e, ent in mentions:

@@ -28,10 +28,16 @@ from eventwire.coder.context import ArticleMemory
 from eventwire.coder.hybrid import yield_type
 from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
 from eventwire.coder.polarity import modality, polarity
-from eventwire.coder.rules import ActorLookup, Analysis, PlaceLookup, RuleCoder, event_id
+from eventwire.coder.rules import (
+    ActorLookup,
+    Analysis,
+    PlaceLookup,
+    RuleCoder,
+    as_state,
+    event_id,
+)
 from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence
-from eventwire.ontology import cameo_root, intensity, quad
 from eventwire.ontology.plover import MODES
 
 if TYPE_CHECKING:
@@ -127,7 +133,7 @@ class RankedCoder:
                 )
             ]
         )[0]
-        event = self._event(doc, trig, best, pred.label, an, sentence, article)
+        event = self._event(trig, best, pred.label, an, sentence, article)
         confidence = prob * pred.score
         if confidence < self._min_confidence:
             return []  # a doubtful pair or type: in news, mostly sentences that report none
@@ -155,7 +161,6 @@ class RankedCoder:
 
     def _event(
         self,
-        doc: Doc,
         trig: Candidate,
         pair: Pair,
         label: str,
@@ -177,16 +182,10 @@ class RankedCoder:
         src = Arg((pair.source.entity,), (pair.source.start, pair.source.end))
         tgt = Arg((pair.target.entity,), (pair.target.start, pair.target.end))
         if label != "PROTEST":
-            src, tgt = _state(src), _state(tgt)
+            src, tgt = as_state(src), as_state(tgt)
         cand = Candidate(trig.token, label, mode, source=src, target=tgt, place=trig.place)
-        event = self._rules.make_event(
+        return self._rules.make_event(
             cand, label, mode, pol, mod, sentence, article, an.speaker, an.mentions
-        )
-        return replace(
-            event,
-            quad=quad(label),
-            cameo_root=cameo_root(label, mode),
-            intensity=intensity(label, mode),
         )
 
 
@@ -202,12 +201,6 @@ def _key(ev: Event) -> tuple[object, ...]:
 
 def _clip(c: SpanCandidate, n: int) -> tuple[int, int] | None:
     return (c.start, c.end) if 0 <= c.start < c.end <= n else None
-
-
-def _state(arg: Arg) -> Arg:
-    from eventwire.coder.rules import _as_state
-
-    return _as_state(arg)
 
 
 def _governing_trigger(doc: Doc, pair: Pair, cands: Sequence[Candidate]) -> Candidate:

@@ -44,7 +44,7 @@ from eventwire.ontology import cameo_root, intensity, quad
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["ActorLookup", "Analysis", "PlaceLookup", "RuleCoder", "trigger_of"]
+__all__ = ["ActorLookup", "Analysis", "PlaceLookup", "RuleCoder", "as_state", "trigger_of"]
 
 VERSION: Final = "coder.plover.v1"
 
@@ -238,8 +238,8 @@ class RuleCoder:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
             if etype != "PROTEST":
-                c.source = _as_state(c.source)
-                c.target = _as_state(c.target) if c.target else None
+                c.source = as_state(c.source)
+                c.target = as_state(c.target) if c.target else None
             key = (etype, _codes(c.source), _codes(c.target) if c.target else None, pol, mod)
             if key in seen:
                 continue
@@ -780,7 +780,7 @@ def _is_country(code: str | None) -> bool:
     return bool(code) and pycountry.countries.get(alpha_3=code) is not None
 
 
-def _as_state(arg: Arg) -> Arg:
+def as_state(arg: Arg) -> Arg:
     """A country named as the doer of a political act is its government: "North Korea
     tested a missile", "the United States offered talks" (PLOVER sector GOV)."""
     ents = tuple(
