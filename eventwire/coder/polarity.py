@@ -48,6 +48,8 @@ _FUTURE_VERBS: Final = frozenset(
     }
 )
 _DESIRE_VERBS: Final = frozenset({"like", "love", "prefer", "want", "wish", "hope"})
+# spaCy's small model lemmatises "hopes" as "hop": the forms themselves.
+_HOPE_FORMS: Final = frozenset({"hope", "hopes", "hoped", "hoping"})
 _CONDITIONAL_MARKS: Final = frozenset({"if", "unless", "whether"})
 # Heads under which an act is feared, rehearsed or possible, not done.
 _FEARED: Final = frozenset(
@@ -96,7 +98,7 @@ def modality(trigger: Token) -> Modality:
             return "hypothetical"  # "afraid of a US invasion", "practice for an attack"
         if auxes & _FUTURE_AUX:
             return "future"
-        if tok != trigger and tok.lemma_ in _FUTURE_VERBS:
+        if tok != trigger and (tok.lemma_ in _FUTURE_VERBS or tok.lower_ in _HOPE_FORMS):
             return "future"
     for tok in path[:2]:
         if any(c.lower_ in _HISTORICAL_CUES for c in tok.subtree):

@@ -421,7 +421,7 @@ class RuleCoder:
             for s, e, ent in mentions:
                 if left <= s and e <= he:
                     return ent
-        if head.lemma_ in _SECTOR_HEADS:
+        if head.lemma_.lower() in _SECTOR_HEADS:  # "Police in Chile" opens a sentence
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "from"):
                     for obj in (o for o in prep.children if o.dep_ == "pobj"):
