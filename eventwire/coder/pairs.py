@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ import numpy as np
 from eventwire.coder.compose import Candidate
 from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS
 from eventwire.model import Entity
+from eventwire.nlp import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -111,14 +113,35 @@ def _holds(args: Sequence[tuple[int, int]], span: tuple[int, int], root_char: in
     return any(a == span or a[0] <= root_char < a[1] for a in args)
 
 
-def _root_of(doc: Doc, start: int, end: int) -> int | None:
+class _Layout:
+    """Where a doc's tokens start and end, and its text, read once per sentence: spaCy
+    builds ``doc.text`` and a Token object anew on every access, and the features ask for
+    the tokens of a character span dozens of times a sentence."""
+
+    __slots__ = ("ends", "heads", "starts", "text")
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc_text(doc)
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t) for t in doc]
+        self.heads = [t.head.i for t in doc]
+
+    def within(self, start: int, end: int) -> range:
+        """The tokens that start in [start, end)."""
+        return range(bisect_left(self.starts, start), bisect_left(self.starts, end))
+
+    def inside(self, start: int, end: int) -> range:
+        """The tokens wholly inside [start, end) (token ends ascend, as starts do)."""
+        return range(bisect_left(self.starts, start), bisect_right(self.ends, end))
+
+
+def _root_of(layout: _Layout, start: int, end: int) -> int | None:
     """The token of [start, end) whose head lies outside it (the last one on a tie)."""
-    toks = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    toks = layout.inside(start, end)
     if not toks:
         return None
-    inside = {t.i for t in toks}
-    heads = [t for t in toks if t.head.i not in inside or t.head == t]
-    return (heads[-1] if heads else toks[-1]).i
+    heads = [i for i in toks if layout.heads[i] not in toks or layout.heads[i] == i]
+    return heads[-1] if heads else toks[-1]
 
 
 def span_candidates(
@@ -131,22 +154,24 @@ def span_candidates(
 
     ``entity_for(token)`` reads the actor a noun phrase headed by ``token`` names (the rules'
     reading, with pronouns through the article memory), or None."""
+    layout = _Layout(doc)
+    text = layout.text
     src_spans = [c.source.span for c in cands if c.source is not None]
     tgt_spans = [c.target.span for c in cands if c.target is not None]
     found: dict[tuple[int, int], SpanCandidate] = {}
 
     def add(start: int, end: int, ent: Entity | None, mention: bool) -> None:
-        while end > start and not doc.text[end - 1].isalnum() and doc.text[end - 1] not in ")'":
+        while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")'":
             end -= 1  # "fishermen." -> "fishermen"
-        root = _root_of(doc, start, end)
+        root = _root_of(layout, start, end)
         if root is None or (start, end) in found or doc[root].ent_type_ in _NOT_ACTOR_ENTS:
             return  # "on Tuesday", "$2 million": no actor
-        text = doc.text[start:end]
-        toks = [t for t in doc if start <= t.idx < end]
+        written = text[start:end]
+        toks = [doc[i] for i in layout.within(start, end)]
         if ent is None:
-            ent = Entity(text=text)
-        elif ent.text != text:
-            ent = Entity(text=text, code=ent.code, sector=ent.sector, name=ent.name, id=ent.id)
+            ent = Entity(text=written)
+        elif ent.text != written:
+            ent = Entity(text=written, code=ent.code, sector=ent.sector, name=ent.name, id=ent.id)
         found[(start, end)] = SpanCandidate(
             start=start,
             end=end,
@@ -178,7 +203,7 @@ def span_candidates(
         for arg in (c.source, c.target):
             if arg is not None and arg.entities:
                 s, e = arg.span
-                if 0 <= s < e <= len(doc.text) and not any(k[0] <= s < k[1] for k in found):
+                if 0 <= s < e <= len(text) and not any(k[0] <= s < k[1] for k in found):
                     add(s, e, arg.entities[0], bool(arg.entities[0].code))
     spans = sorted(found.values(), key=lambda c: (c.start, -c.end))
     return spans[:_MAX_SPANS]
@@ -211,7 +236,12 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
 
 
 def _side(
-    prefix: str, c: SpanCandidate, doc: Doc, order: int, triggers: frozenset[int]
+    prefix: str,
+    c: SpanCandidate,
+    doc: Doc,
+    order: int,
+    triggers: frozenset[int],
+    layout: _Layout,
 ) -> dict[str, float]:
     tok = doc[c.root]
     dep = _dep(tok)
@@ -221,7 +251,7 @@ def _side(
         f"{prefix}pos={tok.pos_}": 1.0,
         f"{prefix}ent={tok.ent_type_ or 'none'}": 1.0,
         f"{prefix}order={min(order, 4)}": 1.0,
-        f"{prefix}len={_bucket(sum(c.start <= t.idx < c.end for t in doc), (1, 2, 4, 7))}": 1.0,
+        f"{prefix}len={_bucket(len(layout.within(c.start, c.end)), (1, 2, 4, 7))}": 1.0,
         f"{prefix}gov_trigger": float(gov.i in triggers),
         f"{prefix}gov_root": float(gov.dep_ == "ROOT"),
         f"{prefix}is_trigger": float(tok.i in triggers),
@@ -259,8 +289,9 @@ def pair_features(
         for c in cands
         if c.source is not None and c.target is not None and not c.absorbed
     }
+    layout = _Layout(doc)
     sides = [
-        (_side("s:", c, doc, i, triggers), _side("t:", c, doc, i, triggers))
+        (_side("s:", c, doc, i, triggers, layout), _side("t:", c, doc, i, triggers, layout))
         for i, c in enumerate(spans)
     ]
     anc = [_ancestors(doc[c.root]) for c in spans]
