@@ -27,7 +27,7 @@ from eventwire.ontology.plover import MODES
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["VERSION", "HybridCoder", "yield_type"]
+__all__ = ["VERSION", "HybridCoder", "RulesAndClassifier", "yield_type"]
 
 VERSION: Final = "coder.plover.v2"
 _COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
@@ -36,7 +36,33 @@ _RETREAT_WORDS: Final = frozenset(
 )
 
 
-class HybridCoder:
+class RulesAndClassifier:
+    """What the classifier-backed coders (v2, v3) share: the rules that read each sentence,
+    and the classifier, loaded on first use."""
+
+    def __init__(
+        self,
+        *,
+        actors: ActorLookup,
+        places: PlaceLookup | None,
+        classifier: EventClassifier | None,
+    ) -> None:
+        self._rules = RuleCoder(actors=actors, places=places)
+        self._classifier = classifier
+
+    @property
+    def classifier(self) -> EventClassifier:
+        if self._classifier is None:
+            self._classifier = EventClassifier.load()
+        return self._classifier
+
+    def needs_entities(self, doc: Doc) -> bool:
+        """Events come only from sentences the rules find a trigger word in: see
+        :meth:`RuleCoder.needs_entities`."""
+        return self._rules.needs_entities(doc)
+
+
+class HybridCoder(RulesAndClassifier):
     """Rules for events and arguments, the classifier for types (``coder.plover.v2``)."""
 
     version: Final = VERSION
@@ -50,8 +76,7 @@ class HybridCoder:
         min_score: float = 0.6,
         same_quad: bool = True,
     ) -> None:
-        self._rules = RuleCoder(actors=actors, places=places)
-        self._classifier = classifier
+        super().__init__(actors=actors, places=places, classifier=classifier)
         self._min_score = min_score
         self._same_quad = same_quad
 
@@ -65,16 +90,6 @@ class HybridCoder:
             min_score=self._min_score,
             same_quad=self._same_quad,
         )
-
-    @property
-    def classifier(self) -> EventClassifier:
-        if self._classifier is None:
-            self._classifier = EventClassifier.load()
-        return self._classifier
-
-    def needs_entities(self, doc: Doc) -> bool:
-        """The rules find every event this coder reports: see :meth:`RuleCoder.needs_entities`."""
-        return self._rules.needs_entities(doc)
 
     def code_sentence(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory

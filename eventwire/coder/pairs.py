@@ -135,6 +135,15 @@ class _Layout:
         return range(bisect_left(self.starts, start), bisect_right(self.ends, end))
 
 
+def _layout(doc: Doc) -> _Layout:
+    """The doc's layout, read once and kept in the doc (candidates and features both use
+    it; it holds no tokens, so no reference cycle)."""
+    layout: _Layout | None = doc.user_data.get("eventwire.layout")
+    if layout is None:
+        layout = doc.user_data["eventwire.layout"] = _Layout(doc)
+    return layout
+
+
 def _root_of(layout: _Layout, start: int, end: int) -> int | None:
     """The token of [start, end) whose head lies outside it (the last one on a tie)."""
     toks = layout.inside(start, end)
@@ -154,7 +163,7 @@ def span_candidates(
 
     ``entity_for(token)`` reads the actor a noun phrase headed by ``token`` names (the rules'
     reading, with pronouns through the article memory), or None."""
-    layout = _Layout(doc)
+    layout = _layout(doc)
     text = layout.text
     src_spans = [c.source.span for c in cands if c.source is not None]
     tgt_spans = [c.target.span for c in cands if c.target is not None]
@@ -289,7 +298,7 @@ def pair_features(
         for c in cands
         if c.source is not None and c.target is not None and not c.absorbed
     }
-    layout = _Layout(doc)
+    layout = _layout(doc)
     sides = [
         (_side("s:", c, doc, i, triggers, layout), _side("t:", c, doc, i, triggers, layout))
         for i, c in enumerate(spans)

@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Final
 from eventwire.coder.classifier import ClassifierInput, EventClassifier
 from eventwire.coder.compose import COOPERATIVE, Arg, Candidate
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.hybrid import yield_type
+from eventwire.coder.hybrid import RulesAndClassifier, yield_type
 from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
 from eventwire.coder.polarity import modality, polarity
 from eventwire.coder.rules import (
     ActorLookup,
     Analysis,
     PlaceLookup,
-    RuleCoder,
     as_state,
     event_id,
 )
@@ -53,7 +52,7 @@ VERSION: Final = "coder.plover.v3"
 MIN_CONFIDENCE: Final = 0.15
 
 
-class RankedCoder:
+class RankedCoder(RulesAndClassifier):
     """Pairs ranked, types classified (``coder.plover.v3``; see the module docstring)."""
 
     version: Final = VERSION
@@ -68,9 +67,8 @@ class RankedCoder:
         keep_rule_events: bool = False,
         min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
-        self._rules = RuleCoder(actors=actors, places=places)
+        super().__init__(actors=actors, places=places, classifier=classifier)
         self._min_confidence = min_confidence
-        self._classifier = classifier
         self._ranker = ranker
         self._keep_rule_events = keep_rule_events
 
@@ -86,20 +84,10 @@ class RankedCoder:
         )
 
     @property
-    def classifier(self) -> EventClassifier:
-        if self._classifier is None:
-            self._classifier = EventClassifier.load()
-        return self._classifier
-
-    @property
     def ranker(self) -> PairRanker:
         if self._ranker is None:
             self._ranker = PairRanker.load()
         return self._ranker
-
-    def needs_entities(self, doc: Doc) -> bool:
-        """Events come only from sentences with a trigger word, as for the rules."""
-        return self._rules.needs_entities(doc)
 
     def pairs(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory

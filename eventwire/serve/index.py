@@ -35,7 +35,7 @@ import itertools
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -338,18 +338,34 @@ class TextIndex:
         ptr = np.searchsorted(token, np.arange(len(self.vocabulary) + 1, dtype=np.int32))
         self._postings = _Postings(ptr.astype(np.int64), parents)
         del token, parents
-        self._bitmap_row, self._bitmaps = self._common_bitmaps(bitmaps)
-        self._pairs, self._pair_bitmaps = self._common_pairs(bitmaps)
+        common = self._common_tokens(bitmaps)  # the token of each bitmap row
+        self._bitmap_row = np.full(len(self.vocabulary), -1, dtype=np.int64)
+        self._bitmap_row[common] = np.arange(common.size)
+        self._bitmaps = self._packed(self._postings.get(t) for t in common.tolist())
+        self._pairs, self._pair_bitmaps = self._common_pairs(bitmaps, common)
 
-    def _common_pairs(self, most: int) -> tuple[dict[tuple[int, int], int], npt.NDArray[np.uint8]]:
+    def _packed(self, groups: Iterable[PosArray]) -> npt.NDArray[np.uint8]:
+        """One bitmap per group of positions (bit s set when s is in it), in whole 64-bit
+        words, zero-padded, so that bitmaps can be ANDed a word at a time."""
+        rows = []
+        mark = np.zeros(self.size, dtype=bool)
+        width = (self.size + 63) // 64 * 8
+        for positions in groups:
+            mark[:] = False
+            mark[positions] = True
+            rows.append(np.pad(np.packbits(mark), (0, width - (self.size + 7) // 8)))
+        return np.array(rows, dtype=np.uint8).reshape(len(rows), width)
+
+    def _common_pairs(
+        self, most: int, common: IntArray
+    ) -> tuple[dict[tuple[int, int], int], npt.NDArray[np.uint8]]:
         """Bitmaps of the most frequent pairs of common tokens side by side ("with usa",
         "prime minister"): (token, next token) -> bitmap row, and the bitmaps. A phrase of
         common words then starts from the sentences holding its pairs, not those holding
         its words: far fewer to check token by token (for two words, none)."""
-        n_common = self._bitmaps.shape[0]
-        empty = np.zeros((0, self._bitmaps.shape[1]), dtype=np.uint8)
+        n_common = common.size
         if most <= 0 or n_common == 0:
-            return {}, empty
+            return {}, self._packed(())
         row = np.append(self._bitmap_row, -1)  # the end mark is no token
         first = row[self._sequence[:-1]]
         second = row[self._sequence[1:]]
@@ -361,7 +377,7 @@ class TextIndex:
         chosen = np.flatnonzero(counts >= max(1, self.size // _COMMON))
         chosen = chosen[np.argsort(-counts[chosen], kind="stable")[:most]]
         if chosen.size == 0:
-            return {}, empty
+            return {}, self._packed(())
         slot = np.full(n_common * n_common, -1, dtype=np.int64)
         slot[chosen] = np.arange(chosen.size)
         at = slot[key]
@@ -372,39 +388,19 @@ class TextIndex:
         order = np.argsort(at, kind="stable")
         at, sentence = at[order], sentence[order]
         bounds = np.searchsorted(at, np.arange(chosen.size + 1))
-        bitmaps = np.zeros((chosen.size, self._bitmaps.shape[1]), dtype=np.uint8)
-        mark = np.zeros(self.size, dtype=bool)
-        for i in range(chosen.size):
-            mark[:] = False
-            mark[sentence[bounds[i] : bounds[i + 1]]] = True
-            packed = np.packbits(mark)
-            bitmaps[i, : packed.size] = packed
-        common = np.flatnonzero(self._bitmap_row >= 0)[
-            np.argsort(self._bitmap_row[self._bitmap_row >= 0])
-        ]  # token id of each bitmap row
+        bitmaps = self._packed(sentence[bounds[i] : bounds[i + 1]] for i in range(chosen.size))
         pairs = {
             (int(common[k // n_common]), int(common[k % n_common])): i
             for i, k in enumerate(chosen.tolist())
         }
         return pairs, bitmaps
 
-    def _common_bitmaps(self, most: int) -> tuple[IntArray, npt.NDArray[np.uint8]]:
-        """The bitmap row of each token (-1: none) and the bitmaps (one row per common
-        token, bit s set when sentence s holds it)."""
+    def _common_tokens(self, most: int) -> IntArray:
+        """The tokens in at least 1/_COMMON of the sentences, at most ``most``, most
+        frequent first."""
         counts = np.diff(self._postings.ptr)
         common = np.flatnonzero(counts >= max(1, self.size // _COMMON))
-        common = common[np.argsort(-counts[common], kind="stable")[:most]]
-        row = np.full(len(self.vocabulary), -1, dtype=np.int64)
-        row[common] = np.arange(common.size)
-        # Whole 64-bit words (zero-padded), so that bitmaps can be ANDed a word at a time.
-        bitmaps = np.zeros((common.size, (self.size + 63) // 64 * 8), dtype=np.uint8)
-        mark = np.zeros(self.size, dtype=bool)
-        for i, token_id in enumerate(common.tolist()):
-            mark[:] = False
-            mark[self._postings.get(token_id)] = True
-            packed = np.packbits(mark)
-            bitmaps[i, : packed.size] = packed
-        return row, bitmaps
+        return common[np.argsort(-counts[common], kind="stable")[:most]]
 
     def _all_of(self, bitmaps: list[npt.NDArray[np.uint8]]) -> PosArray:
         """The ascending positions of the sentences set in every bitmap: ANDed a word at a
@@ -528,8 +524,9 @@ class TextIndex:
         looked_up = [i for i in ids if i is not None and i.size]
         # Rarest first: each test narrows the candidates the next one gathers.
         looked_up.sort(key=lambda i: self._postings.count(int(i[0])) if i.size == 1 else self.size)
-        bitmaps = [b for b in map(self._bitmap, looked_up) if b is not None]
-        lists = sorted((self._union(i) for i in looked_up if self._bitmap(i) is None), key=len)
+        tested = [(i, self._bitmap(i)) for i in looked_up]
+        bitmaps = [b for _, b in tested if b is not None]
+        lists = sorted((self._union(i) for i, b in tested if b is None), key=len)
         # Side by side pieces that are one token each: their pair's bitmap, if common.
         single = [int(i[0]) if i is not None and i.size == 1 else None for i in ids]
         pairs = [
