@@ -323,4 +323,5 @@ def test_adding_an_alias_empties_the_token_table() -> None:
     assert kb.tok_table
     kb.add("Zorblax", ActorRecord(name="Zorblax", code="NZL", kind="organisation"))
     assert not kb.tok_table
-    assert ActorResolver(kb).resolve("Zorblax fighters") is not None
+    found = ActorResolver(kb).resolve("Zorblax fighters")
+    assert found is not None and (found.code, found.name) == ("NZL", "Zorblax")

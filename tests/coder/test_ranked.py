@@ -122,8 +122,8 @@ def test_v3_refusal_typed_reject_is_asserted(pipeline: Pipeline, v3: RankedCoder
     # The classifier reads "did not release" as a refusal (REJECT, as PLV codes it): the
     # rejection happened, so it is not also negated (a double negative).
     events = _code(pipeline, v3, "Egypt did not release the Sudanese fishermen.")
-    assert len(events) == 1
-    assert events[0].event_type != "REJECT" or events[0].polarity == "asserted"
+    # Both halves asserted: "type != REJECT or asserted" passed whatever the type.
+    assert [(e.event_type, e.polarity) for e in events] == [("REJECT", "asserted")]
 
 
 @pytest.mark.slow
