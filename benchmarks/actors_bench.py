@@ -175,6 +175,17 @@ def main() -> int:
     kb = load_builtin()
     t2 = time.perf_counter()
     print(f"import {t1 - t0:.2f} s; knowledge base load {t2 - t1:.3f} s")
+    from eventwire.actors import resolver as resolver_mod
+
+    built = Path(resolver_mod.__file__ or "").suffix
+    print(
+        "resolver: "
+        + (
+            "compiled by mypyc (setup.py)"
+            if built != ".py"
+            else "pure Python (not compiled: no C compiler at install, or EVENTWIRE_NO_COMPILE=1)"
+        )
+    )
     resolver = ActorResolver(kb)
 
     actors = _gold_actors()

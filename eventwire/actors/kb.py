@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .entries import parse_entries, read_yaml
-from .records import ActorRecord, Term
+from .records import ActorRecord, Term, reduce_frozen
 from .text import fold, is_acronym, sensitive
 
 __all__ = ["DATA_DIR", "FUZZY_CUTOFF", "FuzzyIndex", "KnowledgeBase", "load_builtin"]
@@ -75,6 +75,9 @@ class FuzzyIndex:
     names_by_len: tuple[tuple[str, ...], ...]
     surnames: dict[str, list[str]]
     surnames_by_len: tuple[tuple[str, ...], ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce_frozen(self)
 
 
 @dataclass(slots=True)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
-__all__ = ["ActorRecord", "Kind", "Term"]
+__all__ = ["ActorRecord", "Kind", "Term", "reduce_frozen"]
+
+
+def reduce_frozen(obj: Any) -> tuple[Any, ...]:
+    """``__reduce__`` for the frozen dataclasses of the modules setup.py compiles: pickle
+    through the constructor. mypyc restores a compiled instance attribute by attribute, which
+    a frozen class refuses ("cannot assign to field"); the constructor works either way."""
+    return type(obj), tuple(getattr(obj, f.name) for f in fields(obj))
+
 
 Kind = Literal["country", "capital", "seat", "demonym", "organisation", "person"]
 
@@ -27,6 +35,9 @@ class Term:
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce_frozen(self)
+
 
 @dataclass(frozen=True, slots=True)
 class ActorRecord:
@@ -43,3 +54,6 @@ class ActorRecord:
     id: str | None = None
     terms: tuple[Term, ...] = ()
     source: str = "built-in"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce_frozen(self)

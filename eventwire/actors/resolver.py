@@ -24,44 +24,47 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from eventwire.geo import get_gazetteer
 from eventwire.model import Entity
 
 from .entries import parse_entries, read_yaml
 from .kb import FUZZY_CUTOFF, KnowledgeBase, load_builtin
-from .records import ActorRecord, Kind
+from .records import ActorRecord, Kind, reduce_frozen
 from .text import Token, fold, sensitive, tokenize
 
 __all__ = ["ActorResolver", "Resolution"]
 
 Rule = Literal["alias", "composed", "fuzzy-name", "place"]
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her"})
-_PREPOSITIONS = frozenset({"in", "at", "from", "near", "of", "on", "to", "by", "for"})
-_DIRECTIONS = frozenset(
+_DETERMINERS: Final = frozenset({"the", "a", "an", "its", "their", "his", "her"})
+_PREPOSITIONS: Final = frozenset({"in", "at", "from", "near", "of", "on", "to", "by", "for"})
+_DIRECTIONS: Final = frozenset(
     "central northern southern eastern western north south east west northeastern "
     "northwestern southeastern southwestern northeast northwest southeast southwest "
     "neighbouring neighboring".split()
 )
 # Every word _clean() may drop from the front of a mention, casefolded.
-_LEADING = _DETERMINERS | _PREPOSITIONS | _DIRECTIONS
+_LEADING: Final = _DETERMINERS | _PREPOSITIONS | _DIRECTIONS
 # Words after which the rest of a mention only locates or qualifies its head noun:
 # "refugees fleeing the civil war in Liberia", "president of Armenia".
-_SPLITTERS = frozenset(
+_SPLITTERS: Final = frozenset(
     "of in from at near based along on for operating living fleeing loyal ordered throughout "
     "inside outside across".split()
 )
 # Prepositions that make a following place a location rather than an actor ("a curfew in
 # Algiers": the people there, not the Algerian government).
-_LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "throughout"})
+_LOCATIVE: Final = frozenset({"in", "at", "near", "inside", "across", "throughout"})
 # Lower-case words inside a proper name: "Association of African Jurists".
-_JOINERS = frozenset({"of", "for", "and", "the", "de", "la", "el", "al", "du", "des", "on"})
-_SETTLEMENT = frozenset({"town", "city", "village", "capital", "port", "district"})
-_AFFILIATION = frozenset({"led", "backed", "based", "born", "controlled", "allied", "sponsored"})
-_KIND_ORDER: dict[Kind, int] = {
+_JOINERS: Final = frozenset({"of", "for", "and", "the", "de", "la", "el", "al", "du", "des", "on"})
+_SETTLEMENT: Final = frozenset({"town", "city", "village", "capital", "port", "district"})
+_AFFILIATION: Final = frozenset(
+    {"led", "backed", "based", "born", "controlled", "allied", "sponsored"}
+)
+_KIND_ORDER: Final[dict[Kind, int]] = {
     "person": 0,
     "organisation": 1,
     "seat": 2,
@@ -69,14 +72,14 @@ _KIND_ORDER: dict[Kind, int] = {
     "capital": 4,
     "demonym": 5,
 }
-_STRIP = " \t\n,;:!?()[]{}\"'“”‘’«»"
-_CACHE_SIZE = 100_000
+_STRIP: Final = " \t\n,;:!?()[]{}\"'“”‘’«»"
+_CACHE_SIZE: Final = 100_000
 # The key for "the latest term" (a C getter, where a lambda would be a Python call per term).
-_START = attrgetter("start")
+_START: Final = attrgetter("start")
 # ``_new(_Part, (...))`` builds a NamedTuple from all its fields in one C call: the generated
 # ``_Part(...)`` constructor is Python code that costs about three times as much, and the
 # resolver builds several parts and tokens for each mention it has not seen.
-_new = tuple.__new__
+_new: Final = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +91,13 @@ class Resolution:
     kind: Kind | None
     rule: Rule
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce_frozen(self)
+
 
 # What explain()'s cache gives back for a mention it has not seen (a get with a default costs
 # less than the KeyError a first sight would raise).
-_MISS = Resolution(Entity(""), None, "alias")
+_MISS: Final = Resolution(Entity(""), None, "alias")
 
 
 _PartKind = Literal["kb", "sector", "title", "former", "relational", "word"]
@@ -1013,8 +1019,6 @@ class ActorResolver:
         return None
 
     def _place_fallback(self, mention: str, text: str, parts: list[_Part]) -> Resolution | None:
-        from eventwire.geo import get_gazetteer  # lazy: the gazetteer loads on first use
-
         # Never a place (documented rule): a single capitalised word that is a common
         # personal name ("Kim", "Lee", "Moon": a person by surname, not Kim, India), and any
         # capitalised words next to a title (below).

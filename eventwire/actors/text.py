@@ -13,22 +13,25 @@ import re
 import unicodedata
 from itertools import accumulate, count
 from operator import add, sub
+from typing import Final
 
 __all__ = ["Token", "fold", "is_acronym", "sensitive", "strip_possessive", "tokenize"]
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "–": "-", "—": "-"})
-_SPACE = re.compile(r"\s+")
-_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_QUOTES: Final = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "‐": "-", "–": "-", "—": "-"}
+)
+_SPACE: Final = re.compile(r"\s+")
+_HYPHEN: Final = re.compile(r"(?<=\w)-(?=\w)")
 # A word: letters/digits joined by inner dots, apostrophes, hyphens or slashes ("U.S.",
 # "Kim Jong-un", "SPLM/A", "Sa'ar"), with an optional final dot kept for "U.S." / "Gen.".
-_TOKEN = re.compile(r"\w+(?:[.'’\-/&]\w+)*\.?|\+")
+_TOKEN: Final = re.compile(r"\w+(?:[.'’\-/&]\w+)*\.?|\+")
 
 Token = tuple[str, int, int]
 
 
 # Word-level memo size: keys are short strings seen again and again (names, sector words), so
 # a bounded cache turns most folds into one dict get. Clear with ``fold.cache_clear()``.
-_MEMO = 1 << 16
+_MEMO: Final = 1 << 16
 
 
 @functools.lru_cache(maxsize=_MEMO)

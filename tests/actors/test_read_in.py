@@ -5,6 +5,7 @@ the coder's exclusions. Sentences are hand-written."""
 import pytest
 
 from eventwire.actors import ActorResolver
+from eventwire.model import Entity
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +46,16 @@ def test_read_in_reads_several_spans_of_one_sentence(resolver: ActorResolver) ->
 def test_read_in_does_not_scan_when_given_the_scan(resolver: ActorResolver) -> None:
     s = "Senior Polish and Czech officials met on Tuesday."
 
-    class NoScan(ActorResolver):
-        def find_mentions(self, text: str, *, date: object = None) -> list:  # type: ignore[override]
-            raise AssertionError("scanned twice")
-
-    r = NoScan(resolver.kb)
-    e = r.read_in(s, [_span(s, "Polish")], found=resolver.find_mentions(s))[0]
+    found = resolver.find_mentions(s)
+    e = resolver.read_in(s, [_span(s, "Polish")], found=found)[0]
     assert e is not None and (e.code, e.sector) == ("POL", "GOV")
+    # A scan that says something else is what gets read: read_in did not scan again.
+    # (Checked through the result, not a subclass: the resolver may be compiled.) The forged
+    # mention is longer than the span, so the scanner's view wins, as for "UN peacekeepers".
+    start, end = _span(s, "Polish")
+    forged = [(start, end + 4, Entity("Polish and", code="XYZ", sector="GOV", name="Forged"))]
+    e = resolver.read_in(s, [(start, end)], found=forged)[0]
+    assert e is not None and e.code == "XYZ"
 
 
 def test_coordinated_nationality_at_the_end_of_the_sentence_raised_index_error(
