@@ -59,6 +59,8 @@ class Candidate:
     place: Place | None = None
     absorbed: bool = False
     absorbed_children: int = 0
+    # The act a "deny" trigger above it denies ("denied attacking"): reported negated.
+    denied: bool = False
 
 
 def _nearest(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
@@ -117,6 +119,7 @@ def compose(cands: list[Candidate]) -> None:
         intention = _has_intention_ancestor(c.token)
         if parent is not None and parent.token.lemma_ == "deny":
             parent.absorbed = True  # "denied attacking": a negated ASSAULT, not a REJECT
+            c.denied = True
         elif (
             parent is not None
             and parent.etype in ABSORBING

@@ -160,9 +160,16 @@ class RankedCoder(RulesAndClassifier):
         mod = modality(trig.token)
         label = yield_type(label, trig.etype, trig.token.lemma_)
         if label == "REJECT" and pol == "negated" and trig.etype != "REJECT":
-            # "did not release", "will not end the strike": the classifier read the refusal
-            # (as PLV codes it, and the rules' refusals); the rejection itself is asserted.
-            pol = "asserted"
+            if trig.denied:
+                # "Russia denied attacking Ukrainian ships": a classifier may read the denial
+                # word as a REJECT; the sentence reports the attack, negated (as the rules and
+                # the issue's polarity suite read it; PLV has no such sentence).
+                label = trig.etype
+            else:
+                # "did not release", "will not end the strike": the classifier read the
+                # refusal (as PLV codes it, and the rules' refusals); the rejection itself is
+                # asserted.
+                pol = "asserted"
         if label in COOPERATIVE and (mod == "future" or trig.etype == "AGREE"):
             # The codebook: cooperation in the future tense, or only intended, is AGREE.
             label = "AGREE"
