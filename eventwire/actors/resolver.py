@@ -99,6 +99,45 @@ class Resolution:
 # less than the KeyError a first sight would raise).
 _MISS: Final = Resolution(Entity(""), None, "alias")
 
+# Entity and Resolution are frozen slotted dataclasses whose generated __init__ is interpreted
+# Python (mypyc keeps the one the dataclass decorator makes) that sets each field through
+# object.__setattr__: about a fifth of a first-sight lookup, which builds one of each. The
+# builders below make the same instance (every field set, in the same way) from C calls: the
+# class's own __new__ and each slot's descriptor. Neither class has a __post_init__ or a field
+# default that these skip; tests/actors/test_fast_paths.py checks both stay so.
+_obj_new: Final[Any] = object.__new__
+_res_new: Final[Any] = Resolution.__new__
+_E_TEXT: Final[Any] = vars(Entity)["text"].__set__
+_E_CODE: Final[Any] = vars(Entity)["code"].__set__
+_E_SECTOR: Final[Any] = vars(Entity)["sector"].__set__
+_E_NAME: Final[Any] = vars(Entity)["name"].__set__
+_E_ID: Final[Any] = vars(Entity)["id"].__set__
+_R_ENTITY: Final[Any] = vars(Resolution)["entity"].__set__
+_R_KIND: Final[Any] = vars(Resolution)["kind"].__set__
+_R_RULE: Final[Any] = vars(Resolution)["rule"].__set__
+
+
+def _entity_of(
+    text: str, code: str | None, sector: str | None, name: str | None, id: str | None
+) -> Entity:
+    """``Entity(text, code, sector, name, id)`` without its interpreted __init__."""
+    ent: Entity = _obj_new(Entity)
+    _E_TEXT(ent, text)
+    _E_CODE(ent, code)
+    _E_SECTOR(ent, sector)
+    _E_NAME(ent, name)
+    _E_ID(ent, id)
+    return ent
+
+
+def _resolution_of(entity: Entity, kind: Kind | None, rule: Rule) -> Resolution:
+    """``Resolution(entity, kind, rule)`` without its interpreted __init__."""
+    res: Resolution = _res_new(Resolution)
+    _R_ENTITY(res, entity)
+    _R_KIND(res, kind)
+    _R_RULE(res, rule)
+    return res
+
 
 _PartKind = Literal["kb", "sector", "title", "former", "relational", "word"]
 
@@ -162,6 +201,13 @@ def _clean(mention: str) -> str:
     if text.endswith(("'s", "'S")):
         text = text[:-2]
     return text.strip(_STRIP)
+
+
+def _is_title(p: _Part, titles: dict[str, str]) -> bool:
+    """A title part for _place_fallback ("minister" is listed as a sector noun too, hence the
+    title-table check). (A function, not a closure there: a compiled closure is an object
+    built on each call.)"""
+    return (p.kind == "title" or p.kind == "sector") and p.text in titles
 
 
 class ActorResolver:
@@ -675,7 +721,7 @@ class ActorResolver:
         if recs:
             rec = self._choose(recs, date)
             code, sector = self._role(rec, date)
-            return Resolution(
+            return _resolution_of(
                 self._entity(mention, rec, code, sector, direct=True), rec.kind, "alias"
             )
         return self._compose(mention, text, date)
@@ -713,7 +759,8 @@ class ActorResolver:
                 # the knowledge base's token table has it for its own words).
                 fields = solos.get(tk.word) or solo(toks, i, n)
             if fields is not None:
-                parts.append(_new(_Part, (i, i + 1, *fields)))
+                # (Fields by index, not *fields: a star builds a list, then the tuple.)
+                parts.append(_new(_Part, (i, i + 1, fields[0], fields[1], fields[2], fields[3])))
                 i += 1
                 continue
             if tk.span:
@@ -723,7 +770,7 @@ class ActorResolver:
                     i = m[0]
                     continue
             j, fields = self._word_part(toks, i, n)
-            parts.append(_new(_Part, (i, j, *fields)))
+            parts.append(_new(_Part, (i, j, fields[0], fields[1], fields[2], fields[3])))
             i = j
         return parts
 
@@ -967,7 +1014,7 @@ class ActorResolver:
         ent = self._entity(mention, main, code, sector, direct=direct)
         if main.code is None and code is not None and code in self._kb.countries:
             ent = replace(ent, name=self._kb.countries[code].name)  # placed by the tail
-        return Resolution(ent, main.kind, rule)
+        return _resolution_of(ent, main.kind, rule)
 
     def _leader_group(
         self, main: ActorRecord, head: list[_Part], code: str | None, date: dt.date | None
@@ -1026,13 +1073,11 @@ class ActorResolver:
         if len(words) == 1 and fold(words[0].text) in self._kb.common_names:
             return None
         # "Khanty-Mansiysk (Siberia)": a parenthesis closes the name.
+        # Without one, every part starts before the text's last token: no tokens to count
+        # (len(text) is past them all).
         cut = text.find("(")
-        last_tok = len(tokenize(text[:cut])) if cut > 0 else len(tokenize(text))
-        kb = self._kb
-
-        def is_title(p: _Part) -> bool:
-            # "minister" is listed as a sector noun too, hence the title-table check.
-            return p.kind in ("title", "sector") and p.text in kb.title_words
+        last_tok = len(tokenize(text[:cut])) if cut > 0 else len(text)
+        titles = self._kb.title_words
 
         # Capitalised runs that touch a title are a person's name, never a place ("Federal
         # Minister ... Aftab Sherpao" is not Federal, Argentina; "President Kim" is not Kim,
@@ -1046,10 +1091,10 @@ class ActorResolver:
                 break
             if p.kind == "word" and p.text[:1].isupper():
                 if not cur:
-                    touched = prev is not None and is_title(prev)
+                    touched = prev is not None and _is_title(prev, titles)
                 cur.append(p.text)
             else:
-                if cur and not (touched or is_title(p)):
+                if cur and not (touched or _is_title(p, titles)):
                     runs.append(" ".join(cur))
                 cur = []
             prev = p
@@ -1063,13 +1108,14 @@ class ActorResolver:
             if place is not None and place.country:
                 sectors = [p.sector for p in parts if p.kind in ("sector", "title")]
                 country = self._kb.countries.get(place.country)
-                ent = Entity(
-                    text=mention,
-                    code=place.country,
-                    sector=sectors[0] if sectors else None,
-                    name=country.name if country else place.name,
+                ent = _entity_of(
+                    mention,
+                    place.country,
+                    sectors[0] if sectors else None,
+                    country.name if country else place.name,
+                    None,
                 )
-                return Resolution(ent, None, "place")
+                return _resolution_of(ent, None, "place")
         return None
 
     # -- records --------------------------------------------------------------------------
@@ -1129,9 +1175,7 @@ class ActorResolver:
         else:
             country = self._kb.countries.get(rec.code or "")
             name = country.name if country else rec.name
-        return Entity(
-            text=mention, code=code, sector=sector, name=name, id=rec.id if direct else None
-        )
+        return _entity_of(mention, code, sector, name, rec.id if direct else None)
 
 
 def token_tables(kb: KnowledgeBase) -> dict[str, _Tok]:

@@ -331,3 +331,28 @@ def test_adding_an_alias_empties_the_token_table() -> None:
     assert not kb.tok_table
     found = ActorResolver(kb).resolve("Zorblax fighters")
     assert found is not None and (found.code, found.name) == ("NZL", "Zorblax")
+
+
+def test_entity_and_resolution_builders_match_their_constructors() -> None:
+    """The resolver builds Entity and Resolution without their dataclass __init__ (see
+    resolver._entity_of): that is only the same while neither has a __post_init__ and the
+    fields are the ones the builders set, in that order."""
+    import dataclasses
+
+    from eventwire.actors.resolver import Resolution, _entity_of, _resolution_of
+    from eventwire.model import Entity
+
+    assert [f.name for f in dataclasses.fields(Entity)] == ["text", "code", "sector", "name", "id"]
+    assert [f.name for f in dataclasses.fields(Resolution)] == ["entity", "kind", "rule"]
+    assert not hasattr(Entity, "__post_init__")
+    assert not hasattr(Resolution, "__post_init__")
+    ent = _entity_of("Russian troops", "RUS", "MIL", "Russia", None)
+    assert type(ent) is Entity
+    assert ent == Entity("Russian troops", "RUS", "MIL", "Russia", None)
+    assert hash(ent) == hash(Entity("Russian troops", "RUS", "MIL", "Russia", None))
+    res = _resolution_of(ent, "demonym", "composed")
+    assert type(res) is Resolution
+    assert res == Resolution(ent, "demonym", "composed")
+    assert repr(res) == repr(Resolution(ent, "demonym", "composed"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ent.code = "USA"  # type: ignore[misc]
