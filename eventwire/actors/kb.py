@@ -171,9 +171,21 @@ class KnowledgeBase:
         hit = self.exact.get(text) or self.folded.get(text.casefold())
         if hit:
             return hit
-        if text.isascii() and "-" not in text and text == " ".join(text.split()):
+        if (
+            text.isascii()
+            and "-" not in text
+            and text.isprintable()
+            and "  " not in text
+            and text[:1] != " "
+            and text[-1:] != " "
+        ):
             # Plain ASCII with single spaces and no hyphen: sensitive() and fold() would give
             # back the same two keys just tried, so this is a miss (and costs no more work).
+            # (For ASCII, printable with no double, leading or trailing space implies
+            # text == " ".join(text.split()), the test this replaces, without building the
+            # list and the string: the other whitespace split() splits at, \t\n\v\f\r and
+            # \x1c-\x1f, is not printable. Text with other control characters, which the old
+            # test let through, now takes the full path below, which finds the same miss.)
             return ()
         hit = self.exact.get(sensitive(text))
         if hit:

@@ -185,22 +185,37 @@ def _fold_token(word: str) -> str:
 
 
 def _clean(mention: str) -> str:
-    # sensitive() inlined for ASCII (its memo cannot help a mention that is seen once).
-    text = (" ".join(mention.split()) if mention.isascii() else sensitive(mention)).strip(_STRIP)
+    # sensitive() inlined for ASCII (its memo cannot help a mention that is seen once). The
+    # split/join only when it can change more than the ends, which the strip below drops
+    # anyway (space is in _STRIP): printable ASCII has no whitespace but the space.
+    if mention.isascii():
+        text = (
+            mention if mention.isprintable() and "  " not in mention else " ".join(mention.split())
+        )
+    else:
+        text = sensitive(mention)
+    text = text.strip(_STRIP)
     # Drop leading determiners, prepositions and lower-case directions: "in central Baghdad".
-    # (The first word is looked at before any list is built: most mentions start with none.)
-    first, _, rest = text.partition(" ")
-    while (
-        rest
-        and (low := first.casefold()) in _LEADING  # one test rules out most first words
-        and (low in _DETERMINERS or first in _PREPOSITIONS or first in _DIRECTIONS)
-    ):
-        text = rest
-        first, _, rest = text.partition(" ")
+    # (The first word is looked at before anything else is built: most mentions start with
+    # none. find() and a slice, not partition(): no rest string or tuple for them.)
+    cut = text.find(" ")
+    changed = False
+    while cut > 0:
+        first = text[:cut]
+        low = first.casefold()
+        if not (
+            low in _LEADING  # one test rules out most first words
+            and (low in _DETERMINERS or first in _PREPOSITIONS or first in _DIRECTIONS)
+        ):
+            break
+        text = text[cut + 1 :]
+        changed = True
+        cut = text.find(" ")
     # strip_possessive() without its sensitive(): ``text`` is already in that form.
     if text.endswith(("'s", "'S")):
         text = text[:-2]
-    return text.strip(_STRIP)
+        changed = True
+    return text.strip(_STRIP) if changed else text
 
 
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
@@ -283,8 +298,8 @@ class ActorResolver:
         allies") are skipped."""
         kb = self._kb
         tokens = tokenize(text)
-        memo, table, tok = self._tok_memo, kb.tok_table, self._tok
-        toks = [memo.get(w) or table.get(w) or tok(w) for w, _, _ in tokens]
+        memo, table = self._tok_memo, kb.tok_table
+        toks = [memo.get(w) or table.get(w) or self._tok(w) for w, _, _ in tokens]
         out: list[tuple[int, int, Entity]] = []
         n = len(tokens)
         i = 0
@@ -620,7 +635,6 @@ class ActorResolver:
         if not limit:
             return None
         kb = self._kb
-        lookup = kb.lookup
         words, pairs = kb.alias_words, kb.alias_pairs
         start = tokens[i][1]
         ascii_text = text.isascii()  # then every span is ASCII: no slice needed to know it
@@ -640,15 +654,17 @@ class ActorResolver:
                         continue
             end = tokens[j - 1][2]
             span = text[start:end]
-            recs = lookup(span)
+            # (kb.lookup called as a method, not through a local bound to it: compiled, that
+            # is a direct call; the bound method would be a generic Python call.)
+            recs = kb.lookup(span)
             if recs:
                 return j, recs, end
             if last.endswith(("'s", "’s")):
-                recs = lookup(span[:-2])
+                recs = kb.lookup(span[:-2])
                 if recs:
                     return j, recs, end - 2
             elif last.endswith(".") and len(last) > 1:
-                recs = lookup(span[:-1])
+                recs = kb.lookup(span[:-1])
                 if recs:
                     return j, recs, end - 1
         return None
@@ -729,7 +745,7 @@ class ActorResolver:
     def _parts(self, text: str, tokens: list[Token], toks: list[_Tok]) -> list[_Part]:
         kb = self._kb
         pairs = kb.alias_pairs
-        solos, solo = self._solo_memo, self._solo
+        solos = self._solo_memo
         ascii_text = text.isascii()
         parts: list[_Part] = []
         i, n = 0, len(tokens)
@@ -757,7 +773,7 @@ class ActorResolver:
                 # follow each other in alias_pairs, so a missing first pair rules out every
                 # longer span). The token's part is its own (memoised per token, see _solo;
                 # the knowledge base's token table has it for its own words).
-                fields = solos.get(tk.word) or solo(toks, i, n)
+                fields = solos.get(tk.word) or self._solo(toks, i, n)
             if fields is not None:
                 # (Fields by index, not *fields: a star builds a list, then the tuple.)
                 parts.append(_new(_Part, (i, i + 1, fields[0], fields[1], fields[2], fields[3])))
@@ -791,13 +807,13 @@ class ActorResolver:
         word = tk.word
         recs: tuple[ActorRecord, ...] = ()
         if tk.span:
-            lookup = self._kb.lookup
-            recs = lookup(word)
+            kb = self._kb
+            recs = kb.lookup(word)
             if not recs:
                 if word.endswith(("'s", "’s")):
-                    recs = lookup(word[:-2])
+                    recs = kb.lookup(word[:-2])
                 elif word.endswith(".") and len(word) > 1:
-                    recs = lookup(word[:-1])
+                    recs = kb.lookup(word[:-1])
         return ("kb", recs, None, "") if recs else self._word_part([tk], 0, 1)[1]
 
     def _word_part(self, toks: list[_Tok], i: int, n: int) -> tuple[int, _Fields]:
@@ -899,8 +915,10 @@ class ActorResolver:
             # reads: no token list is needed.
             return self._compose_parts(mention, text, date, parts, [])
         tokens = tokenize(text)
-        memo, table, tok = self._tok_memo, self._kb.tok_table, self._tok
-        toks = [memo.get(w) or table.get(w) or tok(w) for w, _, _ in tokens]
+        memo, table = self._tok_memo, self._kb.tok_table
+        # self._tok(), not a local bound to it: compiled, a direct call (a bound method is a
+        # generic Python call).
+        toks = [memo.get(w) or table.get(w) or self._tok(w) for w, _, _ in tokens]
         return self._compose_parts(mention, text, date, self._parts(text, tokens, toks), toks)
 
     def _compose_parts(
