@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple
 
@@ -33,7 +32,7 @@ from eventwire.model import Entity
 
 from .entries import parse_entries, read_yaml
 from .kb import FUZZY_CUTOFF, KnowledgeBase, load_builtin
-from .records import ActorRecord, Kind, reduce_frozen
+from .records import ActorRecord, Kind, Term, reduce_frozen
 from .text import Token, fold, sensitive, tokenize
 
 __all__ = ["ActorResolver", "Resolution"]
@@ -74,8 +73,6 @@ _KIND_ORDER: Final[dict[Kind, int]] = {
 }
 _STRIP: Final = " \t\n,;:!?()[]{}\"'“”‘’«»"
 _CACHE_SIZE: Final = 100_000
-# The key for "the latest term" (a C getter, where a lambda would be a Python call per term).
-_START: Final = attrgetter("start")
 # ``_new(_Part, (...))`` builds a NamedTuple from all its fields in one C call: the generated
 # ``_Part(...)`` constructor is Python code that costs about three times as much, and the
 # resolver builds several parts and tokens for each mention it has not seen.
@@ -102,19 +99,13 @@ _MISS: Final = Resolution(Entity(""), None, "alias")
 # Entity and Resolution are frozen slotted dataclasses whose generated __init__ is interpreted
 # Python (mypyc keeps the one the dataclass decorator makes) that sets each field through
 # object.__setattr__: about a fifth of a first-sight lookup, which builds one of each. The
-# builders below make the same instance (every field set, in the same way) from C calls: the
-# class's own __new__ and each slot's descriptor. Neither class has a __post_init__ or a field
-# default that these skip; tests/actors/test_fast_paths.py checks both stay so.
+# builders below make the same instance the same way (the class's own __new__, then every
+# field through object.__setattr__, as that __init__ does) without the interpreted call: mypyc
+# compiles object.__setattr__ in a function to one C call (PyObject_GenericSetAttr). Neither
+# class has a __post_init__ or a field default that these skip; tests/actors/test_fast_paths.py
+# checks both stay so.
 _obj_new: Final[Any] = object.__new__
 _res_new: Final[Any] = Resolution.__new__
-_E_TEXT: Final[Any] = vars(Entity)["text"].__set__
-_E_CODE: Final[Any] = vars(Entity)["code"].__set__
-_E_SECTOR: Final[Any] = vars(Entity)["sector"].__set__
-_E_NAME: Final[Any] = vars(Entity)["name"].__set__
-_E_ID: Final[Any] = vars(Entity)["id"].__set__
-_R_ENTITY: Final[Any] = vars(Resolution)["entity"].__set__
-_R_KIND: Final[Any] = vars(Resolution)["kind"].__set__
-_R_RULE: Final[Any] = vars(Resolution)["rule"].__set__
 
 
 def _entity_of(
@@ -122,20 +113,20 @@ def _entity_of(
 ) -> Entity:
     """``Entity(text, code, sector, name, id)`` without its interpreted __init__."""
     ent: Entity = _obj_new(Entity)
-    _E_TEXT(ent, text)
-    _E_CODE(ent, code)
-    _E_SECTOR(ent, sector)
-    _E_NAME(ent, name)
-    _E_ID(ent, id)
+    object.__setattr__(ent, "text", text)
+    object.__setattr__(ent, "code", code)
+    object.__setattr__(ent, "sector", sector)
+    object.__setattr__(ent, "name", name)
+    object.__setattr__(ent, "id", id)
     return ent
 
 
 def _resolution_of(entity: Entity, kind: Kind | None, rule: Rule) -> Resolution:
     """``Resolution(entity, kind, rule)`` without its interpreted __init__."""
     res: Resolution = _res_new(Resolution)
-    _R_ENTITY(res, entity)
-    _R_KIND(res, kind)
-    _R_RULE(res, rule)
+    object.__setattr__(res, "entity", entity)
+    object.__setattr__(res, "kind", kind)
+    object.__setattr__(res, "rule", rule)
     return res
 
 
@@ -216,6 +207,16 @@ def _clean(mention: str) -> str:
         text = text[:-2]
         changed = True
     return text.strip(_STRIP) if changed else text
+
+
+def _latest(terms: Sequence[Term]) -> Term:
+    """``max(terms, key=attrgetter("start"))``: the first of the terms that start last. (A
+    loop: compiled, max() calls its key through Python for each term.)"""
+    best = terms[0]
+    for t in terms:
+        if t.start > best.start:
+            best = t
+    return best
 
 
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
@@ -1166,12 +1167,12 @@ class ActorResolver:
             return rec.code, rec.sector
         if date is None:
             if rec.kind == "person":
-                t = max(rec.terms, key=_START)
+                t = _latest(rec.terms)
                 return t.code or rec.code, t.sector
             return rec.code, rec.sector
         current = [t for t in rec.terms if t.covers(date)]
         if current:
-            t = max(current, key=_START)
+            t = _latest(current)
             return t.code or rec.code, t.sector
         if rec.kind != "person":
             return rec.code, rec.sector
