@@ -338,6 +338,7 @@ def test_entity_and_resolution_builders_match_their_constructors() -> None:
     resolver._entity_of): that is only the same while neither has a __post_init__ and the
     fields are the ones the builders set, in that order."""
     import dataclasses
+    import pickle
 
     from eventwire.actors.resolver import Resolution, _entity_of, _resolution_of
     from eventwire.model import Entity
@@ -354,5 +355,6 @@ def test_entity_and_resolution_builders_match_their_constructors() -> None:
     assert type(res) is Resolution
     assert res == Resolution(ent, "demonym", "composed")
     assert repr(res) == repr(Resolution(ent, "demonym", "composed"))
+    assert pickle.loads(pickle.dumps(res)) == res
     with pytest.raises(dataclasses.FrozenInstanceError):
         ent.code = "USA"  # type: ignore[misc]
