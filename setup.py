@@ -2,8 +2,9 @@
 
 The modules stay plain Python (the .py files are the source of truth): with mypyc and a C
 compiler the build adds a compiled extension beside each, which Python imports instead, and
-first-sight actor lookups run ~1.5x faster. Without either, or with EVENTWIRE_NO_COMPILE=1, or
-when compiling fails, the package installs as pure Python and works the same.
+first-sight actor lookups run about twice as fast. Without either, or with
+EVENTWIRE_NO_COMPILE=1, or when compiling fails, the package installs as pure Python and works
+the same.
 """
 
 from __future__ import annotations
