@@ -30,10 +30,10 @@ test: $(STAMP)
 check: format lint types test
 
 format: $(STAMP)
-	$(BIN)/ruff format eventwire tests benchmarks training
+	$(BIN)/ruff format eventwire tests benchmarks training setup.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check eventwire tests benchmarks training
+	$(BIN)/ruff check eventwire tests benchmarks training setup.py
 
 types: $(STAMP)
 	$(BIN)/mypy eventwire
