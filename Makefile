@@ -46,4 +46,6 @@ train: $(STAMP)
 	$(BIN)/python training/train_classifier.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache build
+	find eventwire -name '*.so' -delete
+	rm -f *__mypyc*.so
