@@ -118,14 +118,33 @@ def _code_ok(gold: str, ent: Any) -> bool:
     return got == gold or (gold == "IGO" and got in ("IGO", "UNO", "EUR"))
 
 
-def _stream(kb: Any, finder: Any, text_mod: Any) -> None:
+def _fresh_passes(kb: Any, items: list[tuple[str, Any]], n: int) -> list[float]:
+    """Lookups/s of ``n`` passes over ``items`` ((mention, date) pairs, in order), sorted, each
+    by a fresh resolver with the word-level memos emptied (the knowledge base's own indexes,
+    built at load, are kept). One pass takes tens of milliseconds, so a single full garbage
+    collection (set off by whatever allocated before) could land in it: callers report the
+    median and the best."""
+    from eventwire.actors import ActorResolver
+    from eventwire.actors import text as text_mod
+
+    passes = []
+    for _ in range(n):
+        for fn in (text_mod.fold, text_mod.sensitive, text_mod.is_acronym):
+            getattr(fn, "cache_clear", lambda: None)()
+        fresh = ActorResolver(kb)
+        t0 = time.perf_counter()
+        for mention, day in items:
+            fresh.resolve(mention, date=day)
+        passes.append(len(items) / (time.perf_counter() - t0))
+    return sorted(passes)
+
+
+def _stream(kb: Any, finder: Any) -> None:
     """A secondary figure, never instead of the cold one: a realistic stream. Every actor
     mention find_mentions() finds in the first articles of NewsArticles.csv (at the article's
     date), resolved in article order by one fresh resolver with emptied memos, repeats
     included as the news repeats them (so its cache helps as it would in the coder)."""
     import datetime as dt
-
-    from eventwire.actors import ActorResolver
 
     csv.field_size_limit(1 << 30)
     stream: list[tuple[str, dt.date | None]] = []
@@ -140,19 +159,7 @@ def _stream(kb: Any, finder: Any, text_mod: Any) -> None:
                 day = None
             text = row["text"] or ""
             stream.extend((text[s:e], day) for s, e, _ in finder.find_mentions(text, date=day))
-    # Repeated from the same empty state and the median reported, as for the first-sight
-    # figure: one pass takes tens of milliseconds, so a single full garbage collection of the
-    # heap (tens of milliseconds here, set off by whatever allocated before) could land in it.
-    passes = []
-    for _ in range(_STREAM_PASSES):
-        for fn in (text_mod.fold, text_mod.sensitive, text_mod.is_acronym):
-            getattr(fn, "cache_clear", lambda: None)()
-        fresh = ActorResolver(kb)
-        t0 = time.perf_counter()
-        for mention, day in stream:
-            fresh.resolve(mention, date=day)
-        passes.append(len(stream) / (time.perf_counter() - t0))
-    passes.sort()
+    passes = _fresh_passes(kb, stream, _STREAM_PASSES)
     print(
         f"lookups/s, realistic stream (secondary): {passes[len(passes) // 2]:,.0f}, median of "
         f"{len(passes)} passes (best {passes[-1]:,.0f}; each pass: the "
@@ -256,24 +263,9 @@ def main() -> int:
         f"of {len(rows)} ({len(rows) / (t5 - t4):.0f} descriptions/s)"
     )
 
-    from eventwire.actors import text as text_mod
-
-    # First sight: every distinct mention once, with a fresh resolver and the word-level
-    # memos emptied, so nothing learnt above is reused (the knowledge base's own indexes,
-    # built at load or once per knowledge base, are kept). One pass takes a few tens of
-    # milliseconds on a shared machine, so it is repeated, each time from the same empty
-    # state, and the median and best passes are reported.
+    # First sight: every distinct mention once, undated, so nothing learnt above is reused.
     texts = list(dict.fromkeys(a.text for a in actors))
-    passes = []
-    for _ in range(_COLD_PASSES):
-        for fn in (text_mod.fold, text_mod.sensitive, text_mod.is_acronym):
-            getattr(fn, "cache_clear", lambda: None)()
-        cold = ActorResolver(kb)
-        t6 = time.perf_counter()
-        for t in texts:
-            cold.resolve(t)
-        passes.append(len(texts) / (time.perf_counter() - t6))
-    passes.sort()
+    passes = _fresh_passes(kb, [(t, None) for t in texts], _COLD_PASSES)
     n = 0
     t8 = time.perf_counter()
     while time.perf_counter() - t8 < 1.0:
@@ -288,7 +280,7 @@ def main() -> int:
         f"{n / (t9 - t8):,.0f} cached (repeats)"
     )
     if NEWS.is_file():
-        _stream(kb, resolver, text_mod)
+        _stream(kb, resolver)
     aliases = ["North Korea", "Pyongyang", "US", "the White House", "Kim Jong Un", "Russia"]
     t10 = time.perf_counter()
     for _ in range(20_000):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
+from eventwire.coder.compose import COOPERATIVE
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.lexicon import NOUNS, VERBS
 from eventwire.coder.rules import ActorLookup, PlaceLookup, RuleCoder, event_id
@@ -27,10 +28,9 @@ from eventwire.ontology.plover import MODES
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["VERSION", "HybridCoder", "RulesAndClassifier", "yield_type"]
+__all__ = ["VERSION", "HybridCoder", "RulesAndClassifier", "codebook_type", "yield_type"]
 
 VERSION: Final = "coder.plover.v2"
-_COOPERATIVE: Final = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID"})
 _RETREAT_WORDS: Final = frozenset(
     w for table in (VERBS, NOUNS) for w, (t, _) in table.items() if t == "RETREAT"
 )
@@ -140,12 +140,12 @@ class HybridCoder(RulesAndClassifier):
     def _retype(self, event: Event, pred: Prediction) -> Event:
         if pred.score < self._min_score:
             return event
-        label = yield_type(pred.label, event.event_type, event.evidence.trigger)
-        if label in _COOPERATIVE and (event.modality == "future" or event.event_type == "AGREE"):
-            # The codebook: cooperation in the future tense, or only intended ("eager for
-            # talks", "sought to resume diplomacy"), is AGREE; the parse sees that, the
-            # classifier does not.
-            label = "AGREE"
+        label = codebook_type(
+            pred.label,
+            rule_type=event.event_type,
+            trigger=event.evidence.trigger,
+            modality=event.modality,
+        )
         if label == event.event_type:
             return replace(event, confidence=round(max(event.confidence, pred.score), 2))
         if self._same_quad and quad(label) != event.quad:
@@ -167,6 +167,17 @@ class HybridCoder(RulesAndClassifier):
 
 def _pair(event: Event) -> tuple[tuple[str | None, ...], tuple[str | None, ...]]:
     return tuple(a.code for a in event.actor), tuple(r.code for r in event.recipient)
+
+
+def codebook_type(label: str, *, rule_type: str, trigger: str, modality: str) -> str:
+    """The classifier's label with what the rules read off the trigger applied, as the
+    codebook asks: YIELD split by :func:`yield_type`; cooperation in the future tense, or only
+    intended ("eager for talks", "sought to resume diplomacy"), is AGREE (the parse sees that,
+    the classifier does not). Shared by coder v2 and v3."""
+    label = yield_type(label, rule_type, trigger)
+    if label in COOPERATIVE and (modality == "future" or rule_type == "AGREE"):
+        return "AGREE"
+    return label
 
 
 def yield_type(label: str, rule_type: str, trigger: str) -> str:

@@ -23,9 +23,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.classifier import ClassifierInput, EventClassifier
-from eventwire.coder.compose import COOPERATIVE, Arg, Candidate
+from eventwire.coder.compose import Arg, Candidate
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.hybrid import RulesAndClassifier, yield_type
+from eventwire.coder.hybrid import RulesAndClassifier, codebook_type
 from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
 from eventwire.coder.polarity import modality, polarity
 from eventwire.coder.rules import (
@@ -158,7 +158,6 @@ class RankedCoder(RulesAndClassifier):
     ) -> Event:
         pol = polarity(trig.token)
         mod = modality(trig.token)
-        label = yield_type(label, trig.etype, trig.token.lemma_)
         if label == "REJECT" and pol == "negated" and trig.etype != "REJECT":
             if trig.denied:
                 # "Russia denied attacking Ukrainian ships": a classifier may read the denial
@@ -170,9 +169,7 @@ class RankedCoder(RulesAndClassifier):
                 # refusal (as PLV codes it, and the rules' refusals); the rejection itself is
                 # asserted.
                 pol = "asserted"
-        if label in COOPERATIVE and (mod == "future" or trig.etype == "AGREE"):
-            # The codebook: cooperation in the future tense, or only intended, is AGREE.
-            label = "AGREE"
+        label = codebook_type(label, rule_type=trig.etype, trigger=trig.token.lemma_, modality=mod)
         mode = trig.mode if trig.etype == label and trig.mode in MODES[label] else None
         src = Arg((pair.source.entity,), (pair.source.start, pair.source.end))
         tgt = Arg((pair.target.entity,), (pair.target.start, pair.target.end))
