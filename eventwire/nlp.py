@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from eventwire import _fast_ruler
+from eventwire import _fast_lemmatizer, _fast_ruler
 from eventwire.errors import ModelError
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def _load(name: str) -> Language:
                 nlp = spacy.load(candidate, exclude=["senter"])
                 _keep_hyphenated_words(nlp)
                 _fast_ruler.install(nlp)
+                _fast_lemmatizer.install(nlp)
                 return nlp
         except OSError as exc:
             errors.append(f"{candidate}: {str(exc).splitlines()[0]}")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from eventwire.nlp import split_sentences
 
 
@@ -84,6 +86,122 @@ def test_fast_attribute_ruler_replaces_supported_patterns() -> None:
     assert install(nlp) is True
     assert nlp.pipe_names == ["attribute_ruler_fast"]
     assert [t.lemma_ for t in nlp("talks meets peace talks")] == ["later", "later", "", "p"]
+
+
+# Sentences for the lemmatizer: verbs in every form (and "be", "have", "do"), regular and
+# irregular plurals, comparatives and superlatives, proper nouns (some plural or possessive),
+# hyphenated words, numbers and ordinals, and the contractions and "gonna" whose lemmas the
+# attribute ruler sets. Words recur in other roles ("talks", "building", "leaves").
+_LEMMA_SENTENCES = [
+    "The ministers were meeting in Geneva when the talks broke down; they had been talking "
+    "for weeks and will talk again.",
+    "Protesters threw stones, burned tyres and fled as police fired tear gas at the crowds.",
+    "Seoul's newer, longer-range missiles fly farther than the oldest ones, officials said.",
+    "The Philippines and the United Nations signed 3 agreements worth $4.5 billion on "
+    "21 March, the 2nd accord this year.",
+    "He doesn't think they'll agree, but she's gonna try: we can't give up, can we?",
+    "The building was damaged by shelling, and the cease-fire leaves few buildings standing.",
+    "Women and children are being evacuated from villages the rebels have seized; the "
+    "army says it seized more than 40 of them.",
+    "Best of all, the Kims' visit ended better than feared, with talks on North-South "
+    "ties set for mid-June.",
+    "Ukraine accuses Russia of shelling; Russia accused Ukraine of lying and denies it.",
+    "The talks' outcome: Iran agreed to stop enriching uranium, having refused for years.",
+]
+
+
+def test_fast_lemmatizer_matches_spacy() -> None:
+    import spacy
+
+    from eventwire import _fast_ruler
+    from eventwire.nlp import _keep_hyphenated_words, load_nlp
+
+    fast = load_nlp()
+    assert "lemmatizer_fast" in fast.pipe_names and "lemmatizer" not in fast.pipe_names
+    ref = spacy.load(f"{fast.meta['lang']}_{fast.meta['name']}")
+    _keep_hyphenated_words(ref)
+    _fast_ruler.install(ref)  # so that only the lemmatizers differ
+    assert "lemmatizer" in ref.pipe_names
+    # Twice over: the first pass fills the memo, the second answers from it.
+    for text in [*_LEMMA_SENTENCES, *_LEMMA_SENTENCES]:
+        got = [(t.text, t.pos_, str(t.morph), t.lemma_) for t in fast(text)]
+        want = [(t.text, t.pos_, str(t.morph), t.lemma_) for t in ref(text)]
+        assert got == want, text
+    # The sentences do hold tokens the attribute ruler lemmatizes before the lemmatizer.
+    doc = fast.make_doc(_LEMMA_SENTENCES[4])
+    for _name, proc in fast.pipeline[: fast.pipe_names.index("lemmatizer_fast")]:
+        doc = proc(doc)
+    assert {t.text: t.lemma_ for t in doc if t.lemma}.get("n't") == "not"
+
+
+def _rule_lemmatizer(nlp: Any, **config: Any) -> Any:
+    from spacy.lookups import Lookups
+
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "rule", **config})
+    lookups = Lookups()
+    lookups.add_table(
+        "lemma_rules", {"noun": [["s", ""], ["ies", "y"]], "verb": [["ed", ""], ["ed", "e"]]}
+    )
+    lookups.add_table("lemma_index", {"noun": ["talk", "party"], "verb": ["fire"]})
+    lookups.add_table("lemma_exc", {"verb": {"fled": ["flee"]}})
+    lookups.add_table("lemma_lookup", {"talks": "talk"})  # for lookup mode
+    lemmatizer.initialize(lookups=lookups)
+    return lemmatizer
+
+
+def test_fast_lemmatizer_leaves_unsupported_lemmatizers_in_place() -> None:
+    import spacy
+
+    from eventwire._fast_lemmatizer import install
+
+    # Lookup mode, overwrite set, and spaCy's generic (not the English) class.
+    for lang, config in (("en", {"mode": "lookup"}), ("en", {"overwrite": True}), ("xx", {})):
+        nlp = spacy.blank(lang)
+        _rule_lemmatizer(nlp, **config)
+        assert install(nlp) is False, (lang, config)
+        assert nlp.pipe_names == ["lemmatizer"]
+    assert install(spacy.blank("en")) is False  # no lemmatizer at all
+
+
+def test_fast_lemmatizer_replaces_the_english_rule_lemmatizer() -> None:
+    import pickle
+
+    import pytest
+    import spacy
+    from spacy.tokens import Doc
+
+    from eventwire._fast_lemmatizer import install
+
+    nlp = spacy.blank("en")
+    original = _rule_lemmatizer(nlp)
+    assert install(nlp) is True
+    assert nlp.pipe_names == ["lemmatizer_fast"]
+    fast = nlp.get_pipe("lemmatizer_fast")
+    # The same word as another part of speech, or with other features, gets its own lemma.
+    words = ["Parties", "fired", "fled", "fled", "talks", "talks", "Talks", "firing"]
+    pos = ["PROPN", "VERB", "VERB", "VERB", "NOUN", "VERB", "NOUN", "VERB"]
+    morphs = ["", "", "", "", "Number=Plur", "VerbForm=Fin|Tense=Pres", "", ""]
+    words += ["parties", "parties"]
+    pos += ["NOUN", "NOUN"]
+    morphs += ["Number=Plur", "Number=Sing"]
+
+    def lemmas(component: Any) -> list[str]:
+        doc = Doc(nlp.vocab, words=words, pos=pos, morphs=morphs)
+        doc[2].lemma_ = "set-before"  # left alone, as spaCy leaves it
+        return [t.lemma_ for t in component(component(doc))]
+
+    want = lemmas(original)
+    assert want == [
+        "Parties", "fire", "set-before", "flee", "talk", "talks", "talk", "firing", "party",
+        "parties",
+    ]  # fmt: skip
+    assert lemmas(fast) == want
+    assert lemmas(fast) == want  # from the memo
+    assert lemmas(pickle.loads(pickle.dumps(fast))) == want
+    # A token without a POS is lowercased with spaCy's warning, every time.
+    for _ in range(2):
+        with pytest.warns(UserWarning, match="W108"):
+            assert [t.lemma_ for t in fast(Doc(nlp.vocab, words=["Fled"]))] == ["fled"]
 
 
 def test_parse_runs_the_recognizer_only_where_asked() -> None:
