@@ -24,6 +24,8 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -244,46 +246,62 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
+class _Node:
+    """What the features read of one candidate's head word, read once per sentence: a
+    candidate is in up to 30 pairs, and spaCy builds a Token object (and its head) anew on
+    every access."""
+
+    __slots__ = ("anc", "anc_ids", "conj_head", "dep", "gov", "root", "sdep")
+
+    def __init__(self, c: SpanCandidate, doc: Doc, layout: _Layout) -> None:
+        tok = doc[c.root]
+        self.root = c.root
+        self.dep = _dep(tok)
+        self.sdep = self.dep.split(":")[0]  # as a source: the preposition dropped
+        self.gov = _governor(tok).i
+        self.conj_head = layout.heads[c.root] if tok.dep_ == "conj" else -1
+        # The head word and its ancestors, nearest first (at most 40), as token indices.
+        anc = [c.root]
+        while layout.heads[anc[-1]] != anc[-1] and len(anc) < 40:
+            anc.append(layout.heads[anc[-1]])
+        self.anc = anc
+        self.anc_ids = frozenset(anc)
+
+
 def _side(
-    prefix: str,
     c: SpanCandidate,
+    node: _Node,
     doc: Doc,
     order: int,
     triggers: frozenset[int],
     layout: _Layout,
-) -> dict[str, float]:
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The candidate's own features, as a source ("s:") and as a target ("t:")."""
     tok = doc[c.root]
-    dep = _dep(tok)
-    gov = _governor(tok)
+    gov = doc[node.gov]
+    lemma = tok.lemma_.lower()
     f = {
-        f"{prefix}dep={dep}": 1.0,
-        f"{prefix}pos={tok.pos_}": 1.0,
-        f"{prefix}ent={tok.ent_type_ or 'none'}": 1.0,
-        f"{prefix}order={min(order, 4)}": 1.0,
-        f"{prefix}len={_bucket(len(layout.within(c.start, c.end)), (1, 2, 4, 7))}": 1.0,
-        f"{prefix}gov_trigger": float(gov.i in triggers),
-        f"{prefix}gov_root": float(gov.dep_ == "ROOT"),
-        f"{prefix}is_trigger": float(tok.i in triggers),
-        f"{prefix}mention": float(c.mention),
-        f"{prefix}code": float(c.entity.code is not None),
-        f"{prefix}sector": float(c.entity.sector is not None),
-        f"{prefix}pronoun": float(tok.lower_ in PRONOUNS),
-        f"{prefix}generic": float(tok.lemma_.lower() in GENERIC_ACTOR_WORDS),
-        f"{prefix}rule_source": float(c.rule_source),
-        f"{prefix}rule_target": float(c.rule_target),
-        f"{prefix}first": float(order == 0),
+        f"dep={node.dep}": 1.0,
+        f"pos={tok.pos_}": 1.0,
+        f"ent={tok.ent_type_ or 'none'}": 1.0,
+        f"order={min(order, 4)}": 1.0,
+        f"len={_bucket(len(layout.within(c.start, c.end)), (1, 2, 4, 7))}": 1.0,
+        "gov_trigger": float(gov.i in triggers),
+        "gov_root": float(gov.dep_ == "ROOT"),
+        "is_trigger": float(tok.i in triggers),
+        "mention": float(c.mention),
+        "code": float(c.entity.code is not None),
+        "sector": float(c.entity.sector is not None),
+        "pronoun": float(tok.lower_ in PRONOUNS),
+        "generic": float(lemma in GENERIC_ACTOR_WORDS),
+        "rule_source": float(c.rule_source),
+        "rule_target": float(c.rule_target),
+        "first": float(order == 0),
         # Words (fit keeps those of at least min_count sentences): "court", "urge".
-        f"{prefix}lemma={tok.lemma_.lower()}": 1.0,
-        f"{prefix}gov={gov.lemma_.lower()}": 1.0,
+        f"lemma={lemma}": 1.0,
+        f"gov={gov.lemma_.lower()}": 1.0,
     }
-    return f
-
-
-def _ancestors(tok: Token) -> list[Token]:
-    out = [tok]
-    while out[-1].head != out[-1] and len(out) < 40:
-        out.append(out[-1].head)
-    return out
+    return {f"s:{k}": v for k, v in f.items()}, {f"t:{k}": v for k, v in f.items()}
 
 
 def pair_features(
@@ -291,7 +309,11 @@ def pair_features(
     spans: Sequence[SpanCandidate],
     cands: Sequence[Candidate],
 ) -> list[Pair]:
-    """Every ordered pair of non-overlapping candidates, with its features."""
+    """Every ordered pair of non-overlapping candidates, with its features.
+
+    Everything a pair's features read of one candidate (its parse, its ancestors, which of
+    the rules' pairs it overlaps) is read once per candidate, so that the loop over the
+    pairs (up to 240) compares integers only."""
     triggers = frozenset(c.token.i for c in cands)
     rule_pairs = {
         (c.source.span, c.target.span)
@@ -299,42 +321,53 @@ def pair_features(
         if c.source is not None and c.target is not None and not c.absorbed
     }
     layout = _layout(doc)
-    sides = [
-        (_side("s:", c, doc, i, triggers, layout), _side("t:", c, doc, i, triggers, layout))
-        for i, c in enumerate(spans)
+    nodes = [_Node(c, doc, layout) for c in spans]
+    sides = [_side(c, nodes[i], doc, i, triggers, layout) for i, c in enumerate(spans)]
+    # Which of the rules' (source, target) pairs each candidate overlaps on either side: a
+    # pair is the rules' own when one pair is overlapped by its source and its target.
+    as_src = [
+        frozenset(k for k, (a, _) in enumerate(rule_pairs) if _overlaps((c.start, c.end), a))
+        for c in spans
     ]
-    anc = [_ancestors(doc[c.root]) for c in spans]
+    as_tgt = [
+        frozenset(k for k, (_, b) in enumerate(rule_pairs) if _overlaps((c.start, c.end), b))
+        for c in spans
+    ]
     pairs: list[Pair] = []
     for i, s in enumerate(spans):
+        if not s.named:
+            continue  # the source must name an actor (the rules ask the same)
+        ns = nodes[i]
         for j, t in enumerate(spans):
-            if i == j or not s.named or _overlaps((s.start, s.end), (t.start, t.end)):
-                continue  # the source must name an actor (the rules ask the same)
-            f: dict[str, float] = {"bias": 1.0}
-            f.update(sides[i][0])
-            f.update(sides[j][1])
-            sd = _dep(doc[s.root]).split(":")[0]
-            td = _dep(doc[t.root])
-            f[f"pair:dep={sd}|{td}"] = 1.0
-            f["pair:s_first"] = float(s.start < t.start)
-            f[f"pair:dist={_bucket(abs(s.root - t.root), (2, 5, 10, 20))}"] = 1.0
-            f["pair:rule"] = float(
-                any(
-                    _overlaps((s.start, s.end), a) and _overlaps((t.start, t.end), b)
-                    for a, b in rule_pairs
-                )
-            )
-            a_s, a_t = anc[i], anc[j]
-            ids_s = {x.i for x in a_s}
-            lca = next((x for x in a_t if x.i in ids_s), None)
-            f["pair:t_under_s"] = float(doc[s.root] in a_t)
-            f["pair:s_under_t"] = float(doc[t.root] in a_s)
-            f["pair:conj"] = float(doc[t.root].dep_ == "conj" and doc[t.root].head.i == s.root)
+            if i == j or _overlaps((s.start, s.end), (t.start, t.end)):
+                continue
+            nt = nodes[j]
+            f: dict[str, float] = {
+                "bias": 1.0,
+                **sides[i][0],
+                **sides[j][1],
+                f"pair:dep={ns.sdep}|{nt.dep}": 1.0,
+                "pair:s_first": float(s.start < t.start),
+                f"pair:dist={_bucket(abs(s.root - t.root), (2, 5, 10, 20))}": 1.0,
+                "pair:rule": float(not as_src[i].isdisjoint(as_tgt[j])),
+                "pair:t_under_s": float(s.root in nt.anc),
+                "pair:s_under_t": float(t.root in ns.anc),
+                "pair:conj": float(nt.conj_head == s.root),
+            }
+            # The lowest common ancestor: the first of the target's ancestors that is the
+            # source's too.
+            lca = next((x for x in nt.anc if x in ns.anc_ids), None)
             if lca is not None:
-                f["pair:lca_trigger"] = float(lca.i in triggers)
-                f["pair:lca_root"] = float(lca.dep_ == "ROOT")
-                on_path = [x for x in a_t if x.i != t.root and (x == lca or x.i not in ids_s)]
-                f["pair:trigger_on_t_path"] = float(any(x.i in triggers for x in on_path))
-                f["pair:same_gov"] = float(_governor(doc[s.root]).i == _governor(doc[t.root]).i)
+                f["pair:lca_trigger"] = float(lca in triggers)
+                f["pair:lca_root"] = float(doc[lca].dep_ == "ROOT")
+                f["pair:trigger_on_t_path"] = float(
+                    any(
+                        x in triggers
+                        for x in nt.anc
+                        if x != t.root and (x == lca or x not in ns.anc_ids)
+                    )
+                )
+                f["pair:same_gov"] = float(ns.gov == nt.gov)
             f["pair:same_code"] = float(
                 s.entity.code is not None and s.entity.code == t.entity.code
             )
@@ -350,8 +383,10 @@ class PairRanker:
         self.info = dict(info or {})
 
     def score(self, pair: Pair) -> float:
-        w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in pair.features.items())
+        # sum(w.get(k, 0.0) * v for k, v in features), term by term in the same order (so
+        # the same float), with the loop in C: a sentence has up to 240 pairs of ~50 terms.
+        f = pair.features
+        return sum(map(mul, map(self.weights.get, f, repeat(0.0)), f.values()))
 
     def rank(self, pairs: Sequence[Pair]) -> list[tuple[float, Pair]]:
         """The pairs with their probabilities (a softmax over the sentence), best first."""
