@@ -36,7 +36,7 @@ from eventwire.coder.triggers import (
     refuses,
     trigger_of,
 )
-from eventwire.dates import resolve_date
+from eventwire.dates import ResolvedDate, resolve_date
 from eventwire.model import Article, Entity, Event, Evidence, Modality, Place, Polarity
 from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology import cameo_root, intensity, quad
@@ -156,6 +156,9 @@ class RuleCoder:
         self._actors = actors
         self._places = places
         self._keep_unresolved = include_unresolved_targets
+        # The last sentence's date and place (see _sentence_date, _sentence_place).
+        self._date_memo: tuple[str, dt.date | None, ResolvedDate] | None = None
+        self._place_memo: tuple[str, Place | None] | None = None
 
     @property
     def places(self) -> PlaceLookup | None:
@@ -641,10 +644,10 @@ class RuleCoder:
     ) -> Event:
         """The event of candidate ``c`` (with its source set) as the rules write it: date,
         place, modality by date, evidence, confidence (coder.plover.v3 writes its events so)."""
-        when = resolve_date(sentence.text, article.published)
+        when = self._sentence_date(sentence.text, article.published)
         place = c.place
         if place is None and self._places is not None:
-            found = self._places.locate(sentence.text)
+            found = self._sentence_place(sentence.text, self._places)
             # "The White House" is no place in Casablanca: names of actors are not places.
             if found is not None and not _overlaps_mention(found.text, sentence.text, mentions):
                 place = found
@@ -691,6 +694,26 @@ class RuleCoder:
             sentence_index=sentence.index,
             event_index=index,
         )
+
+    # Every event of a sentence (the rules' own, then coder.plover.v3's) reads the same date
+    # and place from the sentence's text, and the two regex scans are a good part of an
+    # event's cost: each is kept for the last sentence. (One tuple, replaced whole, so a coder
+    # shared by threads never pairs one sentence's key with another's value.)
+    def _sentence_date(self, text: str, published: dt.date | None) -> ResolvedDate:
+        memo = self._date_memo
+        if memo is not None and memo[0] == text and memo[1] == published:
+            return memo[2]
+        when = resolve_date(text, published)
+        self._date_memo = (text, published, when)
+        return when
+
+    def _sentence_place(self, text: str, places: PlaceLookup) -> Place | None:
+        memo = self._place_memo
+        if memo is not None and memo[0] == text:
+            return memo[1]
+        found = places.locate(text)
+        self._place_memo = (text, found)
+        return found
 
 
 _NOT_ACTORS: Final = frozenset(
