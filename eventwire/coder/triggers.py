@@ -40,6 +40,11 @@ _VIEW_NOUNS: Final = frozenset(
 )  # fmt: skip
 
 
+# The words that open a phrase of the lexicon: only theirs need their children read (spaCy
+# walks the parse to list a token's children, and every word of every sentence is asked).
+_PHRASE_LEMMAS: Final = frozenset(lemma for lemma, _ in PHRASES)
+
+
 def trigger_of(tok: Token) -> Trigger | None:
     if tok.pos_ in ("PROPN", "DET", "PRON", "ADP", "CCONJ", "PUNCT", "NUM"):
         return None
@@ -61,11 +66,12 @@ def trigger_of(tok: Token) -> Trigger | None:
         return None  # "a demonstration of its capabilities" is a display, not a protest
     if tok.lemma_ in _TRY_WORDS and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "seeking to increase pressure": the attempt, not a request
-    for child in tok.children:
-        if child.dep_ in ("prt", "prep", "dobj", "advmod"):
-            hit = PHRASES.get((tok.lemma_, child.lower_))
-            if hit is not None:
-                return hit if hit[0] else None
+    if tok.lemma_ in _PHRASE_LEMMAS:
+        for child in tok.children:
+            if child.dep_ in ("prt", "prep", "dobj", "advmod"):
+                hit = PHRASES.get((tok.lemma_, child.lower_))
+                if hit is not None:
+                    return hit if hit[0] else None
     if tok.lemma_ in _CARRIER_VERBS and any(
         c.dep_ == "dobj" and c.pos_ == "NOUN" and noun_trigger(c) for c in tok.children
     ):
