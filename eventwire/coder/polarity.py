@@ -82,7 +82,8 @@ def polarity(trigger: Token) -> Polarity:
 
 
 def modality(trigger: Token) -> Modality:
-    sent_text = doc_text(trigger.doc).rstrip(" ”\"'’")
+    text = doc_text(trigger.doc)
+    sent_text = text.rstrip(" ”\"'’")
     if sent_text.endswith("?"):
         return "hypothetical"  # a question asserts nothing
     path = clause_path(trigger)
@@ -100,7 +101,12 @@ def modality(trigger: Token) -> Modality:
             return "future"
         if tok != trigger and (tok.lemma_ in _FUTURE_VERBS or tok.lower_ in _HOPE_FORMS):
             return "future"
-    for tok in path[:2]:
-        if any(c.lower_ in _HISTORICAL_CUES for c in tok.subtree):
-            return "historical"
+    # A word's subtree is walked token by token (the root's is the whole sentence), and most
+    # sentences hold no cue word at all: a token's lower_ is its text lowercased, so a cue
+    # word that is a token is in the lowercased sentence too.
+    low = text.lower()
+    if any(cue in low for cue in _HISTORICAL_CUES):
+        for tok in path[:2]:
+            if any(c.lower_ in _HISTORICAL_CUES for c in tok.subtree):
+                return "historical"
     return "actual"
