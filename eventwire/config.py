@@ -22,6 +22,7 @@ class PipelineConfig:
     coder: str = "coder.plover.v1"
     actors: str = "actors.kb.v1"
     places: str = "geo.gazetteer.v1"
+    classifier: str = "classifier.minilm.v1"
     batch_size: int = 64
 
 

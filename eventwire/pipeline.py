@@ -8,6 +8,7 @@ article keeps its own memory of who "the official" and "they" are.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -87,7 +88,13 @@ class Pipeline:
         cfg = self.config
         self.actors = registry.resolve(cfg.pipeline.actors)()
         self.places = registry.resolve(cfg.pipeline.places)()
-        self.coder = registry.resolve(cfg.pipeline.coder)(actors=self.actors, places=self.places)
+        coder = registry.resolve(cfg.pipeline.coder)
+        # Resolved whatever the coder, so that a misspelt name fails now, not in a worker.
+        classifier = registry.resolve(cfg.pipeline.classifier)
+        extra: dict[str, Any] = {}
+        if "classifier" in inspect.signature(coder).parameters:
+            extra["classifier"] = classifier()  # cheap: the model opens on first use
+        self.coder = coder(actors=self.actors, places=self.places, **extra)
         self._nlp: Any = None
         self.stats: Counter[str] = Counter()
         self.failures: list[Rejected] = []

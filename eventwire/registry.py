@@ -21,6 +21,8 @@ _BUILTIN: dict[str, str] = {
     "actors.kb.v1": "eventwire.actors:get_resolver",
     "geo.gazetteer.v1": "eventwire.geo:get_gazetteer",
     "geo.none.v1": "eventwire.registry:_no_places",
+    "classifier.minilm.v1": "eventwire.coder.classifier:minilm",
+    "classifier.minilm-l3.v1": "eventwire.coder.classifier:minilm_l3",
 }
 _USER: dict[str, Callable[..., Any]] = {}
 

@@ -64,3 +64,29 @@ def test_registry_is_lazy_and_extensible() -> None:
     registry.register("coder.test.v1", dict)
     assert registry.resolve("coder.test.v1") is dict
     assert "coder.test.v1" in registry.names()
+
+
+def test_unknown_classifier_fails_when_the_pipeline_is_built() -> None:
+    from eventwire.pipeline import Pipeline
+
+    cfg = config_from_dict({"pipeline": {"classifier": "classifier.nope.v1"}})
+    with pytest.raises(ConfigError) as err:
+        Pipeline(cfg)  # the rule coder needs no classifier, but a typo is still caught
+    assert "classifier.minilm.v1" in str(err.value)
+    assert "classifier.minilm-l3.v1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [("classifier.minilm.v1", "plover-minilm"), ("classifier.minilm-l3.v1", "plover-minilm-l3")],
+)
+def test_classifier_key_chooses_the_model_of_coders_that_use_one(name: str, model: str) -> None:
+    from eventwire.coder.classifier import DEFAULT_MODEL_DIR
+    from eventwire.pipeline import Pipeline
+
+    if not (DEFAULT_MODEL_DIR.parent / model / "model.onnx").is_file():
+        pytest.skip(f"models/{model} is not in this checkout")
+    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v3", "classifier": name}})
+    pipe = Pipeline(cfg)
+    assert pipe.coder.classifier.path.name == model
+    assert pipe.coder.classifier._session is None  # nothing opened before the first sentence

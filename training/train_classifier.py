@@ -739,6 +739,49 @@ EXPORT_VARIANTS: tuple[tuple[bool, bool], ...] = (
 )
 
 
+def _for_export(model: Any) -> Any:
+    """``model``'s function (eval mode) written with fewer ONNX operators.
+
+    The pooling as one matrix product (mean weights and one-hot marker rows times the states)
+    instead of gather/expand/squeeze, and the token types given as zeros instead of sliced
+    from a buffer: about 40 small operators fewer, ~3% faster per sentence (interleaved A/B).
+    Training keeps the plain form; export_fp32 checks that both give the same logits.
+    """
+    import torch
+
+    class Export(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor,
+            src_pos: torch.Tensor,
+            tgt_pos: torch.Tensor,
+        ) -> torch.Tensor:
+            h = self.model.encoder(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            )[0]
+            pos = torch.arange(h.size(1))
+            m = attention_mask.to(h.dtype)
+            w = torch.stack(
+                [
+                    m / m.sum(1, keepdim=True).clamp(min=1.0),
+                    (pos[None, :] == src_pos[:, None]).to(h.dtype),
+                    (pos[None, :] == tgt_pos[:, None]).to(h.dtype),
+                ],
+                1,
+            )
+            # (batch, 3, hidden) flattened: [mean; source state; target state], as pool_head.
+            return self.model.head(torch.matmul(w, h).flatten(1))
+
+    return Export().eval()
+
+
 def export_fp32(model: Any, path: Path) -> None:
     """torch.onnx export of ``model`` (eval mode) to ``path``, fp32, dynamic batch and length."""
     import torch
@@ -748,9 +791,17 @@ def export_fp32(model: Any, path: Path) -> None:
     ids = torch.ones(2, 12, dtype=torch.int64)
     mask = torch.ones(2, 12, dtype=torch.int64)
     pos = torch.tensor([1, 3], dtype=torch.int64)
+    lean = _for_export(model)
+    with torch.inference_mode():
+        for feed in _check_inputs(int(model.encoder.config.vocab_size)):
+            args = [torch.from_numpy(feed[k]) for k in ("input_ids", "attention_mask")]
+            args += [torch.from_numpy(feed[k]) for k in ("src_pos", "tgt_pos")]
+            diff = float((model(*args) - lean(*args)).abs().max())
+            if diff > 1e-4:
+                raise RuntimeError(f"the export form differs from the model: max |diff| {diff}")
     try:
         torch.onnx.export(
-            model,
+            lean,
             (ids, mask, pos, pos),
             str(path),
             input_names=["input_ids", "attention_mask", "src_pos", "tgt_pos"],
@@ -853,18 +904,69 @@ def to_onnx(
             fuse_transformer(fp32, src, num_heads=num_heads, hidden_size=hidden_size)
         if not quantize:
             shutil.copyfile(src, out)
-            return
-        import onnx
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+        else:
+            import onnx
+            from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(
-            str(src),
-            str(out),
-            weight_type=QuantType.QInt8,
-            per_channel=per_channel,
-            # The fused contrib ops have no ONNX shape inference: their outputs are float.
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT} if fuse else None,
+            quantize_dynamic(
+                str(src),
+                str(out),
+                weight_type=QuantType.QInt8,
+                per_channel=per_channel,
+                # The fused contrib ops have no ONNX shape inference: their outputs are float.
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT} if fuse else None,
+            )
+        if fuse:
+            split_skip_layer_norm(out)
+
+
+def split_skip_layer_norm(path: Path) -> int:
+    """Rewrite every SkipLayerNormalization in the ONNX file at ``path`` as Add (the skip),
+    Add (the bias) and LayerNormalization; return how many.
+
+    The fusion is needed to find the attention, but onnxruntime's SkipLayerNormalization
+    kernel is slow on the CPUs measured: a 36x384 one took ~95 us against ~20 us for the
+    three plain ops, and the rewrite made whole models 7-8% faster (interleaved A/B, PLV).
+    The skip is added before the bias because onnxruntime re-fuses Add(bias)-Add(skip)-LN at
+    load time; the classifier also disables that fusion (EventClassifier).
+    """
+    import onnx
+    from onnx import helper
+
+    model = onnx.load(str(path))
+    used = {i for n in model.graph.node for i in n.input} | {o.name for o in model.graph.output}
+    nodes: list[Any] = []
+    n_split = 0
+    for n in model.graph.node:
+        if n.op_type != "SkipLayerNormalization":
+            nodes.append(n)
+            continue
+        if any(o in used for o in n.output[1:]):
+            raise RuntimeError(f"{n.name}: SkipLayerNormalization's extra outputs are used")
+        x, skip, gamma, beta = n.input[:4]
+        bias = n.input[4] if len(n.input) > 4 else ""
+        eps = next(a.f for a in n.attribute if a.name == "epsilon")
+        total = f"{n.name}_sum"
+        nodes.append(helper.make_node("Add", [x, skip], [total], name=f"{n.name}_skip"))
+        if bias:
+            nodes.append(helper.make_node("Add", [total, bias], [f"{total}_bias"], name=n.name))
+            total = f"{total}_bias"
+        nodes.append(
+            helper.make_node(
+                "LayerNormalization",
+                [total, gamma, beta],
+                [n.output[0]],
+                name=f"{n.name}_ln",
+                axis=-1,
+                epsilon=eps,
+            )
         )
+        n_split += 1
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return n_split
 
 
 def encoder_shape(model: Any) -> dict[str, int]:
