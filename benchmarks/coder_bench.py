@@ -36,12 +36,12 @@ several events and how many had a gold actor that no actor mention in the senten
 
 Throughput: sentences/s for the coder alone (given parses) and end to end
 (pipeline.code_articles: cleaning, splitting, prefilter, parsing, coding), one process; for v2
-and v3 end to end runs the coder the config names (the shipped classifier and ranker: weights
-do not change speed).
+and v3 end to end runs the coder the config names with the shipped ranker and the classifier
+``--classifier`` names (default the config's; classifier.minilm-l3.v1 is the fast one).
 
     python benchmarks/coder_bench.py [--shared ../shared] [--limit N]
     python benchmarks/coder_bench.py --coder v2 [--fold-models .cache/cv-models]
-    python benchmarks/coder_bench.py --coder v3 [--fold-models .cache/cv-models]
+    python benchmarks/coder_bench.py --coder v3 [--fold-models .cache/cv-models] [--classifier NAME]
 """
 
 from __future__ import annotations
@@ -282,6 +282,13 @@ def main() -> None:
     ap.add_argument(
         "--min-score", type=float, default=None, help="v2: HybridCoder's min_score (default: its)"
     )
+    ap.add_argument(
+        "--classifier",
+        default=None,
+        metavar="NAME",
+        help="v2, v3: the registered classifier the end-to-end speed runs with (default: the "
+        "config's); accuracy always uses --fold-models",
+    )
     args = ap.parse_args()
     all_rows = read_gold(args.shared / "data" / "plv" / "train.csv")
     fold_of = folds(all_rows)  # over the whole file: the folds the models were trained on
@@ -291,7 +298,8 @@ def main() -> None:
 
     cfg = load_config()
     name = {"v1": "coder.plover.v1", "v2": "coder.plover.v2", "v3": "coder.plover.v3"}[args.coder]
-    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=name)))
+    classifier = args.classifier or cfg.pipeline.classifier
+    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=name, classifier=classifier)))
     configured_coder = pipe.coder
     _ = pipe.nlp  # load once, outside the timings
 
@@ -357,7 +365,9 @@ def main() -> None:
     done = sum(1 for _ in pipe.code_articles(articles))  # batches, like `eventwire code`
     e2e = time.perf_counter() - t0
     print(
-        f"end to end, {name} (split, prefilter, parse, code; batches of "
+        f"end to end, {name}"
+        + (f" with {classifier}" if args.coder != "v1" else "")
+        + " (split, prefilter, parse, code; batches of "
         f"{pipe.config.pipeline.batch_size}): {len(rows) / e2e:.1f} sentences/s "
         f"({done} of {len(rows)} coded, the rest set aside as failed)"
     )
