@@ -7,7 +7,8 @@ that the CV figure of the current export format is known without retraining:
     python training/rescore_folds.py .cache/cv-models [--data ../shared/data]
 
 Prints pooled macro-F1 and accuracy as exported and as rewritten, and how many predictions
-changed.
+changed; ``--record MODEL_DIR`` also stores that in MODEL_DIR/cv_results.json, for the model
+card (``train_classifier.py --card-only``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folds", type=Path, help="a --save-fold-models directory")
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="MODEL_DIR",
+        help="add the result to MODEL_DIR/cv_results.json (the CV of those fold models)",
+    )
     args = ap.parse_args()
     pred_file = args.folds / "cv_predictions.jsonl"
     if not pred_file.is_file():
@@ -57,6 +65,16 @@ def main() -> int:
         f" rewritten {m1['macro_f1']:.3f} ({m1['accuracy']:.3f}); {changed} of {len(gold)} "
         "predictions changed"
     )
+    if args.record is not None:
+        cv_file = args.record / "cv_results.json"
+        cv = json.loads(cv_file.read_text(encoding="utf-8"))
+        cv["rescored_split_skip_layer_norm"] = {
+            "macro_f1": m1["macro_f1"],
+            "accuracy": m1["accuracy"],
+            "changed": changed,
+            "n": len(gold),
+        }
+        cv_file.write_text(json.dumps(cv, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

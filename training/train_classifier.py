@@ -1425,7 +1425,13 @@ def write_model_card(out: Path) -> None:
         )
         + ", then onnxruntime dynamic int8 quantisation"
         + (" (weights per output channel)" if tc.get("quant_per_channel") else "")
-        + (": the fused attention runs as QAttention." if tc.get("fuse") else "."),
+        + (
+            ": the fused attention runs as QAttention. Then the fused skip connections are "
+            "written back as Add + LayerNormalization (onnxruntime's fused kernel was the slower"
+            " one here; `split_skip_layer_norm`)."
+            if tc.get("fuse")
+            else "."
+        ),
     ]
     if info.get("train_minutes") is not None:
         extra = "".join(
@@ -1466,6 +1472,15 @@ def write_model_card(out: Path) -> None:
             )
         if cv.get("configurations_tried"):
             lines += ["", cv["configurations_tried"]]
+        rs = cv.get("rescored_split_skip_layer_norm")
+        if rs:
+            lines += [
+                "",
+                "These fold models were exported before the skip-connection rewrite; with it "
+                f"(`python training/rescore_folds.py`) pooled macro-F1 is {rs['macro_f1']:.3f}, "
+                f"accuracy {rs['accuracy']:.3f} ({rs['changed']} of {rs['n']} predictions "
+                "changed).",
+            ]
         lines += [
             "",
             f"int8 cost: {pt['macro_f1'] - po['macro_f1']:+.4f} macro-F1 (torch minus ONNX"
@@ -1511,19 +1526,19 @@ def write_model_card(out: Path) -> None:
     distilled = bool(tc.get("distill_weight"))
     if distilled:
         lines += [
-            "# 1. the teacher (the defaults: 6 layers), and its CV fold models",
+            "# 1. the teacher: the default model (6 layers), and its CV fold models",
             "HF_HUB_OFFLINE=1 nice -n 10 python training/train_classifier.py \\",
-            "    --data ../shared/data --out .cache/teacher --cv 5 --save-fold-models "
-            ".cache/cv-teacher",
+            "    --data ../shared/data --cv 5 --save-fold-models .cache/cv-models",
             "# 2. this model",
         ]
     lines += [
         "HF_HUB_OFFLINE=1 nice -n 10 python training/train_classifier.py --data ../shared/data \\",
-        f"    --out models/plover-minilm --cv 5 --epochs {tc['epochs']} "
+        f"    --out {'models/' + out.name if distilled else 'models/plover-minilm'} --cv 5 "
+        f"--epochs {tc['epochs']} "
         f"--layers {tc.get('layers', 6)} --frozen-layers {tc['frozen_layers']}"
         + (f" --ffn {tc['ffn']}" if tc.get("ffn") else "")
         + (
-            " --teacher .cache/teacher --cv-teacher .cache/cv-teacher "
+            " --teacher models/plover-minilm --cv-teacher .cache/cv-models "
             f"--distill-weight {tc['distill_weight']:g} "
             f"--distill-temperature {tc['distill_temperature']:g}"
             if distilled
