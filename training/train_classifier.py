@@ -918,6 +918,28 @@ def to_onnx(
             )
         if fuse:
             split_skip_layer_norm(out)
+        add_probabilities(out)
+
+
+def add_probabilities(path: Path) -> None:
+    """Give the ONNX file at ``path`` a second output, ``probs``: the softmax of ``logits``.
+
+    Computed inside the session it costs one small kernel; in numpy after each call it cost
+    ~15 us in a tight loop and over 100 us per sentence in real use (the caches cold after
+    the model ran). The classifier reads ``probs`` when the file has it.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(path))
+    if any(o.name == "probs" for o in model.graph.output):
+        return
+    model.graph.node.append(helper.make_node("Softmax", ["logits"], ["probs"], axis=-1))
+    model.graph.output.append(
+        helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["batch", len(LABELS)])
+    )
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
 
 
 def split_skip_layer_norm(path: Path) -> int:
