@@ -1295,7 +1295,8 @@ def write_model_card(out: Path) -> None:
     tc = cfg["train"]
     mib = (out / "model.onnx").stat().st_size / 2**20
     lines = [
-        "# plover-minilm: eventwire's PLOVER event-type classifier",
+        f"# {out.resolve().name}: eventwire's PLOVER event-type classifier"
+        + (" (fast)" if tc.get("layers", 6) < 6 else ""),
         "",
         "Scores one sentence, with its source and target actors marked, over 15 labels: the 16",
         "PLOVER types with CONCEDE and RETREAT merged as `YIELD` (the training data does not",
@@ -1325,7 +1326,8 @@ def write_model_card(out: Path) -> None:
             if info.get("fp32_bytes")
             else "."
         ),
-        "  Inputs `input_ids`, `attention_mask`, `src_pos`, `tgt_pos` (int64), output `logits`.",
+        "  Inputs `input_ids`, `attention_mask`, `src_pos`, `tgt_pos` (int64), outputs `logits`"
+        " and `probs` (their softmax).",
         "  Run by `eventwire.coder.classifier.EventClassifier` (onnxruntime + tokenizers).",
         "",
         "## Training data",
@@ -1369,7 +1371,7 @@ def write_model_card(out: Path) -> None:
             "2017, Harvard Dataverse doi:10.7910/DVN/GMFCTR) | distillation only, no labels: "
             "the (sentence, source, target) inputs coder v3 builds on shuffled articles, "
             "scored by the teacher; PLV (near-)duplicates removed; "
-            f"{tc.get('transfer_per_epoch')} drawn each epoch | {info['transfer']} inputs | "
+            f"{tc.get('transfer_per_epoch')} drawn each epoch | {info['transfer']:,} inputs | "
             "texts (c) the outlets |"
         )
     lines += [
