@@ -14,12 +14,15 @@ import pytest
 
 from eventwire.coder.classifier import (
     DEFAULT_MODEL_DIR,
+    FAST_MODEL_DIR,
     YIELD_TYPES,
     ClassifierInput,
     EventClassifier,
     Markers,
     Prediction,
+    _softmax,
     mark_text,
+    minilm_l3,
 )
 from eventwire.errors import ModelError, UsageError
 
@@ -236,3 +239,29 @@ def test_shipped_config_names_the_export() -> None:
     cfg = json.loads((DEFAULT_MODEL_DIR / "config.json").read_text(encoding="utf-8"))
     assert cfg["quantized"].startswith("int8")
     assert cfg["inputs"] == ["input_ids", "attention_mask", "src_pos", "tgt_pos"]
+
+
+# ------------------------------------------------------------------ the fast model
+
+
+@pytest.mark.skipif(
+    not (FAST_MODEL_DIR / "model.onnx").is_file(), reason=f"no model at {FAST_MODEL_DIR}"
+)
+def test_fast_model_reads_clear_sentences_and_gives_probabilities() -> None:
+    fast = minilm_l3()
+    preds = fast.predict([it for it, _ in CLEAR])
+    assert [p.label for p in preds] == [expected for _, expected in CLEAR]
+    assert fast._output == "probs"  # the softmax runs inside the model file
+
+
+@needs_model
+def test_probs_output_equals_the_softmax_of_the_logits(clf: EventClassifier) -> None:
+    items = [it for it, _ in CLEAR]
+    probs = clf.predict_proba(items)
+    session, _ = clf._ensure_session()
+    logits = EventClassifier(clf.path, labels=clf.labels, config=clf.config)
+    logits._ensure_session()
+    logits._output = "logits"  # what a model file without the probs output gives
+    np.testing.assert_allclose(logits.predict_proba(items), probs, atol=1e-5)
+    assert {o.name for o in session.get_outputs()} == {"logits", "probs"}
+    assert _softmax(np.array([[0.0, 0.0]], np.float32)).tolist() == [[0.5, 0.5]]
