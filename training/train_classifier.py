@@ -929,15 +929,16 @@ def add_probabilities(path: Path) -> None:
     the model ran). The classifier reads ``probs`` when the file has it.
     """
     import onnx
-    from onnx import TensorProto, helper
+    from onnx import helper
 
     model = onnx.load(str(path))
     if any(o.name == "probs" for o in model.graph.output):
         return
     model.graph.node.append(helper.make_node("Softmax", ["logits"], ["probs"], axis=-1))
-    model.graph.output.append(
-        helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["batch", len(LABELS)])
-    )
+    probs = onnx.ValueInfoProto()
+    probs.CopyFrom(next(o for o in model.graph.output if o.name == "logits"))
+    probs.name = "probs"
+    model.graph.output.append(probs)
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
 

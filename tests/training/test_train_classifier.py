@@ -85,3 +85,70 @@ def test_prune_ffn_keeps_the_strongest_units(tc: ModuleType) -> None:
     torch.testing.assert_close(new_up.weight, up.weight[best])
     torch.testing.assert_close(new_down.weight, down.weight[:, best])
     torch.testing.assert_close(new_down.bias, down.bias)
+
+
+def _skip_ln_model(path: Path) -> None:
+    onnx = pytest.importorskip("onnx", reason="training extra (make train) not installed")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    consts = {
+        "gamma": rng.normal(size=8).astype(np.float32),
+        "beta": rng.normal(size=8).astype(np.float32),
+        "bias": rng.normal(size=8).astype(np.float32),
+        "w": rng.normal(size=(8, 3)).astype(np.float32),
+    }
+    nodes = [
+        helper.make_node(
+            "SkipLayerNormalization",
+            ["x", "skip", "gamma", "beta", "bias"],
+            ["h"],
+            domain="com.microsoft",
+            epsilon=1e-12,
+        ),
+        helper.make_node("ReduceMean", ["h"], ["pooled"], axes=[1], keepdims=0),
+        helper.make_node("MatMul", ["pooled", "w"], ["logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 4, 8]) for n in ("x", "skip")],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 3])],
+        [numpy_helper.from_array(v, k) for k, v in consts.items()],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    )
+    onnx.save(model, str(path))
+
+
+def test_split_skip_layer_norm_keeps_the_outputs(tc: ModuleType, tmp_path: Path) -> None:
+    import numpy as np
+    import onnxruntime as ort
+
+    path = tmp_path / "m.onnx"
+    _skip_ln_model(path)
+    rng = np.random.default_rng(1)
+    feed = {n: rng.normal(size=(1, 4, 8)).astype(np.float32) for n in ("x", "skip")}
+    before = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feed)
+    assert tc.split_skip_layer_norm(path) == 1
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(sess.run(None, feed)[0], before[0], rtol=1e-5, atol=1e-5)
+    assert tc.split_skip_layer_norm(path) == 0  # nothing left to rewrite
+
+
+def test_add_probabilities_is_the_softmax_and_idempotent(tc: ModuleType, tmp_path: Path) -> None:
+    import numpy as np
+    import onnxruntime as ort
+
+    path = tmp_path / "m.onnx"
+    _skip_ln_model(path)
+    tc.add_probabilities(path)
+    tc.add_probabilities(path)
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert [o.name for o in sess.get_outputs()] == ["logits", "probs"]
+    feed = {n: np.ones((1, 4, 8), np.float32) for n in ("x", "skip")}
+    logits, probs = sess.run(None, feed)
+    e = np.exp(logits - logits.max())
+    np.testing.assert_allclose(probs, e / e.sum(), rtol=1e-5)
