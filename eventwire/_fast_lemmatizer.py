@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
+from eventwire._swap_pipe import swap_pipe
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.pipeline import Lemmatizer
@@ -126,14 +128,9 @@ class FastLemmatizer:
 def install(nlp: Language) -> bool:
     """Swap the pipeline's ``lemmatizer`` for the fast one when it is spaCy's English rule
     lemmatizer; returns whether it was swapped."""
-    from spacy.language import Language
-
     if "lemmatizer" not in nlp.pipe_names or not _supported(nlp.get_pipe("lemmatizer")):
         return False
-    if not Language.has_factory(_NAME):
-        Language.factory(_NAME, func=_make)
-    nlp.add_pipe(_NAME, name="lemmatizer_fast", before="lemmatizer")
-    nlp.remove_pipe("lemmatizer")
+    swap_pipe(nlp, "lemmatizer", factory=_NAME, make=_make)
     return True
 
 

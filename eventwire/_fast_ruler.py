@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from eventwire._swap_pipe import swap_pipe
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -161,18 +163,13 @@ class FastAttributeRuler:
 def install(nlp: Language) -> bool:
     """Swap the pipeline's ``attribute_ruler`` for the fast one when every pattern is
     supported; returns whether it was swapped."""
-    from spacy.language import Language
-
     if "attribute_ruler" not in nlp.pipe_names:
         return False
     try:
         FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
     except _Unsupported:
         return False
-    if not Language.has_factory(_NAME):
-        Language.factory(_NAME, func=_make)
-    nlp.add_pipe(_NAME, name="attribute_ruler_fast", before="attribute_ruler")
-    nlp.remove_pipe("attribute_ruler")
+    swap_pipe(nlp, "attribute_ruler", factory=_NAME, make=_make)
     return True
 
 
