@@ -2,7 +2,8 @@
 
 Run from the repository root:
 
-    python benchmarks/throughput.py [--limit 1000] [--workers 2]
+    python benchmarks/throughput.py [--limit 1000] [--workers 2] [--coder coder.plover.v3
+        --classifier classifier.minilm-l3.v1]
 
 On the first ``--limit`` articles of ../shared/corpus/newsarticles_2017/NewsArticles.csv it
 measures, each in a fresh process (so peak memory is that configuration's alone):
@@ -10,7 +11,8 @@ measures, each in a fresh process (so peak memory is that configuration's alone)
 - bare spaCy: the stock small English pipeline (``spacy.load``, as shipped) and ``nlp.pipe``
   over every sentence of the articles (the reference: what parsing everything costs);
 - eventwire end to end (read, clean, dedupe, prefilter, parse, code, store in DuckDB) with
-  1 worker and with ``--workers`` workers (local process pool).
+  1 worker and with ``--workers`` workers (local process pool; ``--workers 1`` skips this run),
+  with the default coder or the one ``--coder``/``--classifier`` name.
 
 Every configuration is timed as a user would see the job: from a fresh process, model loading
 and (for N workers) the pool's start-up included. "Steady" rates (first batch to last) are
@@ -131,7 +133,9 @@ def bare_spacy() -> Any:
     raise SystemExit("no spaCy small English model is installed (run `make venv`)")
 
 
-def one(mode: str, path: Path, workers: int, batch_size: int) -> dict[str, Any]:
+def one(
+    mode: str, path: Path, workers: int, batch_size: int, *, coder: str, classifier: str
+) -> dict[str, Any]:
     """Measure one configuration in this (fresh) process."""
     from dataclasses import replace
 
@@ -150,7 +154,8 @@ def one(mode: str, path: Path, workers: int, batch_size: int) -> dict[str, Any]:
                 pass
             result.update(articles=len(texts), sentences=len(sents), events=0)
         else:
-            pipe = Pipeline(replace(Config(), pipeline=PipelineConfig(batch_size=batch_size)))
+            pipeline = PipelineConfig(batch_size=batch_size, coder=coder, classifier=classifier)
+            pipe = Pipeline(replace(Config(), pipeline=pipeline))
             stamps: list[tuple[float, int]] = []
             with tempfile.TemporaryDirectory() as tmp:
                 summary = pipe.run(
@@ -206,6 +211,8 @@ def _line(r: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from eventwire.config import PipelineConfig
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=1000, help="articles to code")
     parser.add_argument("--workers", type=int, default=2, help="workers for the parallel run")
@@ -215,22 +222,39 @@ def main(argv: list[str] | None = None) -> int:
         default=16,
         help="articles per batch (small, so a short run has enough batches to keep N busy)",
     )
+    parser.add_argument("--coder", default=PipelineConfig.coder, help="the coder to run")
+    parser.add_argument(
+        "--classifier", default=PipelineConfig.classifier, help="the classifier v2/v3 use"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one mode
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         mode, _, n = args.one.partition(":")
-        print(json.dumps(one(mode, args.input, int(n or 1), args.batch_size)))
+        print(
+            json.dumps(
+                one(
+                    mode,
+                    args.input,
+                    int(n or 1),
+                    args.batch_size,
+                    coder=args.coder,
+                    classifier=args.classifier,
+                )
+            )
+        )
         return 0
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found")
         return 0
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
-        f"{args.limit} articles of {CORPUS.name}"
+        f"{args.limit} articles of {CORPUS.name}; {args.coder}"
+        + (f" with {args.classifier}" if args.coder != PipelineConfig.coder else "")
     )
     runs = [("spacy", "bare spaCy sm"), ("eventwire:1", "eventwire, 1 worker")]
-    runs.append((f"eventwire:{args.workers}", f"eventwire, {args.workers} workers"))
+    if args.workers > 1:
+        runs.append((f"eventwire:{args.workers}", f"eventwire, {args.workers} workers"))
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = prepare_input(args.limit, Path(tmp))
@@ -245,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
                     str(path),
                     "--batch-size",
                     str(args.batch_size),
+                    "--coder",
+                    args.coder,
+                    "--classifier",
+                    args.classifier,
                 ],
                 capture_output=True,
                 text=True,
@@ -258,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
             results[mode] = r
             print(_line(r), flush=True)
     spacy, w1 = results["spacy"], results["eventwire:1"]
+    print(
+        f"sentences per second end to end, 1 worker: {w1['sentences'] / w1['wall_s']:.1f} wall,"
+        f" {w1['sentences'] / max(w1['cpu_self_s'] + w1['cpu_workers_s'], 1e-9):.1f} per "
+        f"CPU-second ({w1['sentences_parsed']} of {w1['sentences']} sentences parsed)"
+    )
+    if args.workers == 1:
+        return 0
     wn = results[f"eventwire:{args.workers}"]
 
     def rate(r: dict[str, Any]) -> float:
