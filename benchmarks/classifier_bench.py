@@ -52,9 +52,11 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
     if done != res["k"]:
         print(f"   NOTE: only {done} of {res['k']} folds finished ({res['n_evaluated']} sentences)")
     exp = res.get("export")
-    shipped = f"shipped format ({res['onnx']} ONNX" + (
+    first = "as first exported" if res.get("rescored_export") else "shipped format"
+    shipped = f"{first} ({res['onnx']} ONNX" + (
         f", {'fused' if exp['fused'] else 'unfused'}, "
-        f"{'per-channel' if exp['per_channel'] else 'per-tensor'})"
+        f"{'per-channel' if exp['per_channel'] else 'per-tensor'}"
+        f"{', 7-bit' if exp.get('reduce_range') else ''})"
         if exp
         else ")"
     )
@@ -68,9 +70,19 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
     for alt in others:
         name = (
             f"int8, {'fused' if alt['fused'] else 'unfused'}, "
-            f"{'per-channel' if alt['per_channel'] else 'per-tensor'} (not shipped)"
+            f"{'per-channel' if alt['per_channel'] else 'per-tensor'}"
+            f"{', 7-bit' if alt.get('reduce_range') else ''} (not shipped)"
         )
         print(f"   {name:44s} macro-F1 {alt['macro_f1']:.3f}  accuracy {alt['accuracy']:.3f}")
+    rx = res.get("rescored_export")
+    if rx:
+        e = rx["export"]
+        name = (
+            f"re-exported: int8, {'fused' if e['fused'] else 'unfused'}, "
+            f"{'per-channel' if e['per_channel'] else 'per-tensor'}"
+            f"{', 7-bit' if e.get('reduce_range') else ''} (shipped)"
+        )
+        print(f"   {name:44s} macro-F1 {rx['macro_f1']:.3f}  accuracy {rx['accuracy']:.3f}")
     print(
         f"   mean of per-fold macro-F1: ONNX {res['mean_fold_macro_f1_onnx']:.3f}, "
         f"torch {res['mean_fold_macro_f1_torch']:.3f}"
