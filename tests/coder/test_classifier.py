@@ -21,6 +21,7 @@ from eventwire.coder.classifier import (
     Markers,
     Prediction,
     _softmax,
+    encode,
     mark_text,
     minilm_l3,
 )
@@ -203,7 +204,7 @@ def test_threads_option_gives_same_labels(tmp_path: Path) -> None:
 
 @needs_model
 def test_encode_points_at_the_opening_markers() -> None:
-    from eventwire.coder.classifier import encode, load_tokenizer
+    from eventwire.coder.classifier import load_tokenizer
 
     tok = load_tokenizer(DEFAULT_MODEL_DIR / "tokenizer.json", max_len=128)
     items = [
@@ -221,7 +222,7 @@ def test_encode_points_at_the_opening_markers() -> None:
 @needs_model
 def test_encode_one_sentence_as_in_a_batch() -> None:
     """A lone sentence takes tokenizer.encode, a batch encode_batch: the inputs must agree."""
-    from eventwire.coder.classifier import encode, load_tokenizer
+    from eventwire.coder.classifier import load_tokenizer
 
     tok = load_tokenizer(DEFAULT_MODEL_DIR / "tokenizer.json", max_len=128)
     items = [it for it, _ in CLEAR] + [item("Nobody is marked here."), item("x " * 200, "x")]
@@ -265,3 +266,37 @@ def test_probs_output_equals_the_softmax_of_the_logits(clf: EventClassifier) -> 
     np.testing.assert_allclose(logits.predict_proba(items), probs, atol=1e-5)
     assert {o.name for o in session.get_outputs()} == {"logits", "probs"}
     assert _softmax(np.array([[0.0, 0.0]], np.float32)).tolist() == [[0.5, 0.5]]
+
+
+@pytest.mark.parametrize("model_dir", [DEFAULT_MODEL_DIR, FAST_MODEL_DIR], ids=["6l", "3l"])
+def test_int8_products_do_not_saturate(model_dir: Path) -> None:
+    """Regression: with 8-bit weights, onnxruntime's uint8 x int8 products saturated on CPUs
+    without VNNI (AVX2) and moved probabilities by up to 0.08. The shipped files have 7-bit
+    weights; the session option that turns such products into unsaturated uint8 x uint8 ones
+    must then change nothing."""
+    if not (model_dir / "model.onnx").is_file():
+        pytest.skip(f"no model at {model_dir}")
+    import onnxruntime as ort
+
+    model = EventClassifier.load(model_dir)
+    session, tokenizer = model._ensure_session()
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.add_session_config_entry("session.x64quantprecision", "1")
+    exact = ort.InferenceSession(
+        str(model_dir / "model.onnx"),
+        sess_options=opts,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=["SkipLayerNormFusion"],
+    )
+    for it, _ in CLEAR:
+        enc = encode(tokenizer, [it], markers=model.markers, max_len=model.max_len)
+        feed = {
+            "input_ids": enc.input_ids,
+            "attention_mask": enc.attention_mask,
+            "src_pos": enc.src_pos,
+            "tgt_pos": enc.tgt_pos,
+        }
+        np.testing.assert_allclose(
+            exact.run(["probs"], feed)[0], session.run(["probs"], feed)[0], atol=1e-6
+        )
