@@ -272,23 +272,27 @@ def test_probs_output_equals_the_softmax_of_the_logits(clf: EventClassifier) -> 
 def test_int8_products_do_not_saturate(model_dir: Path) -> None:
     """Regression: with 8-bit weights, onnxruntime's uint8 x int8 products saturated on CPUs
     without VNNI (AVX2) and moved probabilities by up to 0.08. The shipped files have 7-bit
-    weights; the session option that turns such products into unsaturated uint8 x uint8 ones
-    must then change nothing."""
+    weights: onnxruntime's default session and one with the option that computes such
+    products exactly (uint8 x uint8) must give the same probabilities."""
     if not (model_dir / "model.onnx").is_file():
         pytest.skip(f"no model at {model_dir}")
     import onnxruntime as ort
 
     model = EventClassifier.load(model_dir)
-    session, tokenizer = model._ensure_session()
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
-    opts.add_session_config_entry("session.x64quantprecision", "1")
-    exact = ort.InferenceSession(
-        str(model_dir / "model.onnx"),
-        sess_options=opts,
-        providers=["CPUExecutionProvider"],
-        disabled_optimizers=["SkipLayerNormFusion"],
-    )
+    _, tokenizer = model._ensure_session()
+
+    def session(exact: str) -> ort.InferenceSession:
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.add_session_config_entry("session.x64quantprecision", exact)
+        return ort.InferenceSession(
+            str(model_dir / "model.onnx"),
+            sess_options=opts,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=["SkipLayerNormFusion"],
+        )
+
+    default, exact = session("0"), session("1")
     for it, _ in CLEAR:
         enc = encode(tokenizer, [it], markers=model.markers, max_len=model.max_len)
         feed = {
@@ -298,5 +302,17 @@ def test_int8_products_do_not_saturate(model_dir: Path) -> None:
             "tgt_pos": enc.tgt_pos,
         }
         np.testing.assert_allclose(
-            exact.run(["probs"], feed)[0], session.run(["probs"], feed)[0], atol=1e-6
+            exact.run(["probs"], feed)[0], default.run(["probs"], feed)[0], atol=1e-6
         )
+
+
+def test_classifier_session_computes_eight_bit_weights_exactly() -> None:
+    """The classifier opens its session with the exact-products option, so that model files
+    with 8-bit weights (--no-quant-reduce-range, or older ones) score the same on every CPU."""
+    if not HAS_MODEL:
+        pytest.skip(f"no model at {DEFAULT_MODEL_DIR}")
+    model = EventClassifier.load(DEFAULT_MODEL_DIR)
+    session, _ = model._ensure_session()
+    assert (
+        session.get_session_options().get_session_config_entry("session.x64quantprecision") == "1"
+    )
