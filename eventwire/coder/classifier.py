@@ -199,18 +199,23 @@ def encode(
         if len(marked) == 1
         else tokenizer.encode_batch([m[0] for m in marked])
     )
-    width = max((len(e.ids) for e in encs), default=1)
+    # Each access to .ids or .offsets builds a new Python list: read each once.
+    token_ids = [e.ids for e in encs]
+    width = max((len(t) for t in token_ids), default=1)
     ids = np.zeros((len(items), width), dtype=np.int64)
     mask = np.zeros((len(items), width), dtype=np.int64)
     src = np.zeros(len(items), dtype=np.int64)
     tgt = np.zeros(len(items), dtype=np.int64)
-    for i, (enc, (_, s_char, t_char)) in enumerate(zip(encs, marked, strict=True)):
-        n = len(enc.ids)
-        ids[i, :n] = enc.ids
+    for i, (enc, t_ids, (_, s_char, t_char)) in enumerate(
+        zip(encs, token_ids, marked, strict=True)
+    ):
+        n = len(t_ids)
+        ids[i, :n] = t_ids
         mask[i, :n] = 1
+        offsets = enc.offsets if s_char is not None or t_char is not None else []
         # [SEP] at the end has offsets (0, 0) and is skipped by the empty-span test anyway.
-        src[i] = _token_at(enc.offsets, s_char, 1)
-        tgt[i] = _token_at(enc.offsets, t_char, 1)
+        src[i] = _token_at(offsets, s_char, 1)
+        tgt[i] = _token_at(offsets, t_char, 1)
     return EncodedBatch(ids, mask, src, tgt)
 
 
