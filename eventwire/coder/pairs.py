@@ -123,10 +123,15 @@ class _Layout:
     __slots__ = ("ends", "heads", "starts", "text")
 
     def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import HEAD, IDX, LENGTH
+
         self.text = doc_text(doc)
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t) for t in doc]
-        self.heads = [t.head.i for t in doc]
+        # One array read instead of a Token object per token and per head (HEAD is stored
+        # relative to the token, as unsigned: the int64 view gives it its sign back).
+        arr = doc.to_array([IDX, LENGTH, HEAD]).view(np.int64)
+        self.starts: list[int] = arr[:, 0].tolist()
+        self.ends: list[int] = (arr[:, 0] + arr[:, 1]).tolist()
+        self.heads: list[int] = (np.arange(len(doc)) + arr[:, 2]).tolist()
 
     def within(self, start: int, end: int) -> range:
         """The tokens that start in [start, end)."""
@@ -175,7 +180,10 @@ def span_candidates(
         while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")'":
             end -= 1  # "fishermen." -> "fishermen"
         root = _root_of(layout, start, end)
-        if root is None or (start, end) in found or doc[root].ent_type_ in _NOT_ACTOR_ENTS:
+        if root is None or (start, end) in found:
+            return
+        head = doc[root]
+        if head.ent_type_ in _NOT_ACTOR_ENTS:
             return  # "on Tuesday", "$2 million": no actor
         written = text[start:end]
         toks = [doc[i] for i in layout.within(start, end)]
@@ -190,10 +198,10 @@ def span_candidates(
             entity=ent,
             mention=mention,
             named=ent.code is not None
-            or doc[root].lemma_.lower() in ACTOR_NOUNS
+            or head.lemma_.lower() in ACTOR_NOUNS
             or any(t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_ENTS for t in toks),
-            rule_source=_holds(src_spans, (start, end), doc[root].idx),
-            rule_target=_holds(tgt_spans, (start, end), doc[root].idx),
+            rule_source=_holds(src_spans, (start, end), head.idx),
+            rule_target=_holds(tgt_spans, (start, end), head.idx),
         )
 
     for s, e, ent in mentions:
