@@ -152,3 +152,43 @@ def test_add_probabilities_is_the_softmax_and_idempotent(tc: ModuleType, tmp_pat
     logits, probs = sess.run(None, feed)
     e = np.exp(logits - logits.max())
     np.testing.assert_allclose(probs, e / e.sum(), rtol=1e-5)
+
+
+@pytest.mark.parametrize(("reduce_range", "limit"), [(True, 64), (False, 128)])
+def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
+    tc: ModuleType, tmp_path: Path, reduce_range: bool, limit: int
+) -> None:
+    """Regression: 8-bit weights saturate onnxruntime's uint8 x int8 products on CPUs without
+    VNNI once 2 x 255 x |weight| > 32767; the default export keeps every |weight| <= 64."""
+    onnx = pytest.importorskip("onnx", reason="training extra (make train) not installed")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = np.random.default_rng(0).normal(size=(16, 15)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["logits"])],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 16])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["n", 15])],
+        [numpy_helper.from_array(w, "w")],
+    )
+    fp32, out = tmp_path / "fp32.onnx", tmp_path / "model.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(fp32))
+    tc.to_onnx(
+        fp32,
+        out,
+        fuse=False,
+        quantize=True,
+        per_channel=True,
+        reduce_range=reduce_range,
+        num_heads=12,
+        hidden_size=384,
+    )
+    weights = [
+        numpy_helper.to_array(t).astype(np.int16)
+        for t in onnx.load(str(out)).graph.initializer
+        if t.data_type == TensorProto.INT8 and t.dims
+    ]
+    largest = max(int(np.abs(a).max()) for a in weights)
+    assert largest <= limit
+    assert (largest <= 64) == reduce_range
