@@ -45,6 +45,15 @@ def _span(text: str, needle: str) -> tuple[int, int] | None:
     return (i, i + len(needle)) if i >= 0 else None
 
 
+def _export_label(e: dict[str, Any]) -> str:
+    """``fused, per-channel, 7-bit`` and the like, for a cv_results export entry."""
+    return (
+        f"{'fused' if e.get('fused') else 'unfused'}, "
+        f"{'per-channel' if e['per_channel'] else 'per-tensor'}"
+        f"{', 7-bit' if e.get('reduce_range') else ''}"
+    )
+
+
 def print_cv(res: dict[str, Any], *, origin: str) -> None:
     print(f"== 5-fold CV on PLV train ({origin})")
     print(f"   {res['setting']}")
@@ -53,13 +62,7 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
         print(f"   NOTE: only {done} of {res['k']} folds finished ({res['n_evaluated']} sentences)")
     exp = res.get("export")
     first = "as first exported" if res.get("rescored_export") else "shipped format"
-    shipped = f"{first} ({res['onnx']} ONNX" + (
-        f", {'fused' if exp['fused'] else 'unfused'}, "
-        f"{'per-channel' if exp['per_channel'] else 'per-tensor'}"
-        f"{', 7-bit' if exp.get('reduce_range') else ''})"
-        if exp
-        else ")"
-    )
+    shipped = f"{first} ({res['onnx']} ONNX" + (f", {_export_label(exp)})" if exp else ")")
     for key, name in (("pooled_onnx", shipped), ("pooled_torch", "torch fp32 (before export)")):
         m = res[key]
         print(f"   {name:44s} macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}")
@@ -68,20 +71,11 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
         old = res.get("pooled_onnx_other_quantization")
         others = [{"fused": False, **old}] if old else []
     for alt in others:
-        name = (
-            f"int8, {'fused' if alt['fused'] else 'unfused'}, "
-            f"{'per-channel' if alt['per_channel'] else 'per-tensor'}"
-            f"{', 7-bit' if alt.get('reduce_range') else ''} (not shipped)"
-        )
+        name = f"int8, {_export_label(alt)} (not shipped)"
         print(f"   {name:44s} macro-F1 {alt['macro_f1']:.3f}  accuracy {alt['accuracy']:.3f}")
     rx = res.get("rescored_export")
     if rx:
-        e = rx["export"]
-        name = (
-            f"re-exported: int8, {'fused' if e['fused'] else 'unfused'}, "
-            f"{'per-channel' if e['per_channel'] else 'per-tensor'}"
-            f"{', 7-bit' if e.get('reduce_range') else ''} (shipped)"
-        )
+        name = f"re-exported: int8, {_export_label(rx['export'])} (shipped)"
         print(f"   {name:44s} macro-F1 {rx['macro_f1']:.3f}  accuracy {rx['accuracy']:.3f}")
     print(
         f"   mean of per-fold macro-F1: ONNX {res['mean_fold_macro_f1_onnx']:.3f}, "

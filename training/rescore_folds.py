@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "training"))
 
 import train_classifier as tc  # noqa: E402
-
-from eventwire.coder.classifier import EventClassifier  # noqa: E402
 
 
 def main() -> int:
@@ -47,6 +43,7 @@ def main() -> int:
     if not pred_file.is_file():
         sys.exit(f"No {pred_file}: pass a directory written by --save-fold-models.")
     cfg = tc.TrainConfig()
+    shape = tc.base_encoder_shape()
     plv = tc.load_plv(args.data / "plv" / "train.csv")
     recs = [json.loads(line) for line in pred_file.read_text(encoding="utf-8").splitlines()]
     gold: list[int] = []
@@ -58,20 +55,15 @@ def main() -> int:
         fp32 = fold_dir / "model_fp32.onnx"
         if not fp32.is_file():
             sys.exit(f"No {fp32}: this fold model was saved without its fp32 export.")
-        with tempfile.TemporaryDirectory() as td:
-            for name in ("tokenizer.json", "labels.json", "config.json"):
-                shutil.copy(fold_dir / name, Path(td) / name)
-            tc.to_onnx(
-                fp32,
-                Path(td) / "model.onnx",
-                fuse=cfg.fuse,
-                quantize=True,
-                per_channel=cfg.quant_per_channel,
-                reduce_range=cfg.quant_reduce_range,
-                num_heads=12,
-                hidden_size=384,
-            )
-            preds = EventClassifier.load(Path(td)).predict([plv[r["row"]].item for r in rows])
+        preds = tc.predict_exported(
+            fp32,
+            fold_dir,
+            [plv[r["row"]].item for r in rows],
+            fuse=cfg.fuse,
+            per_channel=cfg.quant_per_channel,
+            reduce_range=cfg.quant_reduce_range,
+            **shape,
+        )
         gold += [tc.LABELS.index(r["label"]) for r in rows]
         before += [tc.LABELS.index(r["predicted"]) for r in rows]
         after += [tc.LABELS.index(p.label) for p in preds]

@@ -51,6 +51,7 @@ from eventwire.coder.classifier import (  # noqa: E402
     ClassifierInput,
     EventClassifier,
     Markers,
+    Prediction,
     encode,
     load_tokenizer,
 )
@@ -431,8 +432,8 @@ class TrainConfig:
     # AVX-512) onnxruntime multiplies uint8 activations by int8 weights with VPMADDUBSW, whose
     # 16-bit sums of two products (up to 2 x 255 x |weight|) saturate once |weight| > 64; with
     # reduce_range the weights stay within [-64, 64] and cannot, so every CPU computes the same
-    # scores. Rescoring the saved CV
-    # folds of the 3-layer model (same fold models, only the export changed): 0.849 -> 0.852.
+    # scores. Rescoring the saved CV folds of the 3-layer model (same fold models, only the
+    # export changed): 0.849 -> 0.852.
     quant_reduce_range: bool = True
     # Distillation from a larger trained classifier (--teacher): the loss mixes the gold
     # label with the teacher's probabilities at this temperature, with this weight on them.
@@ -1009,7 +1010,43 @@ def encoder_shape(model: Any) -> dict[str, int]:
     }
 
 
-def quantized_name(*, fuse: bool, per_channel: bool, reduce_range: bool = False) -> str:
+def base_encoder_shape() -> dict[str, int]:
+    """:func:`encoder_shape` read from the base encoder's config (no torch needed): layers
+    are dropped and feed-forward units pruned, never heads or hidden units."""
+    cfg = json.loads((base_model_dir() / "config.json").read_text(encoding="utf-8"))
+    return {"num_heads": int(cfg["num_attention_heads"]), "hidden_size": int(cfg["hidden_size"])}
+
+
+def predict_exported(
+    fp32: Path,
+    model_dir: Path,
+    items: Sequence[ClassifierInput],
+    *,
+    fuse: bool,
+    per_channel: bool,
+    reduce_range: bool,
+    num_heads: int,
+    hidden_size: int,
+) -> list[Prediction]:
+    """Predictions for ``items`` of the int8 file :func:`to_onnx` makes from ``fp32`` with
+    these options, run beside ``model_dir``'s tokenizer, labels and config (a scratch copy)."""
+    with tempfile.TemporaryDirectory() as td:
+        for name in ("tokenizer.json", "labels.json", "config.json"):
+            shutil.copyfile(model_dir / name, Path(td) / name)
+        to_onnx(
+            fp32,
+            Path(td) / "model.onnx",
+            fuse=fuse,
+            quantize=True,
+            per_channel=per_channel,
+            reduce_range=reduce_range,
+            num_heads=num_heads,
+            hidden_size=hidden_size,
+        )
+        return EventClassifier.load(Path(td), intra_op_num_threads=1).predict(items)
+
+
+def quantized_name(*, fuse: bool, per_channel: bool, reduce_range: bool) -> str:
     return (
         f"int8 (dynamic, QInt8 weights{', per channel' if per_channel else ''}"
         f"{', 7-bit (reduce_range)' if reduce_range else ''}"
@@ -1154,22 +1191,18 @@ def cross_validate(
             po = [clf.labels.index(pr.label) for pr in preds]
             if quantize:
                 for fuse, per_channel, reduce_range in variants:
-                    with tempfile.TemporaryDirectory() as td_var:
-                        for name in ("tokenizer.json", "labels.json", "config.json"):
-                            shutil.copyfile(fold_dir / name, Path(td_var) / name)
-                        to_onnx(
+                    pred_var[(fuse, per_channel, reduce_range)] += [
+                        LABELS.index(pr.label)
+                        for pr in predict_exported(
                             fp32,
-                            Path(td_var) / "model.onnx",
+                            fold_dir,
+                            items,
                             fuse=fuse,
-                            quantize=True,
                             per_channel=per_channel,
                             reduce_range=reduce_range,
                             **encoder_shape(model),
                         )
-                        var = EventClassifier.load(Path(td_var), intra_op_num_threads=1)
-                        pred_var[(fuse, per_channel, reduce_range)] += [
-                            var.labels.index(pr.label) for pr in var.predict(items)
-                        ]
+                    ]
         if pred_file is not None:
             with pred_file.open("a", encoding="utf-8") as fh:
                 for i, pr in zip(ev.tolist(), preds, strict=True):
@@ -1534,21 +1567,12 @@ def write_model_card(out: Path) -> None:
             )
         if cv.get("configurations_tried"):
             lines += ["", cv["configurations_tried"]]
-        rs = cv.get("rescored_split_skip_layer_norm")
         if rx:
             lines += [
                 "",
                 "The fold models were exported again from their fp32 files in the shipped "
                 "format (`python training/rescore_folds.py`; training untouched): "
                 f"{rx['changed']} of {rx['n']} predictions changed.",
-            ]
-        elif rs:
-            lines += [
-                "",
-                "These fold models were exported before the skip-connection rewrite; with it "
-                f"(`python training/rescore_folds.py`) pooled macro-F1 is {rs['macro_f1']:.3f}, "
-                f"accuracy {rs['accuracy']:.3f} ({rs['changed']} of {rs['n']} predictions "
-                "changed).",
             ]
         ship = rx if rx else po  # the shipped format's figures
         lines += [

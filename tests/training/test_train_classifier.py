@@ -154,9 +154,9 @@ def test_add_probabilities_is_the_softmax_and_idempotent(tc: ModuleType, tmp_pat
     np.testing.assert_allclose(probs, e / e.sum(), rtol=1e-5)
 
 
-@pytest.mark.parametrize(("reduce_range", "limit"), [(True, 64), (False, 128)])
+@pytest.mark.parametrize("reduce_range", [True, False])
 def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
-    tc: ModuleType, tmp_path: Path, reduce_range: bool, limit: int
+    tc: ModuleType, tmp_path: Path, reduce_range: bool
 ) -> None:
     """Regression: 8-bit weights saturate onnxruntime's uint8 x int8 products on CPUs without
     VNNI once 2 x 255 x |weight| > 32767; the default export keeps every |weight| <= 64."""
@@ -190,5 +190,4 @@ def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
         if t.data_type == TensorProto.INT8 and t.dims
     ]
     largest = max(int(np.abs(a).max()) for a in weights)
-    assert largest <= limit
     assert (largest <= 64) == reduce_range
