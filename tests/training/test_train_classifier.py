@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -191,3 +192,42 @@ def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
     ]
     largest = max(int(np.abs(a).max()) for a in weights)
     assert (largest <= 64) == reduce_range
+
+
+@pytest.mark.parametrize("head", ["rows", "mid"])
+def test_written_out_last_layer_exports_the_training_logits(
+    tc: ModuleType, tmp_path: Path, head: str
+) -> None:
+    """The "rows" and "mid" heads' exports write the last layer out to run part of it on the
+    rows the head reads; fused and unfused, they give the training form's logits."""
+    _encoder(tc)  # skips without the training extra
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    import torch
+
+    torch.manual_seed(0)
+    model = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2, head=head).eval()
+    fp32, fused = tmp_path / "fp32.onnx", tmp_path / "fused.onnx"
+    with warnings.catch_warnings():
+        # torch's legacy exporter (whose graphs the fusion's patterns match) warns about
+        # itself and about tracing: not ours to fix.
+        warnings.simplefilter("ignore")
+        tc.export_fp32(model, fp32)  # raises if the export form differs from the model
+    tc.fuse_transformer(fp32, fused, num_heads=12, hidden_size=384)  # checks logits too
+    ops = [n.op_type for n in onnx.load(str(fused)).graph.node]
+    # The lower layer's attention fused; the last layer's too unless its queries come from
+    # three rows only.
+    assert ops.count("Attention") == (1 if head == "rows" else 2)
+    feed = tc._check_inputs(int(model.encoder.config.vocab_size))[
+        2
+    ]  # batch 3, padded rows, a marker at [CLS]
+    with torch.inference_mode():
+        want = model(*(torch.from_numpy(feed[k]) for k in tc.EXPORT_INPUTS)).numpy()
+    got = ort.InferenceSession(str(fused), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_unknown_head_is_refused(tc: ModuleType) -> None:
+    with pytest.raises(ValueError, match="unknown head 'max'"):
+        tc.build_model(Path("unused"), 15, head="max")
