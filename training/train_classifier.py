@@ -316,11 +316,10 @@ HEADS = {
 def build_model(
     base_dir: Path, n_labels: int, *, layers: int = 6, ffn: int = 0, head: str = "mean"
 ) -> Any:
+    if head not in HEADS:  # before the imports: refused without the training extra too
+        raise ValueError(f"unknown head {head!r}; choose one of {sorted(HEADS)}")
     import torch
     from transformers import BertModel
-
-    if head not in HEADS:
-        raise ValueError(f"unknown head {head!r}; choose one of {sorted(HEADS)}")
 
     class Classifier(torch.nn.Module):
         def __init__(self) -> None:
