@@ -9,9 +9,12 @@ on two shared cores).
 Throughput: the shipped int8 ONNX, one process, one onnxruntime thread, over the PLV train
 sentences with their gold spans (read from ../shared, never copied). It prints sentences per
 second of wall time and per second of CPU time (the per-core figure when other jobs share the
-cores), with the load average before and after.
+cores), with the load average before and after. With ``--runs N`` each model is timed N times
+and the median and range are printed: on a shared machine one run can be 20% off. Give
+``--model`` twice to compare two models: their runs alternate, so both see the same load.
 
     python benchmarks/classifier_bench.py [--shared ../shared] [--model models/plover-minilm]
+    python benchmarks/classifier_bench.py --model models/plover-minilm-l3 --model DIR --runs 6
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,15 +96,13 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
 
 
 def throughput(
-    model_dir: Path, items: list[ClassifierInput], *, repeats: int, batch_size: int
+    clf: EventClassifier, items: list[ClassifierInput], *, repeats: int
 ) -> tuple[float, float]:
     """Sentences per second of wall time and per second of this process's CPU time.
 
     The second is the per-core figure on a shared machine: other jobs on the same cores
     lengthen the wall time of the run but not the CPU time it used (one onnxruntime thread).
     """
-    clf = EventClassifier.load(model_dir, intra_op_num_threads=1, batch_size=batch_size)
-    clf.predict(items[:32])  # open the session and warm up outside the timing
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(repeats):
         clf.predict(items)
@@ -107,40 +110,75 @@ def throughput(
     return n / (time.perf_counter() - t0), n / (time.process_time() - c0)
 
 
+def timed_runs(
+    model_dirs: Sequence[Path],
+    items: list[ClassifierInput],
+    *,
+    runs: int,
+    repeats: int,
+    batch_size: int,
+) -> dict[Path, list[tuple[float, float]]]:
+    """``runs`` timings of every model, the models alternating run by run."""
+    classifiers = {
+        d: EventClassifier.load(d, intra_op_num_threads=1, batch_size=batch_size)
+        for d in model_dirs
+    }
+    for clf in classifiers.values():
+        clf.predict(items[:32])  # open the session and warm up outside the timing
+    out: dict[Path, list[tuple[float, float]]] = {d: [] for d in model_dirs}
+    for _ in range(runs):
+        for d, clf in classifiers.items():
+            out[d].append(throughput(clf, items, repeats=repeats))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    ap.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
+    ap.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        help="model directory (default models/plover-minilm); give it twice to compare two, "
+        "their timed runs alternating",
+    )
     ap.add_argument("--retrain", action="store_true", help="rerun the 5-fold CV (needs torch)")
-    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=1, help="passes over PLV in each timed run")
+    ap.add_argument("--runs", type=int, default=1, help="timed runs of each model")
     ap.add_argument(
         "--batch-size", type=int, default=1, help="sentences per ONNX call (1: the default)"
     )
     args = ap.parse_args()
+    models: list[Path] = args.model or [DEFAULT_MODEL_DIR]
+    if args.runs < 1 or args.repeats < 1:
+        ap.error("--runs and --repeats must be at least 1")
 
     plv_path = args.shared / "data" / "plv" / "train.csv"
     if not plv_path.is_file():
         print(f"SKIP: {plv_path} not found (the benchmark needs ../shared beside the checkout)")
         return 0
 
-    cv_file = args.model / "cv_results.json"
-    if args.retrain:
-        with tempfile.TemporaryDirectory() as td:
-            script = REPO / "training" / "train_classifier.py"
-            data = args.shared / "data"
-            cmd = [sys.executable, str(script), "--data", str(data), "--out", td, "--cv", "5"]
-            cmd.append("--cv-only")
-            subprocess.run(cmd, check=True)
-            res = json.loads((Path(td) / "cv_results.json").read_text(encoding="utf-8"))
-        print_cv(res, origin="retrained per fold just now")
-    elif cv_file.is_file():
-        res = json.loads(cv_file.read_text(encoding="utf-8"))
-        print_cv(res, origin=f"cached: re-read from {cv_file}, written when the model was trained")
-    else:
-        print(f"== CV: no cached result at {cv_file}; run with --retrain (needs torch)")
+    for model in models:
+        cv_file = model / "cv_results.json"
+        if args.retrain:
+            with tempfile.TemporaryDirectory() as td:
+                script = REPO / "training" / "train_classifier.py"
+                data = args.shared / "data"
+                cmd = [sys.executable, str(script), "--data", str(data), "--out", td, "--cv", "5"]
+                cmd.append("--cv-only")
+                subprocess.run(cmd, check=True)
+                res = json.loads((Path(td) / "cv_results.json").read_text(encoding="utf-8"))
+            print_cv(res, origin="retrained per fold just now")
+            break  # the recipe is the default one, whatever the model directories
+        elif cv_file.is_file():
+            res = json.loads(cv_file.read_text(encoding="utf-8"))
+            print_cv(res, origin=f"cached: re-read from {cv_file}, written when it was trained")
+        else:
+            print(f"== CV: no cached result at {cv_file}; run with --retrain (needs torch)")
 
-    if not (args.model / "model.onnx").is_file():
-        print(f"SKIP throughput: no model at {args.model}")
+    missing = [m for m in models if not (m / "model.onnx").is_file()]
+    if missing:
+        print(f"SKIP throughput: no model at {', '.join(map(str, missing))}")
         return 0
     with plv_path.open(newline="", encoding="utf-8") as fh:
         items = [
@@ -148,16 +186,36 @@ def main() -> int:
             for r in csv.DictReader(fh)
         ]
     load_before = os.getloadavg()[0]
-    rate, cpu_rate = throughput(args.model, items, repeats=args.repeats, batch_size=args.batch_size)
-    size = (args.model / "model.onnx").stat().st_size / 2**20
-    quantized = json.loads((args.model / "config.json").read_text(encoding="utf-8")).get(
-        "quantized", "?"
+    timings = timed_runs(
+        models, items, runs=args.runs, repeats=args.repeats, batch_size=args.batch_size
     )
+    load_after = os.getloadavg()[0]
+    for model, runs in timings.items():
+        size = (model / "model.onnx").stat().st_size / 2**20
+        quantized = json.loads((model / "config.json").read_text(encoding="utf-8")).get(
+            "quantized", "?"
+        )
+        rate = statistics.median(r[0] for r in runs)
+        cpu = [r[1] for r in runs]
+        spread = (
+            f" (median of {len(runs)} runs; per CPU-second {min(cpu):.0f}-{max(cpu):.0f}: "
+            + ", ".join(f"{c:.0f}" for c in cpu)
+            + ")"
+            if len(runs) > 1
+            else ""
+        )
+        print(
+            f"== throughput of {model}: {rate:.0f} sentences/s wall, "
+            f"{statistics.median(cpu):.0f} per CPU-second{spread}"
+        )
+        print(
+            f"   {len(items)} PLV sentences x {args.repeats} per run, batch {args.batch_size}, "
+            f"one process, 1 onnxruntime thread, model.onnx {size:.1f} MiB, {quantized}"
+        )
     print(
-        f"== throughput: {rate:.0f} sentences/s wall, {cpu_rate:.0f} per CPU-second "
-        f"({len(items)} PLV sentences x {args.repeats}, batch {args.batch_size}, one process, "
-        f"1 onnxruntime thread, model.onnx {size:.1f} MiB, {quantized}; load average "
-        f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} CPUs)"
+        f"   load average {load_before:.2f} before, {load_after:.2f} after, "
+        f"on {os.cpu_count()} CPUs"
+        + (" (models alternating run by run)" if len(models) > 1 else "")
     )
     return 0
 
