@@ -54,3 +54,12 @@ def test_reducing_relations_is_a_sanction(pipeline: Pipeline) -> None:
 def test_contributing_money_is_aid(pipeline: Pipeline) -> None:
     got = _coded(pipeline, "Japan contributed 10 million dollars to the Syrian refugees.")
     assert got == [("AID", None)]
+
+
+def test_cyber_attacks_are_coerce_cyber_and_air_strikes_an_assault(pipeline: Pipeline) -> None:
+    # noun_trigger reads a noun's modifiers only where the sentence holds a cyber word or the
+    # noun is "strike": both readings must survive that shortcut.
+    got = _coded(pipeline, "Russia launched cyber attacks on Estonia.")
+    assert ("COERCE", "cyber") in got
+    assert ("COERCE", "cyber") not in _coded(pipeline, "Russia launched attacks on Estonia.")
+    assert ("ASSAULT", "aerial") in _coded(pipeline, "Israel carried out air strikes on Gaza.")

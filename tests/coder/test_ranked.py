@@ -164,3 +164,39 @@ def test_v3_dates_are_no_actors(pipeline: Pipeline, v3: RankedCoder) -> None:
     _, pairs = v3.pairs(doc, sentence, article, ArticleMemory())
     assert pairs and all("Tuesday" not in p.target.entity.text for p in pairs)
     assert all("Tuesday" not in p.source.entity.text for p in pairs)
+
+
+@pytest.mark.slow
+def test_trigger_on_target_path_feature_follows_its_definition(
+    pipeline: Pipeline, v3: RankedCoder
+) -> None:
+    # pair_features reads the feature off a per-candidate prefix table; this is the plain
+    # definition: a trigger among the target's ancestors up to the lowest common ancestor
+    # (the target's own word excluded, the common ancestor included).
+    text = (
+        "The Chinese foreign ministry said on Monday that Beijing would send envoys to "
+        "Manila after the Philippine navy seized a fishing boat near the disputed shoal."
+    )
+    doc = pipeline.nlp(text)
+    article = Article(id="t", text=text, language="en")
+    sentence = Sentence(index=0, text=text, start=0, end=len(text))
+    an, pairs = v3.pairs(doc, sentence, article, ArticleMemory())
+    triggers = {c.token.i for c in an.candidates}
+    assert triggers and len(pairs) > 10
+
+    def ancestors(i: int) -> list[int]:
+        out = [i]
+        while doc[out[-1]].head.i != out[-1]:
+            out.append(doc[out[-1]].head.i)
+        return out
+
+    seen = set()
+    for p in pairs:
+        s_anc, t_anc = ancestors(p.source.root), ancestors(p.target.root)
+        lca = next(x for x in t_anc if x in s_anc)
+        want = any(
+            x in triggers for x in t_anc if x != p.target.root and (x == lca or x not in s_anc)
+        )
+        assert p.features["pair:trigger_on_t_path"] == float(want)
+        seen.add(want)
+    assert seen == {True, False}  # both outcomes are exercised
