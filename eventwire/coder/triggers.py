@@ -149,7 +149,7 @@ def noun_trigger(tok: Token) -> Trigger | None:
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
         return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
     # The modifiers matter only for "cyber attacks" and "air strikes": reading a noun's
-    # children costs ~50 us, and most sentences hold no cyber word at all.
+    # children builds a Token object for each, and most sentences hold no cyber word.
     mods = (
         {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
         if hit == ("PROTEST", "strike") or _mentions_cyber(tok.doc)
