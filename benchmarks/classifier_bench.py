@@ -158,23 +158,22 @@ def main() -> int:
         print(f"SKIP: {plv_path} not found (the benchmark needs ../shared beside the checkout)")
         return 0
 
-    for model in models:
-        cv_file = model / "cv_results.json"
-        if args.retrain:
-            with tempfile.TemporaryDirectory() as td:
-                script = REPO / "training" / "train_classifier.py"
-                data = args.shared / "data"
-                cmd = [sys.executable, str(script), "--data", str(data), "--out", td, "--cv", "5"]
-                cmd.append("--cv-only")
-                subprocess.run(cmd, check=True)
-                res = json.loads((Path(td) / "cv_results.json").read_text(encoding="utf-8"))
-            print_cv(res, origin="retrained per fold just now")
-            break  # the recipe is the default one, whatever the model directories
-        elif cv_file.is_file():
-            res = json.loads(cv_file.read_text(encoding="utf-8"))
-            print_cv(res, origin=f"cached: re-read from {cv_file}, written when it was trained")
-        else:
-            print(f"== CV: no cached result at {cv_file}; run with --retrain (needs torch)")
+    if args.retrain:  # the default recipe, whatever the model directories
+        with tempfile.TemporaryDirectory() as td:
+            script = REPO / "training" / "train_classifier.py"
+            data = args.shared / "data"
+            cmd = [sys.executable, str(script), "--data", str(data), "--out", td, "--cv", "5"]
+            cmd.append("--cv-only")
+            subprocess.run(cmd, check=True)
+            res = json.loads((Path(td) / "cv_results.json").read_text(encoding="utf-8"))
+        print_cv(res, origin="retrained per fold just now")
+    else:
+        for cv_file in (m / "cv_results.json" for m in models):
+            if cv_file.is_file():
+                res = json.loads(cv_file.read_text(encoding="utf-8"))
+                print_cv(res, origin=f"cached: re-read from {cv_file}, written when trained")
+            else:
+                print(f"== CV: no cached result at {cv_file}; run with --retrain (needs torch)")
 
     missing = [m for m in models if not (m / "model.onnx").is_file()]
     if missing:

@@ -359,7 +359,7 @@ def build_model(
             first_layer: int,
         ) -> torch.Tensor:
             """The same as forward, from the cached output of layer ``first_layer`` on."""
-            ext = (1.0 - attention_mask[:, None, None, :].to(h.dtype)) * torch.finfo(h.dtype).min
+            ext = _additive_mask(attention_mask, h.dtype)
             layers = list(self.encoder.encoder.layer[first_layer:])
             # The "mid" head reads inside the last layer, which then runs in its two halves.
             split = layers.pop() if self.head_kind == "mid" else None
@@ -523,7 +523,7 @@ def cache_lower(
             ids = torch.from_numpy(enc.input_ids)
             mask = torch.from_numpy(enc.attention_mask)
             h = model.encoder.embeddings(input_ids=ids)
-            ext = (1.0 - mask[:, None, None, :].to(h.dtype)) * torch.finfo(h.dtype).min
+            ext = _additive_mask(mask, h.dtype)
             for layer in model.encoder.encoder.layer[: cfg.frozen_layers]:
                 o = layer(h, attention_mask=ext)
                 h = o[0] if isinstance(o, tuple) else o
@@ -870,10 +870,18 @@ def _attention(layer: Any, h: Any, attention_mask: Any, x: Any) -> Any:
         return t.view(batch, -1, heads, size).transpose(1, 2)
 
     q, k, v = split(sa.query(x)), split(sa.key(h)), split(sa.value(h))
-    masked = (1.0 - attention_mask[:, None, None, :].to(h.dtype)) * torch.finfo(h.dtype).min
+    masked = _additive_mask(attention_mask, h.dtype)
     p = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(size) + masked, dim=-1)
     ctx = torch.matmul(p, v).transpose(1, 2).reshape(batch, -1, hidden)
     return layer.attention.output.LayerNorm(layer.attention.output.dense(ctx) + x)
+
+
+def _additive_mask(attention_mask: Any, dtype: Any) -> Any:
+    """The (batch, 1, 1, seq) mask BERT's layers add to attention scores: 0 at tokens, the
+    dtype's minimum at padding."""
+    import torch
+
+    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
 
 
 def _feed_forward(layer: Any, a: Any) -> Any:
@@ -1925,10 +1933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--head",
         choices=sorted(HEADS),
         default=TrainConfig.head,
-        help="what the linear head reads: mean (last layer: mean pool, source and target "
-        "markers), rows (mean pool of the layer below; [CLS] and markers of the last), "
-        "whose export runs the last layer on three rows, or mid (mean pool of the last "
-        "layer's attention output; markers), whose export runs the last feed-forward on two",
+        help="what the head reads. " + " ".join(f"{k}: {v}." for k, v in HEADS.items()),
     )
     ap.add_argument("--no-quantize", action="store_true")
     ap.add_argument("--card-only", action="store_true", help="only rewrite MODEL_CARD.md")

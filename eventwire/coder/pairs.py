@@ -259,11 +259,9 @@ class _Node:
     candidate is in up to 30 pairs, and spaCy builds a Token object (and its head) anew on
     every access."""
 
-    __slots__ = ("anc", "anc_ids", "conj_head", "dep", "gov", "root", "sdep", "trigger_above")
+    __slots__ = ("anc", "anc_ids", "conj_head", "dep", "gov", "root", "sdep")
 
-    def __init__(
-        self, c: SpanCandidate, doc: Doc, layout: _Layout, triggers: frozenset[int]
-    ) -> None:
+    def __init__(self, c: SpanCandidate, doc: Doc, layout: _Layout) -> None:
         tok = doc[c.root]
         self.root = c.root
         self.dep = _dep(tok)
@@ -276,12 +274,6 @@ class _Node:
             anc.append(layout.heads[anc[-1]])
         self.anc = anc
         self.anc_ids = frozenset(anc)
-        # trigger_above[k]: whether a trigger word is among anc[1..k], the path up from the
-        # head word (itself excluded) to its k-th ancestor.
-        above = [False]
-        for x in anc[1:]:
-            above.append(above[-1] or x in triggers)
-        self.trigger_above = above
 
 
 def _side(
@@ -337,7 +329,7 @@ def pair_features(
         if c.source is not None and c.target is not None and not c.absorbed
     }
     layout = _layout(doc)
-    nodes = [_Node(c, doc, layout, triggers) for c in spans]
+    nodes = [_Node(c, doc, layout) for c in spans]
     sides = [_side(c, nodes[i], doc, i, triggers, layout) for i, c in enumerate(spans)]
     # Which of the rules' (source, target) pairs each candidate overlaps on either side: a
     # pair is the rules' own when one pair is overlapped by its source and its target.
@@ -354,7 +346,6 @@ def pair_features(
         if not s.named:
             continue  # the source must name an actor (the rules ask the same)
         ns = nodes[i]
-        ns_anc = ns.anc_ids
         for j, t in enumerate(spans):
             if i == j or _overlaps((s.start, s.end), (t.start, t.end)):
                 continue
@@ -372,20 +363,18 @@ def pair_features(
                 "pair:conj": float(nt.conj_head == s.root),
             }
             # The lowest common ancestor: the first of the target's ancestors that is the
-            # source's too (a plain loop: this runs for up to 240 pairs a sentence).
-            k = 0
-            for x in nt.anc:
-                if x in ns_anc:
-                    break
-                k += 1
-            if k < len(nt.anc):
-                lca = nt.anc[k]
+            # source's too.
+            lca = next((x for x in nt.anc if x in ns.anc_ids), None)
+            if lca is not None:
                 f["pair:lca_trigger"] = float(lca in triggers)
                 f["pair:lca_root"] = float(doc[lca].dep_ == "ROOT")
-                # A trigger on the target's way up to the common ancestor (the target's own
-                # word excluded, the ancestor included): every ancestor before it is the
-                # target's alone.
-                f["pair:trigger_on_t_path"] = float(nt.trigger_above[k])
+                f["pair:trigger_on_t_path"] = float(
+                    any(
+                        x in triggers
+                        for x in nt.anc
+                        if x != t.root and (x == lca or x not in ns.anc_ids)
+                    )
+                )
                 f["pair:same_gov"] = float(ns.gov == nt.gov)
             f["pair:same_code"] = float(
                 s.entity.code is not None and s.entity.code == t.entity.code

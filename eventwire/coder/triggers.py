@@ -16,7 +16,7 @@ from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
 __all__ = [
     "AGREEMENT_NOUNS",
@@ -100,7 +100,6 @@ def trigger_of(tok: Token) -> Trigger | None:
 _CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage", "grant"})
 
 _CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
-_CYBER_KEY: Final = "eventwire.mentions_cyber"
 
 # Codebook PROTEST: civilian collective action; diplomatic protests are ACCUSE.
 _CROWDS: Final = frozenset(
@@ -148,13 +147,7 @@ def noun_trigger(tok: Token) -> Trigger | None:
         return ("MOBILIZE", "troops")  # a country's own exercise shows readiness
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
         return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
-    # The modifiers matter only for "cyber attacks" and "air strikes": reading a noun's
-    # children builds a Token object for each, and most sentences hold no cyber word.
-    mods = (
-        {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
-        if hit == ("PROTEST", "strike") or _mentions_cyber(tok.doc)
-        else frozenset()
-    )
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
     if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
     if hit is not None and hit == ("PROTEST", "strike"):
@@ -165,14 +158,6 @@ def noun_trigger(tok: Token) -> Trigger | None:
         ):
             return ("ASSAULT", "aerial")
     return hit
-
-
-def _mentions_cyber(doc: Doc) -> bool:
-    """Whether any word of ``doc`` is one of the cyber modifiers (read once per doc)."""
-    found: bool | None = doc.user_data.get(_CYBER_KEY)
-    if found is None:
-        found = doc.user_data[_CYBER_KEY] = any(t.lower_ in _CYBER for t in doc)
-    return found
 
 
 def _joint(tok: Token) -> bool:

@@ -57,8 +57,8 @@ def test_contributing_money_is_aid(pipeline: Pipeline) -> None:
 
 
 def test_cyber_attacks_are_coerce_cyber_and_air_strikes_an_assault(pipeline: Pipeline) -> None:
-    # noun_trigger reads a noun's modifiers only where the sentence holds a cyber word or the
-    # noun is "strike": both readings must survive that shortcut.
+    # noun_trigger's two readings of a noun's modifiers (codebook: COERCE cyber; air strikes
+    # are attacks, a walkout a protest).
     got = _coded(pipeline, "Russia launched cyber attacks on Estonia.")
     assert ("COERCE", "cyber") in got
     assert ("COERCE", "cyber") not in _coded(pipeline, "Russia launched attacks on Estonia.")

@@ -170,9 +170,9 @@ def test_v3_dates_are_no_actors(pipeline: Pipeline, v3: RankedCoder) -> None:
 def test_trigger_on_target_path_feature_follows_its_definition(
     pipeline: Pipeline, v3: RankedCoder
 ) -> None:
-    # pair_features reads the feature off a per-candidate prefix table; this is the plain
-    # definition: a trigger among the target's ancestors up to the lowest common ancestor
-    # (the target's own word excluded, the common ancestor included).
+    # The feature's plain definition, computed here from the parse alone: a trigger among the
+    # target's ancestors up to the lowest common ancestor (the target's own word excluded,
+    # the common ancestor included).
     text = (
         "The Chinese foreign ministry said on Monday that Beijing would send envoys to "
         "Manila after the Philippine navy seized a fishing boat near the disputed shoal."

@@ -182,8 +182,7 @@ def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
         quantize=True,
         per_channel=True,
         reduce_range=reduce_range,
-        num_heads=12,
-        hidden_size=384,
+        **tc.base_encoder_shape(),
     )
     weights = [
         numpy_helper.to_array(t).astype(np.int16)
@@ -214,7 +213,7 @@ def test_written_out_last_layer_exports_the_training_logits(
         # itself and about tracing: not ours to fix.
         warnings.simplefilter("ignore")
         tc.export_fp32(model, fp32)  # raises if the export form differs from the model
-    tc.fuse_transformer(fp32, fused, num_heads=12, hidden_size=384)  # checks logits too
+    tc.fuse_transformer(fp32, fused, **tc.base_encoder_shape())  # checks logits too
     ops = [n.op_type for n in onnx.load(str(fused)).graph.node]
     # The lower layer's attention fused; the last layer's too unless its queries come from
     # three rows only.
