@@ -38,6 +38,9 @@ def tc() -> ModuleType:
         ["--cv-teacher", "x"],  # without --cv
         ["--cv", "5", "--teacher", "x"],  # the final model distilled, the CV folds not
         ["--transfer", "100"],  # transfer inputs have no labels: they need a teacher
+        ["--layers", "3", "--init-layers", "3,4,5"],  # no teacher to take them from
+        ["--layers", "3", "--init-layers", "4,5", "--teacher", "x"],  # two for three layers
+        ["--layers", "1", "--init-layers", "6", "--teacher", "x"],  # the base has 0-5
     ],
 )
 def test_bad_options_are_refused_before_any_work(
@@ -229,3 +232,61 @@ def test_written_out_last_layer_exports_the_training_logits(
 def test_unknown_head_is_refused(tc: ModuleType) -> None:
     with pytest.raises(ValueError, match="unknown head 'max'"):
         tc.build_model(Path("unused"), 15, head="max")
+
+
+def test_init_from_teacher_reads_back_the_teachers_layers_and_head(
+    tc: ModuleType, tmp_path: Path
+) -> None:
+    """--init-layers: a student's layer starts as the named layer of the teacher's shipped
+    int8 file (dequantized), a frozen layer as the base's own, and a "rows" head as the
+    teacher's mean head with a zero [CLS] block."""
+    _encoder(tc)  # skips without the training extra
+    import json
+
+    import numpy as np
+    import torch
+
+    torch.manual_seed(0)
+    teacher = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2).eval()
+    with torch.no_grad():  # layer 1 trained (moved off the base), layer 0 frozen
+        for p in teacher.encoder.encoder.layer[1].parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    fp32 = tmp_path / "fp32.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's legacy exporter warns about itself
+        tc.export_fp32(teacher, fp32)
+    tc.to_onnx(
+        fp32,
+        tmp_path / "model.onnx",
+        fuse=True,
+        quantize=True,
+        per_channel=True,
+        reduce_range=True,
+        **tc.base_encoder_shape(),
+    )
+    (tmp_path / "config.json").write_text(
+        json.dumps({"train": {"frozen_layers": 1, "head": "mean"}}), encoding="utf-8"
+    )
+    t = {k: v.detach().numpy() for k, v in teacher.state_dict().items()}
+    read = tc.teacher_weights(tmp_path / "model.onnx")
+    for name, v in read.items():
+        want = t[name if name.startswith("head.") else f"encoder.encoder.{name}"]
+        assert v.shape == want.shape, name
+        # 7-bit weights: within a few percent of the matrix's norm (1.5-3.5% measured)
+        assert np.linalg.norm(v - want) <= 0.05 * np.linalg.norm(want) + 1e-6, name
+
+    student = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2, head="rows")
+    tc.init_from_teacher(student, tmp_path, (1, 0), base_dir=tc.base_model_dir())
+    s = {k: v.detach().numpy() for k, v in student.state_dict().items()}
+    layer = "attention.self.query.weight"
+    np.testing.assert_array_equal(s[f"encoder.encoder.layer.0.{layer}"], read[f"layer.1.{layer}"])
+    # the frozen layer is the base's exactly, not its quantised copy
+    np.testing.assert_array_equal(
+        s[f"encoder.encoder.layer.1.{layer}"], t[f"encoder.encoder.layer.0.{layer}"]
+    )
+    h = 384
+    head = s["head.weight"]
+    np.testing.assert_array_equal(head[:, :h], read["head.weight"][:, :h])
+    assert not head[:, h : 2 * h].any()
+    np.testing.assert_array_equal(head[:, 2 * h :], read["head.weight"][:, h:])
+    np.testing.assert_array_equal(s["head.bias"], read["head.bias"])
