@@ -63,3 +63,42 @@ def test_cyber_attacks_are_coerce_cyber_and_air_strikes_an_assault(pipeline: Pip
     assert ("COERCE", "cyber") in got
     assert ("COERCE", "cyber") not in _coded(pipeline, "Russia launched attacks on Estonia.")
     assert ("ASSAULT", "aerial") in _coded(pipeline, "Israel carried out air strikes on Gaza.")
+
+
+# Verbs that report an event in one sense only. The false readings come from the 2017 news
+# corpus (make demo's output), rewritten; the true ones are the codebook's.
+
+
+def test_returning_somewhere_is_no_release_but_returning_something_is(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The Russian cruiser has returned to Severomorsk from Syria.") == []
+    got = _coded(pipeline, "The United States returned six Iraqi artifacts to Iraq.")
+    assert got == [("RETREAT", "release")]
+    got = _coded(pipeline, "President Xi is returning a state visit to Switzerland.")
+    assert got == [("CONSULT", "visit")]
+
+
+def test_committing_a_crime_is_no_agreement(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Russia said the rebels committed war crimes in Ukraine.") == []
+    assert _coded(pipeline, "Germany investigated crimes committed in Syria by ISIS.") == [
+        ("ACCUSE", "investigate")
+    ]
+    assert _coded(pipeline, "China committed to cutting its emissions.") == [("AGREE", None)]
+
+
+def test_hosting_the_olympics_is_no_meeting(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Japan hosted the Olympics in 1964.") == []
+    assert _coded(pipeline, "A Senate committee in Washington hosted a public hearing.") == []
+    assert _coded(pipeline, "Vladimir Putin hosted Saudi King Salman at the Kremlin.") == [
+        ("CONSULT", None)
+    ]
+    assert _coded(pipeline, "Kazakhstan hosted talks between Russia and Turkey.") == [
+        ("CONSULT", None)
+    ]
+
+
+def test_standing_is_support_only_with_someone(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The United States stands with Japan.") == [("SUPPORT", None)]
+    assert _coded(pipeline, "China's investment in Russia stood at $16 billion.") == []
+    assert _coded(pipeline, "The Prime Minister of Italy stood down on Friday.") == [
+        ("RETREAT", "resign")
+    ]
