@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
+from eventwire.coder.senses import SENSE_VERBS, verb_sense
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
@@ -66,12 +67,12 @@ def trigger_of(tok: Token) -> Trigger | None:
         return None  # "a demonstration of its capabilities" is a display, not a protest
     if tok.lemma_ in _TRY_WORDS and any(c.dep_ == "xcomp" for c in tok.children):
         return None  # "seeking to increase pressure": the attempt, not a request
-    if tok.lemma_ in _SENSE_VERBS and tok.pos_ == "VERB":
-        return _verb_sense(tok)
     if tok.lemma_ in _PHRASE_LEMMAS:
         for child in tok.children:
             if child.dep_ in ("prt", "prep", "dobj", "advmod"):
                 hit = PHRASES.get((tok.lemma_, child.lower_))
+                if hit is not None and child.lower_ == "on" and child.i != tok.i + 1:
+                    continue  # "called Lavrov on Friday" is no "called on Lavrov"
                 if hit is not None:
                     return hit if hit[0] else None
     if tok.lemma_ in _CARRIER_VERBS and any(
@@ -86,6 +87,8 @@ def trigger_of(tok: Token) -> Trigger | None:
         return ("REQUEST", None)  # codebook: "requests, demands, and orders" ("ordered X to")
     if tok.lemma_ == "protest" and tok.pos_ == "VERB" and _collective_protest(tok):
         return ("PROTEST", "demo")  # "thousands protested in Kiev": not a diplomatic protest
+    if tok.lemma_ in SENSE_VERBS and tok.pos_ == "VERB":
+        return verb_sense(tok)
     low = tok.lower_
     if low in ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
         return ADJECTIVES[low]
@@ -95,74 +98,6 @@ def trigger_of(tok: Token) -> Trigger | None:
         return noun_trigger(tok)
     if tok.pos_ == "ADJ":
         return ADJECTIVES.get(tok.lemma_)
-    return None
-
-
-# Verbs whose event depends on what they take: most of their uses in news report no event.
-_SENSE_VERBS: Final = frozenset({"return", "commit", "host", "stand"})
-
-_MISDEEDS: Final = frozenset(
-    {"crime", "act", "atrocity", "suicide", "fraud", "murder", "genocide", "violation",
-     "abuse", "offence", "offense", "sin", "error", "mistake", "felony", "treason", "perjury",
-     "robbery", "theft", "rape", "terrorism", "blunder", "foul", "misconduct", "breach",
-     "wrongdoing", "irregularity", "infraction", "homicide", "adultery"}
-)  # fmt: skip
-
-# What a host receives in a diplomatic sense: a meeting, or the people who come to one.
-_HOSTED: Final = frozenset(
-    {"talk", "negotiation", "meeting", "summit", "discussion", "dialogue", "consultation",
-     "conference", "mediation", "visit", "trip", "delegation", "leader", "president",
-     "minister", "counterpart", "envoy", "official", "king", "queen", "prince", "princess",
-     "monarch", "premier", "chancellor", "emperor", "emir", "sheikh", "ambassador",
-     "dinner", "banquet", "reception", "lunch", "luncheon", "forum", "round", "delegate",
-     "head", "representative", "diplomat", "foreign"}
-)  # fmt: skip
-
-# Named events a city or country hosts: not a meeting of actors. (A name's entity type is not
-# read: triggers are found before the entity recognizer runs, to decide whether it must.)
-_HOSTED_EVENTS: Final = frozenset(
-    {"olympics", "olympic", "games", "cup", "championship", "championships", "expo", "festival",
-     "tournament", "open", "prix", "marathon", "biennale", "eurovision", "fair"}
-)  # fmt: skip
-
-
-def _verb_sense(tok: Token) -> Trigger | None:
-    """ "return", "commit", "host" and "stand" report an event only in some of their senses:
-    returning something (not returning home), committing to something (not committing a
-    crime), hosting a meeting or a visitor (not the Olympics), standing with someone (not
-    standing between them)."""
-    lemma = tok.lemma_
-    objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    if lemma == "return":
-        # Codebook RETREAT 'release': people or property handed back ("returned the
-        # artifacts", "the captives were returned"); "returned to Moscow" is travel.
-        if any(c.dep_ == "dobj" and c.lemma_ in ("visit", "call") for c in tok.children):
-            return ("CONSULT", "visit")  # "returning a state visit"
-        return VERBS["return"] if objs else None
-    if lemma == "commit":
-        described = tok.dep_ in ("acl", "relcl", "amod") and tok.head.lemma_ in _MISDEEDS
-        if described or any(o.lemma_ in _MISDEEDS or noun_trigger(o) for o in objs):
-            return None  # "committed war crimes", "crimes committed in", "commit attacks"
-        return VERBS["commit"]
-    if lemma == "host":
-        dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-        if dobj is None or dobj.lemma_ in _HOSTED:
-            return VERBS["host"]
-        if dobj.pos_ == "PROPN" and dobj.lower_ not in _HOSTED_EVENTS:
-            return VERBS["host"]  # "hosted Saudi King Salman", "will host Netanyahu"
-        return None  # "hosting the Olympics", "hosts a public hearing"
-    # "stand": with someone, by them, behind them; "stood down" / "aside" is a resignation.
-    for c in tok.children:
-        if c.dep_ in ("prt", "advmod") and c.lower_ in ("down", "aside"):
-            return ("RETREAT", "resign")
-        if c.dep_ in ("prep", "prt") and c.lower_ in (
-            "with",
-            "by",
-            "behind",
-            "alongside",
-            "beside",
-        ):
-            return VERBS["stand"]
     return None
 
 

@@ -102,3 +102,49 @@ def test_standing_is_support_only_with_someone(pipeline: Pipeline) -> None:
     assert _coded(pipeline, "The Prime Minister of Italy stood down on Friday.") == [
         ("RETREAT", "resign")
     ]
+
+
+def test_calling_someone_names_or_phones_and_calling_for_requests(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Pelosi called the nominee a very bad decision.") == []
+    assert _coded(pipeline, "Trump called Britain's ambassador a very stupid guy.") == []
+    assert _coded(pipeline, "The US Secretary of State called Sergey Lavrov on Friday.") == [
+        ("CONSULT", "phone")
+    ]
+    got = _coded(pipeline, "The Polish minister called for the museum to merge with another.")
+    assert got == [("REQUEST", None)]
+
+
+def test_asking_a_question_is_no_request(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The French reporter asked Trump if he respects Putin.") == []
+    assert [t for t, _ in _coded(pipeline, "Snowden asked Russia for political asylum.")] == [
+        "REQUEST"
+    ]
+
+
+def test_helping_to_do_something_and_providing_a_platform_are_no_aid(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "A weaker yuan could help China's exporters ease pressure.") == []
+    assert _coded(pipeline, "The summit provides a platform for the leaders of Asia.") == []
+    got = _coded(pipeline, "Japan provided $49 million in assistance to Pakistan.")
+    assert got == [("AID", None)]
+    assert _coded(pipeline, "Germany provided Ukraine with weapons.") == [("AID", None)]
+
+
+def test_contributing_to_a_report_and_launching_a_satellite_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "Reporters of China Daily contributed to this story.") == []
+    assert _coded(pipeline, "China launched two commercial satellites on Wednesday.") == []
+    assert _coded(pipeline, "North Korea launched two ballistic missiles on Sunday.") == [
+        ("MOBILIZE", "weapons")
+    ]
+
+
+def test_reducing_consumption_is_no_sanction_and_reducing_tariffs_a_concession(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "China wants to reduce its oil consumption.") == []
+    assert _coded(pipeline, "The United States reduced tariffs on Chinese goods.") == [
+        ("CONCEDE", None)
+    ]
+    assert _coded(pipeline, "Russia recalled its ambassador from Kiev.") == [("SANCTION", None)]
+    assert _coded(pipeline, "The Russian minister recalls his years in Berlin.") == []

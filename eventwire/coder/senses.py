@@ -1,0 +1,284 @@
+"""Verbs that report an event in some of their senses only, told apart by what they take.
+
+In news most uses of these verbs report no event: "returned to Moscow" is travel, "committed
+suicide" no promise, "hosted the Olympics" no meeting, "the index stood at 51", "called the
+plan a mess", "asked whether", "help ease pressure", "provide a platform", "contributed to
+this report", "launched a satellite", "reduce oil consumption", "she recalls". Each reading
+below keeps the sense the PLOVER codebook names and drops the rest; the lexicon's type is the
+default where the sense is met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Final
+
+from eventwire.coder.lexicon import NOUNS, VERBS, Trigger
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["SENSE_VERBS", "verb_sense"]
+
+
+def verb_sense(tok: Token) -> Trigger | None:
+    """The event the verb ``tok`` (lemma in :data:`SENSE_VERBS`) reports, or None."""
+    return _SENSES[tok.lemma_](tok)
+
+
+def _objects(tok: Token) -> list[Token]:
+    """What the verb acts on: its object, or its subject in the passive."""
+    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+
+
+def _dobj(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ == "dobj"), None)
+
+
+def _event_noun(tok: Token) -> bool:
+    return tok.lemma_ in NOUNS or tok.lower_ in NOUNS
+
+
+def _things(tok: Token) -> Iterator[Token]:
+    """The nouns a verb hands over: its objects and theirs conjuncts and modifiers ("$40
+    million in aid", "weapons and ammunition"), and the object of "with" / "in" ("provided
+    Ukraine with weapons", "$5 billion in assistance")."""
+    for o in _objects(tok):
+        yield o
+        for c in o.children:
+            if c.dep_ in ("conj", "compound", "nmod", "amod", "nummod", "quantmod"):
+                yield c
+            elif c.dep_ == "prep":
+                yield from (g for g in c.children if g.dep_ == "pobj")
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("with", "in"):
+            yield from (g for g in c.children if g.dep_ == "pobj")
+
+
+# ----------------------------------------------------------------- return, commit, host, stand
+
+_MISDEEDS: Final = frozenset(
+    {"crime", "act", "atrocity", "suicide", "fraud", "murder", "genocide", "violation",
+     "abuse", "offence", "offense", "sin", "error", "mistake", "felony", "treason", "perjury",
+     "robbery", "theft", "rape", "terrorism", "blunder", "foul", "misconduct", "breach",
+     "wrongdoing", "irregularity", "infraction", "homicide", "adultery"}
+)  # fmt: skip
+
+# What a host receives in a diplomatic sense: a meeting, or the people who come to one.
+_HOSTED: Final = frozenset(
+    {"talk", "negotiation", "meeting", "summit", "discussion", "dialogue", "consultation",
+     "conference", "mediation", "visit", "trip", "delegation", "leader", "president",
+     "minister", "counterpart", "envoy", "official", "king", "queen", "prince", "princess",
+     "monarch", "premier", "chancellor", "emperor", "emir", "sheikh", "ambassador",
+     "dinner", "banquet", "reception", "lunch", "luncheon", "forum", "round", "delegate",
+     "head", "representative", "diplomat", "foreign"}
+)  # fmt: skip
+
+# Named events a city or country hosts: not a meeting of actors. (A name's entity type is not
+# read: triggers are found before the entity recognizer runs, to decide whether it must.)
+_HOSTED_EVENTS: Final = frozenset(
+    {"olympics", "olympic", "games", "cup", "championship", "championships", "expo", "festival",
+     "tournament", "open", "prix", "marathon", "biennale", "eurovision", "fair"}
+)  # fmt: skip
+
+
+def _return(tok: Token) -> Trigger | None:
+    # Codebook RETREAT 'release': people or property handed back ("returned the artifacts",
+    # "the captives were returned"); "returned to Moscow" is travel.
+    if any(c.dep_ == "dobj" and c.lemma_ in ("visit", "call") for c in tok.children):
+        return ("CONSULT", "visit")  # "returning a state visit"
+    return VERBS["return"] if _objects(tok) else None
+
+
+def _commit(tok: Token) -> Trigger | None:
+    described = tok.dep_ in ("acl", "relcl", "amod") and tok.head.lemma_ in _MISDEEDS
+    if described or any(o.lemma_ in _MISDEEDS or _event_noun(o) for o in _objects(tok)):
+        return None  # "committed war crimes", "crimes committed in", "commit attacks"
+    return VERBS["commit"]
+
+
+def _host(tok: Token) -> Trigger | None:
+    dobj = _dobj(tok)
+    if dobj is None or dobj.lemma_ in _HOSTED:
+        return VERBS["host"]
+    if dobj.pos_ == "PROPN" and dobj.lower_ not in _HOSTED_EVENTS:
+        return VERBS["host"]  # "hosted Saudi King Salman", "will host Netanyahu"
+    return None  # "hosting the Olympics", "hosts a public hearing"
+
+
+def _stand(tok: Token) -> Trigger | None:
+    # With someone, by them, behind them; "stood down" / "aside" is a resignation.
+    for c in tok.children:
+        if c.dep_ in ("prt", "advmod") and c.lower_ in ("down", "aside"):
+            return ("RETREAT", "resign")
+        if c.dep_ in ("prep", "prt") and c.lower_ in ("with", "by", "behind", "alongside"):
+            return VERBS["stand"]
+    return None
+
+
+# ------------------------------------------------------------------------------- call, ask
+
+# What is called rather than asked for: a vote, or an event the noun itself reports ("called
+# a strike", "called a meeting").
+_CALLED: Final = frozenset({"election", "vote", "referendum", "poll", "halt", "session"})
+# "called Lavrov to discuss Syria": the purpose of a phone call, not a request.
+_CALL_PURPOSES: Final = frozenset(
+    {"discuss", "explain", "congratulate", "express", "offer", "thank", "convey", "brief",
+     "inform", "extend", "wish", "talk", "say", "tell", "share", "update"}
+)  # fmt: skip
+
+
+def _call(tok: Token) -> Trigger | None:
+    # "call on" / "for" / "off" are read as phrases before this, where "for" is a preposition;
+    # "called for the museum to merge" hangs it on the verb after.
+    if any(c.lower_ == "for" and c.i > tok.i for c in tok.children) or any(
+        g.dep_ == "mark" and g.lower_ == "for" for c in tok.children for g in c.children
+    ):
+        return ("REQUEST", None)
+    if any(c.dep_ == "oprd" for c in tok.children):
+        return None  # naming: "called the plan a mess", "a genus called Zea"
+    xcomp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+    dobj = _dobj(tok)
+    if dobj is None:
+        return ("REQUEST", None) if xcomp is not None else None
+    if dobj.lemma_ in _CALLED or _event_noun(dobj):
+        return None  # "called early elections"; "called a strike": the noun is the event
+    if xcomp is not None and xcomp.lemma_ not in _CALL_PURPOSES:
+        return ("REQUEST", None)  # "called the parties to return to talks"
+    if _names(tok, dobj):
+        return None
+    return ("CONSULT", "phone")  # "Trump called King Salman on Saturday"
+
+
+_CALLEES: Final = frozenset(
+    {"president", "minister", "counterpart", "leader", "king", "queen", "prince", "premier",
+     "chancellor", "emir", "sheikh", "ambassador", "envoy", "secretary", "official", "chief",
+     "head", "governor", "mayor", "pope", "me", "him", "her", "us"}
+)  # fmt: skip
+
+
+def _names(tok: Token, dobj: Token) -> bool:
+    """Whether "call" names rather than phones: the parser often misses the name ("called
+    Sen. Heinz an 'idiot'", "the crime problem, which he called a trend"). A phone call's
+    object is a person (a name, a title, a pronoun) with nothing said of them after it."""
+    if not (dobj.pos_ == "PROPN" or dobj.lower_ in _CALLEES or dobj.lemma_ in _CALLEES):
+        return True
+    if tok.dep_ == "relcl" or any(c.dep_ in ("ccomp", "attr", "acomp") for c in tok.children):
+        return True
+    end = max((t.i for t in tok.subtree), default=tok.i)
+    doc = tok.doc
+    return any(doc[i].is_quote for i in range(dobj.i + 1, end + 1))
+
+
+# Codebook REQUEST: what one asks for, not what one asks about.
+_ASKED_FOR: Final = frozenset(
+    {"help", "assistance", "aid", "permission", "asylum", "support", "money", "protection",
+     "clarification", "explanation", "forgiveness", "pardon", "extradition", "loan", "troop",
+     "intervention", "mediation", "release", "meeting", "talk"}
+)  # fmt: skip
+
+
+def _ask(tok: Token) -> Trigger | None:
+    for c in tok.children:
+        if c.dep_ == "xcomp" or (c.lower_ == "for" and c.i > tok.i):
+            return VERBS["ask"]  # "asked them to leave", "asked for asylum"
+        if c.dep_ == "dobj" and c.lemma_ in _ASKED_FOR:
+            return VERBS["ask"]  # "asked Russia's permission"
+    return None  # a question: "asked whether", "asked him: ...", "Canby asked."
+
+
+# ---------------------------------------------------------- help, provide, contribute (AID)
+
+# Codebook AID: material, economic, military or humanitarian help.
+_AID_GOODS: Final = frozenset(
+    {"aid", "assistance", "weapon", "arm", "arms", "ammunition", "equipment", "food", "water",
+     "medicine", "shelter", "fuel", "vehicle", "tank", "jet", "missile", "training", "funding",
+     "fund", "money", "cash", "loan", "grant", "credit", "donation", "relief", "vaccine",
+     "supply", "troop", "soldier", "personnel", "intelligence", "asylum", "refuge", "tent",
+     "blanket", "ration", "drug", "dose", "helicopter", "aircraft", "ship", "rifle", "gun",
+     "million", "billion", "trillion", "dollar", "euro", "yuan", "pound", "yen", "rupee",
+     "$", "€", "£", "subsidy", "budget", "financing", "investment", "expertise", "support"}
+)  # fmt: skip
+
+
+def _help(tok: Token) -> Trigger | None:
+    if any(c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX") for c in tok.children):
+        return None  # "help ease pressure", "help fight trafficking": facilitation, not aid
+    return VERBS["help"]
+
+
+def _provide(tok: Token) -> Trigger | None:
+    if any(t.lemma_ in _AID_GOODS or t.lower_ in _AID_GOODS for t in _things(tok)):
+        return VERBS["provide"]
+    return None  # "provide a platform", "provide opportunities", "provide a better way"
+
+
+def _contribute(tok: Token) -> Trigger | None:
+    # "contributed $46 million", "contributed troops"; "contributed to this report" is none.
+    return VERBS["contribute"] if _dobj(tok) is not None else None
+
+
+# ----------------------------------------------------- launch, reduce, cut, curtail, recall
+
+_MISSILES: Final = frozenset(
+    {"missile", "rocket", "projectile", "icbm", "slbm", "warhead", "salvo", "munition"}
+)
+
+
+def _launch(tok: Token) -> Trigger | None:
+    # "launched an attack" is read before this (the noun is the event).
+    if any(o.lemma_ in _MISSILES or o.lower_ in _MISSILES for o in _objects(tok)):
+        return VERBS["launch"]
+    return None  # "launched a satellite / a route / a campaign / legal action"
+
+
+# Codebook SANCTION: "reductions in existing, routine, or cooperative relations"; CONCEDE:
+# easing sanctions, tariffs and restrictions.
+_RELATIONS: Final = frozenset(
+    {"aid", "assistance", "tie", "relation", "contact", "cooperation", "funding", "fund",
+     "support", "supply", "export", "import", "trade", "flight", "presence", "staff",
+     "diplomat", "embassy", "delegation", "investment", "loan", "credit", "gas", "oil",
+     "electricity", "power", "visa", "payment", "subsidy", "donation", "grant", "contribution",
+     "troop", "personnel", "mission", "engagement", "exchange", "access"}
+)  # fmt: skip
+_BARRIERS: Final = frozenset({"tariff", "duty", "sanction", "restriction", "levy", "barrier"})
+
+
+def _reduce(tok: Token) -> Trigger | None:
+    for o in _objects(tok):
+        if o.lemma_ in _RELATIONS:
+            return VERBS[tok.lemma_]  # "reduced military aid to Pakistan", "cut ties"
+        if o.lemma_ in _BARRIERS:
+            return ("CONCEDE", None)  # "reduced tariffs on Chinese exports"
+    return None  # "reduce oil consumption", "cut taxes", "cut the number of children"
+
+
+_RECALLED: Final = frozenset(
+    {"ambassador", "envoy", "diplomat", "consul", "representative", "staff", "delegation",
+     "troop", "soldier", "force", "personnel", "mission", "charge", "chargé"}
+)  # fmt: skip
+
+
+def _recall(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _RECALLED for o in _objects(tok)):
+        return VERBS["recall"]  # "recalled its ambassador"
+    return None  # "she recalls": memory
+
+
+_SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
+    "return": _return,
+    "commit": _commit,
+    "host": _host,
+    "stand": _stand,
+    "call": _call,
+    "ask": _ask,
+    "help": _help,
+    "provide": _provide,
+    "contribute": _contribute,
+    "launch": _launch,
+    "reduce": _reduce,
+    "cut": _reduce,
+    "curtail": _reduce,
+    "recall": _recall,
+}
+SENSE_VERBS: Final = frozenset(_SENSES)
