@@ -265,6 +265,70 @@ def _recall(tok: Token) -> Trigger | None:
     return None  # "she recalls": memory
 
 
+# ------------------------------------------------------------------ ease, lift, share, accept
+
+# Codebook CONCEDE: "ease economic sanctions, restrictions, ... or a blockade".
+_EASED: Final = _BARRIERS | frozenset(
+    {"ban", "embargo", "blockade", "curfew", "siege", "control", "rule", "requirement", "limit",
+     "cap", "quota", "regime", "visa", "tension", "measure", "lockdown", "moratorium",
+     "boycott", "freeze", "suspension", "travel"}
+)  # fmt: skip
+
+
+def _ease(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _EASED or o.pos_ == "PRON" for o in _things(tok)):
+        return VERBS[tok.lemma_]  # "eased visa restrictions", "lifted the blockade"
+    return None  # "ease pressure on exporters", "relax on the golf course"
+
+
+# Codebook COOPERATE: sharing intelligence, information, resources; sharing a view is SUPPORT.
+_SHARED: Final = frozenset(
+    {"information", "intelligence", "data", "evidence", "technology", "expertise",
+     "experience", "resource", "knowledge", "burden", "cost", "responsibility", "finding",
+     "detail", "document", "record", "file", "know", "lesson", "practice", "database"}
+)  # fmt: skip
+_VIEWS: Final = frozenset(
+    {"stance", "view", "concern", "position", "opinion", "belief", "goal", "vision", "value",
+     "interest", "understanding", "assessment", "sentiment", "approach", "ideal", "principle",
+     "aim", "commitment", "desire", "aspiration", "determination", "hope"}
+)  # fmt: skip
+
+
+def _share(tok: Token) -> Trigger | None:
+    things = list(_things(tok))
+    if any(t.lemma_ in _VIEWS for t in things):
+        return ("SUPPORT", None)  # "we share the stance that ...": agreement
+    if any(t.lemma_ in _SHARED for t in things):
+        return VERBS["share"]  # "shared evidence with the Saudis"
+    return None  # "a waterway shared by", "sharing land borders", "shared a photo"
+
+
+# What is accepted: an offer (AGREE), a demand or an outcome (CONCEDE), people (AID).
+_ACCEPTED_OFFERS: Final = frozenset(
+    {"invitation", "offer", "proposal", "plan", "deal", "agreement", "term", "condition",
+     "ceasefire", "truce", "compromise", "mediation", "resolution", "settlement", "framework",
+     "roadmap", "peace", "talk", "request", "charter", "accord", "treaty", "bid", "apology"}
+)  # fmt: skip
+_ACCEPTED_DEMANDS: Final = frozenset(
+    {"demand", "responsibility", "blame", "defeat", "result", "outcome", "verdict", "ruling",
+     "resignation", "surrender"}
+)  # fmt: skip
+_ACCEPTED_PEOPLE: Final = frozenset(
+    {"refugee", "migrant", "seeker", "asylum", "immigrant", "people", "evacuee", "deportee"}
+)
+
+
+def _accept(tok: Token) -> Trigger | None:
+    for o in _objects(tok):
+        if o.lemma_ in _ACCEPTED_OFFERS or o.pos_ == "PRON":
+            return VERBS["accept"]  # "accepted an invitation from the Queen"
+        if o.lemma_ in _ACCEPTED_DEMANDS:
+            return ("CONCEDE", None)  # "the government accepts the protesters' demands"
+        if o.lemma_ in _ACCEPTED_PEOPLE or o.like_num:
+            return ("AID", None)  # codebook AID: asylum; "accepted 1,141 Iraqi refugees"
+    return None  # "accept any news", "accepted the MVP trophy", "accepted public financing"
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -280,5 +344,10 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "cut": _reduce,
     "curtail": _reduce,
     "recall": _recall,
+    "ease": _ease,
+    "lift": _ease,
+    "relax": _ease,
+    "share": _share,
+    "accept": _accept,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

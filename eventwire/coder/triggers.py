@@ -35,12 +35,6 @@ _DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
 _TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
 
 
-_VIEW_NOUNS: Final = frozenset(
-    {"stance", "view", "concern", "position", "opinion", "belief", "goal", "vision", "value",
-     "interest", "understanding", "assessment", "sentiment"}
-)  # fmt: skip
-
-
 # The words that open a phrase of the lexicon: only theirs need their children read (spaCy
 # walks the parse to list a token's children, and every word of every sentence is asked).
 _PHRASE_LEMMAS: Final = frozenset(lemma for lemma, _ in PHRASES)
@@ -51,10 +45,6 @@ def trigger_of(tok: Token) -> Trigger | None:
         return None
     if tok.dep_ in ("amod", "compound") and tok.pos_ in ("VERB", "ADJ") and tok.head.pos_ == "NOUN":
         return None  # "a banned missile", "the disputed islands": a description, not an act
-    if tok.lemma_ == "share" and any(
-        c.dep_ == "dobj" and c.lemma_ in _VIEW_NOUNS for c in tok.children
-    ):
-        return ("SUPPORT", None)  # "we share the stance that ...": agreement, not cooperation
     if (
         tok.lemma_ == "demonstrate"
         and tok.pos_ == "VERB"
@@ -73,6 +63,8 @@ def trigger_of(tok: Token) -> Trigger | None:
                 hit = PHRASES.get((tok.lemma_, child.lower_))
                 if hit is not None and child.lower_ == "on" and child.i != tok.i + 1:
                     continue  # "called Lavrov on Friday" is no "called on Lavrov"
+                if hit is not None and child.lower_ == "part" and _takes_part_in_event(tok, child):
+                    return None  # "took part in demonstrations": the noun is the event
                 if hit is not None:
                     return hit if hit[0] else None
     if tok.lemma_ in _CARRIER_VERBS and any(
@@ -99,6 +91,16 @@ def trigger_of(tok: Token) -> Trigger | None:
     if tok.pos_ == "ADJ":
         return ADJECTIVES.get(tok.lemma_)
     return None
+
+
+def _takes_part_in_event(take: Token, part: Token) -> bool:
+    """ "took part in the talks / in demonstrations" ("in" hangs on either word)."""
+    return any(
+        g.dep_ == "pobj" and g.pos_ == "NOUN" and noun_trigger(g) is not None
+        for c in (*take.children, *part.children)
+        if c.dep_ == "prep" and c.lower_ == "in"
+        for g in c.children
+    )
 
 
 # "granted asylum", "granted a pardon": the noun is the event (codebook: asylum is AID).
@@ -148,6 +150,8 @@ _COMPLAINT_VERBS: Final = frozenset(
 
 def noun_trigger(tok: Token) -> Trigger | None:
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    if hit is not None and hit[0] == "REQUEST" and _asks_for_comment(tok):
+        return None  # "did not reply to a request for comment": the reporter's, no event
     if tok.lemma_ in _DRILLS and hit is not None and not _joint(tok):
         return ("MOBILIZE", "troops")  # a country's own exercise shows readiness
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
@@ -163,6 +167,18 @@ def noun_trigger(tok: Token) -> Trigger | None:
         ):
             return ("ASSAULT", "aerial")
     return hit
+
+
+_PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})
+
+
+def _asks_for_comment(tok: Token) -> bool:
+    return any(
+        g.lemma_ in _PRESS_ASKS
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ == "for"
+        for g in c.children
+    )
 
 
 def _joint(tok: Token) -> bool:

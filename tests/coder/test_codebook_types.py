@@ -148,3 +148,30 @@ def test_reducing_consumption_is_no_sanction_and_reducing_tariffs_a_concession(
     ]
     assert _coded(pipeline, "Russia recalled its ambassador from Kiev.") == [("SANCTION", None)]
     assert _coded(pipeline, "The Russian minister recalls his years in Berlin.") == []
+
+
+def test_easing_pressure_is_no_concession_and_easing_a_curfew_is(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "A weaker yuan could ease pressure on Chinese exporters.") == []
+    assert _coded(pipeline, "Egypt eased curfew hours in North Sinai.") == [("CONCEDE", None)]
+
+
+def test_sharing_evidence_cooperates_and_sharing_a_border_does_not(pipeline: Pipeline) -> None:
+    got = _coded(pipeline, "The US authorities shared evidence with their Chinese counterparts.")
+    assert got == [("COOPERATE", None)]
+    assert _coded(pipeline, "The Taiwan Strait is a waterway shared by China and Taiwan.") == []
+    got = _coded(pipeline, "Russia shares the approach of China towards North Korea.")
+    assert got == [("SUPPORT", None)]
+
+
+def test_accepting_depends_on_what_is_accepted(pipeline: Pipeline) -> None:
+    got = _coded(pipeline, "Trump accepted an invitation from the Queen for a state visit.")
+    assert got == [("AGREE", None)]
+    assert _coded(pipeline, "Germany accepted 433,920 refugees in 2016.") == [("AID", None)]
+    assert _coded(pipeline, "Nepal accepts the demands of the protesters.") == [("CONCEDE", None)]
+    assert _coded(pipeline, "It is irresponsible to accept any news from Russia.") == []
+
+
+def test_a_request_for_comment_and_taking_part_in_a_protest(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The White House did not respond to a request for comment.") == []
+    got = _coded(pipeline, "Syrian students took part in demonstrations against the government.")
+    assert got == [("PROTEST", "demo")]
