@@ -52,7 +52,8 @@ VERBS: Final = _m(
         "RETREAT:withdraw": ["withdraw", "retreat", "pull"],
         "RETREAT:release": ["release", "free", "return"],
         "RETREAT:disarm": ["disarm", "demobilize", "dismantle", "decommission", "surrender"],
-        "RETREAT:resign": ["resign", "quit", "step"],
+        # "step" alone is no resignation ("step up efforts"): see PHRASES.
+        "RETREAT:resign": ["resign", "quit"],
         "REQUEST": ["urge", "call", "appeal", "ask", "demand", "request", "press", "plead",
                     "seek", "petition", "implore", "push",
                     # Codebook REQUEST: "all requests, demands, and orders".
@@ -178,6 +179,8 @@ PHRASES: Final = MappingProxyType(
         ("call", "on"): ("REQUEST", None),
         ("pull", "out"): ("RETREAT", "withdraw"),
         ("step", "down"): ("RETREAT", "resign"),
+        ("step", "aside"): ("RETREAT", "resign"),
+        ("gun", "for"): ("", None),  # "gunning for access": pursuing, not shooting
         ("sit", "down"): ("CONSULT", None),
         ("round", "up"): ("COERCE", "arrest"),
         ("stand", "by"): ("SUPPORT", None),

@@ -329,6 +329,24 @@ def _accept(tok: Token) -> Trigger | None:
     return None  # "accept any news", "accepted the MVP trophy", "accepted public financing"
 
 
+# ------------------------------------------------------------------------------------ attack
+
+# Codebook: verbal attacks are ACCUSE ("attacked the ruling", "attacked the plan").
+_CRITICISED: Final = frozenset(
+    {"case", "policy", "decision", "plan", "remark", "comment", "law", "bill", "ruling",
+     "proposal", "idea", "report", "media", "press", "statement", "record", "speech",
+     "stance", "view", "approach", "move", "ban", "order", "measure", "reform",
+     "budget", "program", "programme", "strategy", "claim", "argument", "credibility",
+     "integrity", "reputation", "legitimacy", "judiciary", "verdict", "policies", "handling"}
+)  # fmt: skip
+
+
+def _attack(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _CRITICISED for o in _objects(tok)):
+        return ("ACCUSE", "disapprove")
+    return VERBS["attack"]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -349,5 +367,6 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "relax": _ease,
     "share": _share,
     "accept": _accept,
+    "attack": _attack,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

@@ -157,8 +157,13 @@ def noun_trigger(tok: Token) -> Trigger | None:
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
         return ("ACCUSE", "disapprove")  # "lodged a protest with Pyongyang": diplomatic
     mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
-    if mods & _CYBER and (hit is None or hit[0] in ("ASSAULT", "MOBILIZE")):
+    if mods & _CYBER and (
+        (hit is None and tok.lemma_ in _CYBER_ACTS)
+        or (hit is not None and hit[0] in ("ASSAULT", "MOBILIZE"))
+    ):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
+    if hit is not None and tok.lemma_ in ("rally", "deal", "call"):
+        return _idiom_noun(tok, hit, mods)
     if hit is not None and hit == ("PROTEST", "strike"):
         # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
         # strikes" are attacks.
@@ -166,6 +171,38 @@ def noun_trigger(tok: Token) -> Trigger | None:
             c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children
         ):
             return ("ASSAULT", "aerial")
+    return hit
+
+
+# Nouns a cyber word turns into an act ("cyber warfare"); not "an online marketplace".
+_CYBER_ACTS: Final = frozenset(
+    {"warfare", "war", "espionage", "operation", "intrusion", "campaign", "offensive",
+     "sabotage", "breach", "hacking", "interference", "meddling", "theft", "spying", "crime"}
+)  # fmt: skip
+
+_MARKET_WORDS: Final = frozenset(
+    {"dollar", "stock", "market", "price", "oil", "share", "currency", "bond", "equity",
+     "relief", "year-end", "santa", "rate", "gold", "yen", "euro", "sterling", "pound",
+     "commodity", "index", "asset", "post-election", "late", "strong", "broad"}
+)  # fmt: skip
+
+
+def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    """ "a dollar rally" (markets), "a great deal of" (a quantity), "a phone call between" (a
+    consultation, not the lexicon's "calls for")."""
+    if tok.lemma_ == "rally":
+        in_markets = any(
+            g.lemma_ in _MARKET_WORDS
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "in"
+            for g in c.children
+        )
+        return None if mods & _MARKET_WORDS or in_markets else hit
+    if tok.lemma_ == "deal":
+        return None if mods & {"great", "good"} else hit
+    preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+    if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
+        return ("CONSULT", "phone")
     return hit
 
 

@@ -175,3 +175,34 @@ def test_a_request_for_comment_and_taking_part_in_a_protest(pipeline: Pipeline) 
     assert _coded(pipeline, "The White House did not respond to a request for comment.") == []
     got = _coded(pipeline, "Syrian students took part in demonstrations against the government.")
     assert got == [("PROTEST", "demo")]
+
+
+def test_an_online_shop_is_no_cyber_attack_and_a_dollar_rally_no_protest(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "China opened an online marketplace for farmers.") == []
+    assert _coded(pipeline, "Russia launched cyber attacks against Ukraine.") == [
+        ("COERCE", "cyber")
+    ]
+    assert _coded(pipeline, "The drop came amid a strong US dollar rally.") == []
+    assert _coded(pipeline, "Chinese students held a rally in Beijing.") == [("PROTEST", "demo")]
+    assert _coded(pipeline, "China has a great deal of experience in infrastructure.") == []
+
+
+def test_a_phone_call_is_a_consultation_and_stepping_up_no_resignation(
+    pipeline: Pipeline,
+) -> None:
+    got = _coded(pipeline, "Putin held a phone call with the Turkish President Erdogan.")
+    assert got == [("CONSULT", "phone")]
+    assert _coded(pipeline, "China will step up efforts against illegal mining.") == []
+    assert _coded(pipeline, "The Prime Minister of Italy will step aside.") == [
+        ("RETREAT", "resign")
+    ]
+
+
+def test_attacking_a_ruling_is_an_accusation(pipeline: Pipeline) -> None:
+    got = _coded(pipeline, "The UN rapporteur attacked the ruling against the Thai activist.")
+    assert got == [("ACCUSE", "disapprove")]
+    assert _coded(pipeline, "Russian jets attacked rebel positions in Syria.") == [
+        ("ASSAULT", None)
+    ]
