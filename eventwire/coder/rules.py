@@ -101,7 +101,9 @@ _LIGHT_VERBS: Final = frozenset(
      # "sent aid", "attend the summit", "cancelled a planned visit": the noun is the event.
      "send", "ship", "attend", "cancel", "postpone", "scrap", "abandon",
      # "fired ... its first test", "waged a campaign": carriers of the noun's event.
-     "fire", "wage", "grant"}
+     "fire", "wage", "grant",
+     # "struck a deal", "committed attacks", "called a strike" (eventwire.coder.senses).
+     "strike", "commit", "call"}
 )  # fmt: skip
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}

@@ -347,6 +347,76 @@ def _attack(tok: Token) -> Trigger | None:
     return VERBS["attack"]
 
 
+# --------------------------------------------------------------- offer, fire, strike, confront
+
+# What a political offer holds (besides aid: _AID_GOODS).
+_OFFERED: Final = frozenset(
+    {"talk", "negotiation", "dialogue", "peace", "ceasefire", "truce", "deal", "concession",
+     "compromise", "proposal", "plan", "mediation", "guarantee", "security", "protection",
+     "cooperation", "resignation", "apology", "amnesty", "pardon", "help", "regiment",
+     "battalion", "brigade", "warship", "base", "access", "reward", "bounty", "exchange",
+     "swap", "settlement", "referendum", "autonomy", "election", "invitation", "meeting"}
+)  # fmt: skip
+
+
+def _offer(tok: Token) -> Trigger | None:
+    if any(c.dep_ == "xcomp" for c in tok.children):
+        return VERBS["offer"]  # "offered to send troops", "offered to mediate"
+    things = list(_things(tok)) + [
+        g for c in tok.children if c.dep_ == "dative" for g in (c, *c.children)
+    ]
+    lemmas = {t.lemma_ for t in things} | {t.lower_ for t in things}
+    if lemmas & {"condolence", "sympathy", "congratulation", "praise", "thank"}:
+        return None  # "offered condolences": the noun is the event (SUPPORT)
+    if lemmas & {"criticism", "rebuke", "condemnation"}:
+        return ("ACCUSE", "disapprove")  # "offered scathing criticism of the government"
+    if lemmas & (_OFFERED | _AID_GOODS):
+        return VERBS["offer"]  # "offered Egypt modern armament", "offered talks"
+    return None  # "offers free WiFi", "offers a platform", "offering workshops"
+
+
+_DISMISSED: Final = frozenset(
+    {"judge", "staff", "employee", "worker", "director", "official", "minister", "aide",
+     "coach", "manager", "chief", "head", "adviser", "advisor", "secretary", "commissioner",
+     "general", "prosecutor", "attorney", "him", "her", "them", "me", "executive", "ceo"}
+)  # fmt: skip
+
+
+def _fire(tok: Token) -> Trigger | None:
+    # "fired rockets into Israel" is read before this (an assault); "fired the FBI director"
+    # is a dismissal, no PLOVER event.
+    if any(o.lemma_ in _DISMISSED or o.pos_ == "PROPN" for o in _objects(tok)):
+        return None
+    return VERBS["fire"]
+
+
+_STRUCK_IDIOMS: Final = frozenset(
+    {"chord", "balance", "note", "tone", "pose", "nerve", "figure", "match", "gold", "oil"}
+)
+
+
+def _strike(tok: Token) -> Trigger | None:
+    for o in _objects(tok):
+        if o.lemma_ in _STRUCK_IDIOMS:
+            return None  # "struck a chord with young Chinese", "strike a balance"
+        if _event_noun(o) and o.lemma_ != "target":
+            return None  # "struck a deal": the noun is the event
+    return VERBS["strike"]
+
+
+_FACED: Final = frozenset(
+    {"question", "challenge", "problem", "issue", "reality", "crisis", "truth", "fact",
+     "dilemma", "task", "difficulty", "situation", "legacy", "past", "fear", "demon",
+     "consequence", "prospect", "possibility", "risk", "threat"}
+)  # fmt: skip
+
+
+def _confront(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _FACED for o in _objects(tok)):
+        return None  # "all presidents must confront the question": facing, not coercing
+    return VERBS["confront"]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -368,5 +438,9 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "share": _share,
     "accept": _accept,
     "attack": _attack,
+    "offer": _offer,
+    "fire": _fire,
+    "strike": _strike,
+    "confront": _confront,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

@@ -162,7 +162,7 @@ def noun_trigger(tok: Token) -> Trigger | None:
         or (hit is not None and hit[0] in ("ASSAULT", "MOBILIZE"))
     ):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
-    if hit is not None and tok.lemma_ in ("rally", "deal", "call"):
+    if hit is not None and tok.lemma_ in ("rally", "deal", "call", "offer", "charge"):
         return _idiom_noun(tok, hit, mods)
     if hit is not None and hit == ("PROTEST", "strike"):
         # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
@@ -200,11 +200,29 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return None if mods & _MARKET_WORDS or in_markets else hit
     if tok.lemma_ == "deal":
         return None if mods & {"great", "good"} else hit
+    if tok.lemma_ == "charge":
+        return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
+    if tok.lemma_ == "offer":
+        # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
+        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")} | {
+            g.lemma_
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to")
+            for g in c.children
+        }
+        return hit if held & _POLITICAL_OFFERS else None
     preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
     if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
         return ("CONSULT", "phone")
     return hit
 
+
+_POLITICAL_OFFERS: Final = frozenset(
+    {"peace", "talk", "negotiation", "dialogue", "ceasefire", "truce", "help", "aid",
+     "assistance", "support", "mediation", "amnesty", "asylum", "concession", "compromise",
+     "cooperation", "protection", "troop", "money", "loan", "resignation", "deal", "reward",
+     "settlement", "meeting", "mediate", "negotiate", "send", "provide", "hold"}
+)  # fmt: skip
 
 _PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})
 

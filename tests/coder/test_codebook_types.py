@@ -206,3 +206,31 @@ def test_attacking_a_ruling_is_an_accusation(pipeline: Pipeline) -> None:
     assert _coded(pipeline, "Russian jets attacked rebel positions in Syria.") == [
         ("ASSAULT", None)
     ]
+
+
+def test_offering_a_product_is_no_agreement(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "The Lihuo Temple in China offers ancient totems to visitors.") == []
+    assert _coded(pipeline, "Chinese workers in Haiti fall prey to false job offers.") == []
+    assert _coded(pipeline, "President Obama has offered to send troops to Uganda.") == [
+        ("AGREE", None)
+    ]
+
+
+def test_firing_an_official_is_no_weapons_test_and_striking_a_deal_no_strike(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "Trump fired the FBI director James Comey.") == []
+    assert _coded(pipeline, "North Korea fired two missiles into the sea.") == [
+        ("MOBILIZE", "weapons")
+    ]
+    assert _coded(pipeline, "Iran and the United States struck a deal in Vienna.") == [
+        ("SUPPORT", None)
+    ]
+    assert _coded(pipeline, "The film struck a chord with young Chinese viewers.") == []
+    assert _coded(pipeline, "US missiles struck a Syrian air base.") == [("ASSAULT", "aerial")]
+
+
+def test_confronting_a_question_and_being_in_charge_are_no_events(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "All US presidents must confront the question of their legacy.") == []
+    got = _coded(pipeline, "Russian military personnel were in charge of the operation in Syria.")
+    assert got == []
