@@ -181,6 +181,7 @@ PHRASES: Final = MappingProxyType(
         ("step", "down"): ("RETREAT", "resign"),
         ("step", "aside"): ("RETREAT", "resign"),
         ("gun", "for"): ("", None),  # "gunning for access": pursuing, not shooting
+        ("strike", "out"): ("", None),  # "strike out on its own path"
         ("sit", "down"): ("CONSULT", None),
         ("round", "up"): ("COERCE", "arrest"),
         ("stand", "by"): ("SUPPORT", None),

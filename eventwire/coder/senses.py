@@ -18,7 +18,7 @@ from eventwire.coder.lexicon import NOUNS, VERBS, Trigger
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["SENSE_VERBS", "verb_sense"]
+__all__ = ["PUBLISHED", "SENSE_VERBS", "verb_sense"]
 
 
 def verb_sense(tok: Token) -> Trigger | None:
@@ -417,6 +417,46 @@ def _confront(tok: Token) -> Trigger | None:
     return VERBS["confront"]
 
 
+# -------------------------------------------------------------------------- release, yield
+
+# What is published rather than set free (codebook RETREAT 'release': people or property).
+PUBLISHED: Final = frozenset(
+    {"statement", "list", "report", "data", "figure", "statistic", "plan", "document", "paper",
+     "notice", "regulation", "rule", "guideline", "video", "clip", "footage", "photo", "image",
+     "picture", "film", "movie", "album", "song", "book", "record", "recording", "tape",
+     "transcript", "detail", "information", "result", "ranking", "table", "forecast",
+     "projection", "estimate", "survey", "study", "poll", "version", "product", "app",
+     "software", "update", "fragrance", "stamp", "dvd", "flare", "memo", "letter", "email",
+     "text", "audio", "trailer", "edition", "index", "draft", "proposal", "roadmap",
+     "strategy", "guidance", "schedule", "timetable", "decoy", "potential", "energy", "gas",
+     "emission", "pollutant", "radiation", "smoke", "toxin", "chemical", "white", "press",
+     "news", "tweet", "post", "verdict", "finding", "evidence", "name", "identity", "profile",
+     "series", "collection", "game", "model", "design"}
+)  # fmt: skip
+
+
+def _release(tok: Token) -> Trigger | None:
+    objs = _objects(tok)
+    if any(o.lemma_ in PUBLISHED or o.lower_ in PUBLISHED for o in objs):
+        return None  # "released a statement", "released its Five-Year Plan"
+    if not objs and tok.dep_ == "acl" and tok.head.lemma_ in PUBLISHED:
+        return None  # "statistics released in Beijing"
+    return VERBS["release"]
+
+
+def _yield(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _YIELDED for o in _objects(tok)):
+        return None  # "the talks yielded results": produced, not conceded
+    return VERBS["yield"]
+
+
+_YIELDED: Final = frozenset(
+    {"result", "return", "benefit", "profit", "fruit", "dividend", "gain", "outcome",
+     "insight", "data", "information", "crop", "harvest", "breakthrough", "progress",
+     "evidence", "clue", "lead", "revenue", "income", "savings", "improvement"}
+)  # fmt: skip
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -442,5 +482,7 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "fire": _fire,
     "strike": _strike,
     "confront": _confront,
+    "release": _release,
+    "yield": _yield,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

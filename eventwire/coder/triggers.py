@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
-from eventwire.coder.senses import SENSE_VERBS, verb_sense
+from eventwire.coder.senses import PUBLISHED, SENSE_VERBS, verb_sense
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def noun_trigger(tok: Token) -> Trigger | None:
         or (hit is not None and hit[0] in ("ASSAULT", "MOBILIZE"))
     ):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
-    if hit is not None and tok.lemma_ in ("rally", "deal", "call", "offer", "charge"):
+    if hit is not None and tok.lemma_ in _IDIOM_NOUNS:
         return _idiom_noun(tok, hit, mods)
     if hit is not None and hit == ("PROTEST", "strike"):
         # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
@@ -187,6 +187,11 @@ _MARKET_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
+_IDIOM_NOUNS: Final = frozenset(
+    {"rally", "deal", "call", "offer", "charge", "conference", "release"}
+)
+
+
 def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     """ "a dollar rally" (markets), "a great deal of" (a quantity), "a phone call between" (a
     consultation, not the lexicon's "calls for")."""
@@ -200,6 +205,16 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return None if mods & _MARKET_WORDS or in_markets else hit
     if tok.lemma_ == "deal":
         return None if mods & {"great", "good"} else hit
+    if tok.lemma_ == "conference":
+        return None if mods & {"press", "news"} else hit  # journalists', not a meeting
+    if tok.lemma_ == "release":
+        of = {
+            g.lemma_
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+        }
+        return None if (mods | of) & PUBLISHED else hit  # "the release of the ranking"
     if tok.lemma_ == "charge":
         return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
     if tok.lemma_ == "offer":

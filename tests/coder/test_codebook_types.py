@@ -234,3 +234,23 @@ def test_confronting_a_question_and_being_in_charge_are_no_events(pipeline: Pipe
     assert _coded(pipeline, "All US presidents must confront the question of their legacy.") == []
     got = _coded(pipeline, "Russian military personnel were in charge of the operation in Syria.")
     assert got == []
+
+
+def test_releasing_a_statement_is_no_release_but_releasing_prisoners_is(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "The White House released a list of 78 terrorist attacks.") == []
+    assert _coded(pipeline, "The release of the first ranking of Chinese brands came in May.") == []
+    assert _coded(pipeline, "Venezuela releases dozens of political activists.") == [
+        ("RETREAT", "release")
+    ]
+
+
+def test_a_press_conference_is_no_meeting_and_yielding_results_no_concession(
+    pipeline: Pipeline,
+) -> None:
+    got = _coded(
+        pipeline, "The Chinese premier told a press conference in Beijing that growth was stable."
+    )
+    assert got == []
+    assert _coded(pipeline, "The Chinese reforms yielded results in May.") == []
