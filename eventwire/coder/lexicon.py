@@ -111,7 +111,7 @@ NOUNS: Final = _m(
         # Codebook: declarations (not implementations) of ceasefires, and apologies, are
         # CONCEDE.
         "CONCEDE": ["ceasefire", "cease-fire", "truce", "concession", "amnesty", "pardon",
-                    "apology"],
+                    "apology", "cessation"],
         "CONSULT": ["talk", "negotiation", "meeting", "summit", "discussion", "dialogue",
                     "diplomacy", "consultation", "conference", "mediation"],
         "CONSULT:visit": ["visit", "trip"],

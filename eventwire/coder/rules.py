@@ -103,7 +103,9 @@ _LIGHT_VERBS: Final = frozenset(
      # "fired ... its first test", "waged a campaign": carriers of the noun's event.
      "fire", "wage", "grant",
      # "struck a deal", "committed attacks", "called a strike" (eventwire.coder.senses).
-     "strike", "commit", "call"}
+     "strike", "commit", "call",
+     # "fought a war", "performed joint war games": the noun is the event.
+     "fight", "perform"}
 )  # fmt: skip
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}

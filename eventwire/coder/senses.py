@@ -18,7 +18,7 @@ from eventwire.coder.lexicon import NOUNS, VERBS, Trigger
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["PUBLISHED", "SENSE_VERBS", "verb_sense"]
+__all__ = ["PUBLISHED", "SENSE_VERBS", "verb_sense", "warning"]
 
 
 def verb_sense(tok: Token) -> Trigger | None:
@@ -225,10 +225,20 @@ _MISSILES: Final = frozenset(
 )
 
 
+_LAWSUITS: Final = frozenset({"lawsuit", "suit", "case", "proceeding", "prosecution"})
+
+
 def _launch(tok: Token) -> Trigger | None:
     # "launched an attack" is read before this (the noun is the event).
-    if any(o.lemma_ in _MISSILES or o.lower_ in _MISSILES for o in _objects(tok)):
+    objs = _objects(tok)
+    if any(o.lemma_ in _MISSILES or o.lower_ in _MISSILES for o in objs):
         return VERBS["launch"]
+    if any(
+        o.lemma_ in _LAWSUITS
+        or (o.lemma_ == "action" and any(c.lower_ == "legal" for c in o.children))
+        for o in objs
+    ):
+        return ("ACCUSE", "investigate")  # "launched legal action against Poland" (sue)
     return None  # "launched a satellite / a route / a campaign / legal action"
 
 
@@ -271,12 +281,13 @@ def _recall(tok: Token) -> Trigger | None:
 _EASED: Final = _BARRIERS | frozenset(
     {"ban", "embargo", "blockade", "curfew", "siege", "control", "rule", "requirement", "limit",
      "cap", "quota", "regime", "visa", "tension", "measure", "lockdown", "moratorium",
-     "boycott", "freeze", "suspension", "travel"}
+     "boycott", "freeze", "suspension", "travel", "emergency", "state", "closure",
+     "martial"}
 )  # fmt: skip
 
 
 def _ease(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _EASED or o.pos_ == "PRON" for o in _things(tok)):
+    if any(o.lemma_ in _EASED or o.lower_ in _EASED or o.pos_ == "PRON" for o in _things(tok)):
         return VERBS[tok.lemma_]  # "eased visa restrictions", "lifted the blockade"
     return None  # "ease pressure on exporters", "relax on the golf course"
 
@@ -311,7 +322,7 @@ _ACCEPTED_OFFERS: Final = frozenset(
 )  # fmt: skip
 _ACCEPTED_DEMANDS: Final = frozenset(
     {"demand", "responsibility", "blame", "defeat", "result", "outcome", "verdict", "ruling",
-     "resignation", "surrender"}
+     "resignation", "surrender", "rule", "authority", "sovereignty", "control"}
 )  # fmt: skip
 _ACCEPTED_PEOPLE: Final = frozenset(
     {"refugee", "migrant", "seeker", "asylum", "immigrant", "people", "evacuee", "deportee"}
@@ -457,6 +468,40 @@ _YIELDED: Final = frozenset(
 )  # fmt: skip
 
 
+# -------------------------------------------------------------------------------------- warn
+
+# Codebook THREATEN: "coercive or forceful warnings with serious potential repercussions".
+_REPERCUSSIONS: Final = frozenset(
+    {"action", "retaliation", "consequence", "reaction", "response", "measure", "strike",
+     "attack", "war", "sanction", "force", "repercussion", "countermeasure", "escalation",
+     "reprisal", "punishment", "step", "operation"}
+)  # fmt: skip
+_FUTURE: Final = frozenset({"will", "would", "wo", "shall", "'ll"})
+
+
+def warning(tok: Token) -> Trigger | None:
+    """ "warned that his government would expel", "warning of military action" (THREATEN);
+    "warned the law is unconstitutional" (ACCUSE); "warned of possible famine" (none: a
+    forecast, not a stance toward anyone). For the verb "warn" and the noun "warning"."""
+    if any(
+        t.lemma_ in _REPERCUSSIONS and t.head.lower_ in ("of", "against")
+        for t in tok.subtree
+        if t.dep_ == "pobj"
+    ):
+        return ("THREATEN", None)  # "a warning to Damascus of military action"
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "advcl", "acl") and (
+            any(g.lower_ in _FUTURE and g.dep_ == "aux" for g in c.children)
+            or any(g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children)
+        ):
+            return ("THREATEN", None)
+        if c.dep_ == "prep" and c.lower_ in ("of", "against", "about"):
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if c.lower_ != "against" and not any(g.pos_ == "PROPN" for g in objs):
+                return None  # "warned of possible famine", "about the dangers of"
+    return ("ACCUSE", "disapprove")
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -484,5 +529,6 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "confront": _confront,
     "release": _release,
     "yield": _yield,
+    "warn": warning,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

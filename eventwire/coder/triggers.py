@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
-from eventwire.coder.senses import PUBLISHED, SENSE_VERBS, verb_sense
+from eventwire.coder.senses import PUBLISHED, SENSE_VERBS, verb_sense, warning
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
@@ -162,6 +162,9 @@ def noun_trigger(tok: Token) -> Trigger | None:
         or (hit is not None and hit[0] in ("ASSAULT", "MOBILIZE"))
     ):
         return ("COERCE", "cyber")  # "cyber attacks", "cyber warfare" (codebook: COERCE cyber)
+    if tok.lemma_ in ("game", "games") and "war" in mods:
+        # "war games": an exercise (codebook: MOBILIZE alone, COOPERATE jointly)
+        return ("COOPERATE", None) if _joint(tok) else ("MOBILIZE", "troops")
     if hit is not None and tok.lemma_ in _IDIOM_NOUNS:
         return _idiom_noun(tok, hit, mods)
     if hit is not None and hit == ("PROTEST", "strike"):
@@ -188,8 +191,15 @@ _MARKET_WORDS: Final = frozenset(
 
 
 _IDIOM_NOUNS: Final = frozenset(
-    {"rally", "deal", "call", "offer", "charge", "conference", "release"}
+    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war"}
 )
+
+# "waged a war", "declared war", "the war broke out": the war as something done. "The Syrian
+# war" in passing, "after the war", "a trade war" report none.
+_WAR_VERBS: Final = frozenset(
+    {"wage", "launch", "declare", "start", "fight", "escalate", "begin", "threaten", "end",
+     "break", "erupt", "rage", "enter", "join", "lose", "win", "intensify", "provoke"}
+)  # fmt: skip
 
 
 def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
@@ -205,6 +215,14 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return None if mods & _MARKET_WORDS or in_markets else hit
     if tok.lemma_ == "deal":
         return None if mods & {"great", "good"} else hit
+    if tok.lemma_ == "warning":
+        return warning(tok)
+    if tok.lemma_ == "war":
+        if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
+            return None
+        acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
+        aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
+        return hit if acted or aimed else None
     if tok.lemma_ == "conference":
         return None if mods & {"press", "news"} else hit  # journalists', not a meeting
     if tok.lemma_ == "release":

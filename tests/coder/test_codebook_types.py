@@ -254,3 +254,35 @@ def test_a_press_conference_is_no_meeting_and_yielding_results_no_concession(
     )
     assert got == []
     assert _coded(pipeline, "The Chinese reforms yielded results in May.") == []
+
+
+def test_a_warning_of_repercussions_is_a_threat_and_of_famine_no_event(
+    pipeline: Pipeline,
+) -> None:
+    got = _coded(
+        pipeline,
+        "Mugabe has warned the British High Commissioner that his government would expel him.",
+    )
+    assert got == [("THREATEN", None)]
+    got = _coded(pipeline, "Erdogan issued a warning to Damascus of military action.")
+    assert got == [("THREATEN", None)]
+    assert _coded(pipeline, "The United Nations warned last week of possible famine.") == []
+
+
+def test_the_syrian_war_in_passing_is_no_assault(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Russia and Turkey back opposing sides in the Syrian war.") == []
+    got = _coded(pipeline, "The United States will launch a trade war against China.")
+    assert got == []
+
+
+def test_war_games_are_an_exercise_and_lifting_a_state_of_emergency_a_concession(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "North Korea held war games near the border.") == [
+        ("MOBILIZE", "troops")
+    ]
+    assert _coded(pipeline, "Egypt has lifted a three-month-old state of emergency.") == [
+        ("CONCEDE", None)
+    ]
+    got = _coded(pipeline, "The European Commission launched legal action against Poland.")
+    assert got == [("ACCUSE", "investigate")]
