@@ -40,7 +40,7 @@ def _event_noun(tok: Token) -> bool:
 
 
 def _things(tok: Token) -> Iterator[Token]:
-    """The nouns a verb hands over: its objects and theirs conjuncts and modifiers ("$40
+    """The nouns a verb hands over: its objects and their conjuncts and modifiers ("$40
     million in aid", "weapons and ammunition"), and the object of "with" / "in" ("provided
     Ukraine with weapons", "$5 billion in assistance")."""
     for o in _objects(tok):
