@@ -129,11 +129,8 @@ _CALL_PURPOSES: Final = frozenset(
 
 
 def _call(tok: Token) -> Trigger | None:
-    # "call on" / "for" / "off" are read as phrases before this, where "for" is a preposition;
-    # "called for the museum to merge" hangs it on the verb after.
-    if any(c.lower_ == "for" and c.i > tok.i for c in tok.children) or any(
-        g.dep_ == "mark" and g.lower_ == "for" for c in tok.children for g in c.children
-    ):
+    # "call on" / "for" / "off" are read as phrases before this, where "for" is a preposition.
+    if _asks_for(tok):
         return ("REQUEST", None)
     if any(c.dep_ == "oprd" for c in tok.children):
         return None  # naming: "called the plan a mess", "a genus called Zea"
@@ -502,6 +499,22 @@ def warning(tok: Token) -> Trigger | None:
     return ("ACCUSE", "disapprove")
 
 
+def _push(tok: Token) -> Trigger | None:
+    # "pushed for sanctions", "pushing Pyongyang to return to talks"; not "push up revenues",
+    # "push through the amendments", "push ahead", "pushed back against".
+    if _asks_for(tok) or any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+        return VERBS["push"]
+    return None
+
+
+def _asks_for(tok: Token) -> bool:
+    """ "called for talks", and "called for the museum to merge", where the parser hangs
+    "for" on the verb after."""
+    return any(c.lower_ == "for" and c.i > tok.i for c in tok.children) or any(
+        g.dep_ == "mark" and g.lower_ == "for" for c in tok.children for g in c.children
+    )
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -530,5 +543,6 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "release": _release,
     "yield": _yield,
     "warn": warning,
+    "push": _push,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

@@ -191,8 +191,23 @@ _MARKET_WORDS: Final = frozenset(
 
 
 _IDIOM_NOUNS: Final = frozenset(
-    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war"}
-)
+    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
+     "demand"}
+)  # fmt: skip
+
+# Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
+_MARKET_DEMAND: Final = frozenset(
+    {"market", "energy", "oil", "gas", "consumer", "domestic", "global", "strong", "weak",
+     "rising", "growing", "housing", "power", "electricity", "food", "import", "export", "meat",
+     "world", "annual", "local", "industrial", "customer", "investor", "credit", "loan",
+     "commodity", "moral", "aggregate", "peak", "fuel", "coal", "steel", "water", "travel",
+     "labor", "labour", "protein", "product", "good", "service", "car", "vehicle", "grain",
+     "corn", "soybean", "talent", "skill", "worker", "seasonal", "external", "overall"}
+)  # fmt: skip
+_DEMAND_VERBS: Final = frozenset(
+    {"meet", "satisfy", "boost", "stimulate", "drive", "increase", "weaken", "curb", "exceed",
+     "outstrip", "fuel", "dampen", "spur", "cool", "reduce", "lift", "support", "match"}
+)  # fmt: skip
 
 # "waged a war", "declared war", "the war broke out": the war as something done. "The Syrian
 # war" in passing, "after the war", "a trade war" report none.
@@ -217,6 +232,18 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return None if mods & {"great", "good"} else hit
     if tok.lemma_ == "warning":
         return warning(tok)
+    if tok.lemma_ == "demand":
+        wanted = {
+            g.lemma_
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "for"
+            for g in c.children
+        }
+        if (mods | wanted) & _MARKET_DEMAND or (
+            tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
+        ):
+            return None
+        return hit
     if tok.lemma_ == "war":
         if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
             return None

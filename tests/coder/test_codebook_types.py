@@ -286,3 +286,15 @@ def test_war_games_are_an_exercise_and_lifting_a_state_of_emergency_a_concession
     ]
     got = _coded(pipeline, "The European Commission launched legal action against Poland.")
     assert got == [("ACCUSE", "investigate")]
+
+
+def test_gas_demand_is_no_request_and_pushing_through_a_bill_no_request(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "Imports may account for 1.6 percent of China's gas demand.") == []
+    got = _coded(pipeline, "North Korea has reiterated its demand that the US ease sanctions.")
+    assert [t for t, _ in got] == ["REQUEST"]
+    got = _coded(pipeline, "Romania's Prime Minister planned to push through the amendments.")
+    assert got == []
+    got = _coded(pipeline, "The UN is pushing hard for the Afghan government to propose a truce.")
+    assert [t for t, _ in got] == ["REQUEST"]
