@@ -217,29 +217,28 @@ _WAR_VERBS: Final = frozenset(
 )  # fmt: skip
 
 
+def _pobj_lemmas(tok: Token, *preps: str) -> set[str]:
+    """The lemmas of the objects of ``tok``'s prepositions ``preps`` ("demand for meat")."""
+    return {
+        g.lemma_
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in preps
+        for g in c.children
+        if g.dep_ == "pobj"
+    }
+
+
 def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     """ "a dollar rally" (markets), "a great deal of" (a quantity), "a phone call between" (a
     consultation, not the lexicon's "calls for")."""
     if tok.lemma_ == "rally":
-        in_markets = any(
-            g.lemma_ in _MARKET_WORDS
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ == "in"
-            for g in c.children
-        )
-        return None if mods & _MARKET_WORDS or in_markets else hit
+        return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
     if tok.lemma_ == "deal":
         return None if mods & {"great", "good"} else hit
     if tok.lemma_ == "warning":
         return warning(tok)
     if tok.lemma_ == "demand":
-        wanted = {
-            g.lemma_
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ == "for"
-            for g in c.children
-        }
-        if (mods | wanted) & _MARKET_DEMAND or (
+        if (mods | _pobj_lemmas(tok, "for")) & _MARKET_DEMAND or (
             tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
         ):
             return None
@@ -253,24 +252,14 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     if tok.lemma_ == "conference":
         return None if mods & {"press", "news"} else hit  # journalists', not a meeting
     if tok.lemma_ == "release":
-        of = {
-            g.lemma_
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ == "of"
-            for g in c.children
-        }
-        return None if (mods | of) & PUBLISHED else hit  # "the release of the ranking"
+        # "the release of the ranking"
+        return None if (mods | _pobj_lemmas(tok, "of")) & PUBLISHED else hit
     if tok.lemma_ == "charge":
         return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
     if tok.lemma_ == "offer":
         # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
-        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")} | {
-            g.lemma_
-            for c in tok.children
-            if c.dep_ == "prep" and c.lower_ in ("of", "for", "to")
-            for g in c.children
-        }
-        return hit if held & _POLITICAL_OFFERS else None
+        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
+        return hit if (held | _pobj_lemmas(tok, "of", "for", "to")) & _POLITICAL_OFFERS else None
     preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
     if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
         return ("CONSULT", "phone")
@@ -288,12 +277,7 @@ _PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", 
 
 
 def _asks_for_comment(tok: Token) -> bool:
-    return any(
-        g.lemma_ in _PRESS_ASKS
-        for c in tok.children
-        if c.dep_ == "prep" and c.lower_ == "for"
-        for g in c.children
-    )
+    return bool(_pobj_lemmas(tok, "for") & _PRESS_ASKS)
 
 
 def _joint(tok: Token) -> bool:
