@@ -515,6 +515,18 @@ def _asks_for(tok: Token) -> bool:
     )
 
 
+_OFFICES: Final = frozenset(
+    {"term", "reelection", "re-election", "office", "nomination", "presidency", "seat",
+     "election", "candidacy", "post", "job", "position", "mandate", "leadership", "spot"}
+)  # fmt: skip
+
+
+def _seek(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _OFFICES for o in _objects(tok)):
+        return None  # "seeking a second term": a candidacy, not a request
+    return VERBS["seek"]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -544,5 +556,6 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "yield": _yield,
     "warn": warning,
     "push": _push,
+    "seek": _seek,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)

@@ -192,7 +192,7 @@ _MARKET_WORDS: Final = frozenset(
 
 _IDIOM_NOUNS: Final = frozenset(
     {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand"}
+     "demand", "alert", "relief"}
 )  # fmt: skip
 
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
@@ -214,6 +214,12 @@ _DEMAND_VERBS: Final = frozenset(
 _WAR_VERBS: Final = frozenset(
     {"wage", "launch", "declare", "start", "fight", "escalate", "begin", "threaten", "end",
      "break", "erupt", "rage", "enter", "join", "lose", "win", "intensify", "provoke"}
+)  # fmt: skip
+
+
+_NATURAL_ALERTS: Final = frozenset(
+    {"weather", "storm", "tornado", "flood", "travel", "news", "email", "smog", "pollution",
+     "health", "heat", "snow", "winter", "fire", "tsunami", "hurricane", "frost", "price"}
 )  # fmt: skip
 
 
@@ -249,6 +255,12 @@ def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
         aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
         return hit if acted or aimed else None
+    if tok.lemma_ == "alert":
+        return None if mods & _NATURAL_ALERTS else hit  # "winter weather alerts"
+    if tok.lemma_ == "relief":
+        if mods & {"sanction", "sanctions"}:
+            return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
+        return None if mods & {"tax", "pain", "stress", "symptom"} else hit
     if tok.lemma_ == "conference":
         return None if mods & {"press", "news"} else hit  # journalists', not a meeting
     if tok.lemma_ == "release":

@@ -298,3 +298,9 @@ def test_gas_demand_is_no_request_and_pushing_through_a_bill_no_request(
     assert got == []
     got = _coded(pipeline, "The UN is pushing hard for the Afghan government to propose a truce.")
     assert [t for t, _ in got] == ["REQUEST"]
+
+
+def test_weather_alerts_and_seeking_a_term_are_no_events(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "At least 23 U.S. states were under winter weather alerts.") == []
+    assert _coded(pipeline, "Somalia's President Mohamud is seeking a second term.") == []
+    assert _coded(pipeline, "North Korea put its troops on high alert.") == [("MOBILIZE", "troops")]
