@@ -434,8 +434,8 @@ def teacher_weights(path: Path) -> dict[str, np.ndarray]:
     for name, v in init.items():
         if (m := re.search(r"encoder\.encoder\.(layer\.\d+\..+)$", name)) and v.dtype == np.float32:
             out[m[1]] = v
-    n_attention = sum(1 for n in graph.node if n.op_type == "QAttention")
-    if not n_attention or "head.weight" not in out or "head.bias" not in out:
+    # QAttention names layer 0's attention "Attention_0": its query weight shows one was read.
+    if not {"layer.0.attention.self.query.weight", "head.weight", "head.bias"} <= out.keys():
         sys.exit(f"{path} is not a fused int8 classifier (no QAttention or no head found).")
     return out
 
@@ -1371,16 +1371,15 @@ def cross_validate(
         tr, ev = np.flatnonzero(fold_of != fold), np.flatnonzero(fold_of == fold)
         # Grouped by normalised text: no sentence (up to case and spacing) on both sides.
         assert not set(groups[tr]) & set(groups[ev])
-        fold_caches = caches
-        if teacher is not None:
-            fold_caches = with_teacher(caches, fold_teacher(teacher, fold=fold + 1, k=k))
+        fold_t = fold_teacher(teacher, fold=fold + 1, k=k) if teacher is not None else None
+        fold_caches = with_teacher(caches, fold_t) if fold_t is not None else caches
         model = train(
             tr.tolist(),
             fold_caches,
             cfg,
             base_dir=base_dir,
             tag=f"fold {fold + 1}/{k}",
-            teacher=fold_teacher(teacher, fold=fold + 1, k=k) if teacher is not None else None,
+            teacher=fold_t,
         )
         items = [plv[i].item for i in ev]
         g = [plv[i].label for i in ev]

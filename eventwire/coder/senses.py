@@ -1,11 +1,12 @@
-"""Verbs that report an event in some of their senses only, told apart by what they take.
+"""Words that report an event in some of their senses only, told apart by what they take.
 
 In news most uses of these verbs report no event: "returned to Moscow" is travel, "committed
 suicide" no promise, "hosted the Olympics" no meeting, "the index stood at 51", "called the
 plan a mess", "asked whether", "help ease pressure", "provide a platform", "contributed to
-this report", "launched a satellite", "reduce oil consumption", "she recalls". Each reading
-below keeps the sense the PLOVER codebook names and drops the rest; the lexicon's type is the
-default where the sense is met.
+this report", "launched a satellite", "reduce oil consumption", "she recalls"; and of some
+nouns: "a dollar rally", "gas demand", "the Syrian war" in passing, "a press conference".
+Each reading below keeps the sense the PLOVER codebook names and drops the rest; the
+lexicon's type is the default where the sense is met.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from eventwire.coder.lexicon import NOUNS, VERBS, Trigger
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["PUBLISHED", "SENSE_VERBS", "verb_sense", "warning"]
+__all__ = ["SENSE_NOUNS", "SENSE_VERBS", "noun_sense", "verb_sense"]
 
 
 def verb_sense(tok: Token) -> Trigger | None:
@@ -236,7 +237,7 @@ def _launch(tok: Token) -> Trigger | None:
         for o in objs
     ):
         return ("ACCUSE", "investigate")  # "launched legal action against Poland" (sue)
-    return None  # "launched a satellite / a route / a campaign / legal action"
+    return None  # "launched a satellite / a route / a campaign"
 
 
 # Codebook SANCTION: "reductions in existing, routine, or cooperative relations"; CONCEDE:
@@ -428,7 +429,7 @@ def _confront(tok: Token) -> Trigger | None:
 # -------------------------------------------------------------------------- release, yield
 
 # What is published rather than set free (codebook RETREAT 'release': people or property).
-PUBLISHED: Final = frozenset(
+_PUBLISHED: Final = frozenset(
     {"statement", "list", "report", "data", "figure", "statistic", "plan", "document", "paper",
      "notice", "regulation", "rule", "guideline", "video", "clip", "footage", "photo", "image",
      "picture", "film", "movie", "album", "song", "book", "record", "recording", "tape",
@@ -445,9 +446,9 @@ PUBLISHED: Final = frozenset(
 
 def _release(tok: Token) -> Trigger | None:
     objs = _objects(tok)
-    if any(o.lemma_ in PUBLISHED or o.lower_ in PUBLISHED for o in objs):
+    if any(o.lemma_ in _PUBLISHED or o.lower_ in _PUBLISHED for o in objs):
         return None  # "released a statement", "released its Five-Year Plan"
-    if not objs and tok.dep_ == "acl" and tok.head.lemma_ in PUBLISHED:
+    if not objs and tok.dep_ == "acl" and tok.head.lemma_ in _PUBLISHED:
         return None  # "statistics released in Beijing"
     return VERBS["release"]
 
@@ -476,7 +477,7 @@ _REPERCUSSIONS: Final = frozenset(
 _FUTURE: Final = frozenset({"will", "would", "wo", "shall", "'ll"})
 
 
-def warning(tok: Token) -> Trigger | None:
+def _warn(tok: Token) -> Trigger | None:
     """ "warned that his government would expel", "warning of military action" (THREATEN);
     "warned the law is unconstitutional" (ACCUSE); "warned of possible famine" (none: a
     forecast, not a stance toward anyone). For the verb "warn" and the noun "warning"."""
@@ -554,8 +555,122 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "confront": _confront,
     "release": _release,
     "yield": _yield,
-    "warn": warning,
+    "warn": _warn,
     "push": _push,
     "seek": _seek,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
+
+
+# ---------------------------------------------------------------------------------- nouns
+
+_MARKET_WORDS: Final = frozenset(
+    {"dollar", "stock", "market", "price", "oil", "share", "currency", "bond", "equity",
+     "relief", "year-end", "santa", "rate", "gold", "yen", "euro", "sterling", "pound",
+     "commodity", "index", "asset", "post-election", "late", "strong", "broad"}
+)  # fmt: skip
+
+
+# Nouns read in context by noun_sense (which also reads every REQUEST noun, for "a request for
+# comment").
+SENSE_NOUNS: Final = frozenset(
+    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
+     "demand", "alert", "relief"}
+)  # fmt: skip
+
+# Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
+_MARKET_DEMAND: Final = frozenset(
+    {"market", "energy", "oil", "gas", "consumer", "domestic", "global", "strong", "weak",
+     "rising", "growing", "housing", "power", "electricity", "food", "import", "export", "meat",
+     "world", "annual", "local", "industrial", "customer", "investor", "credit", "loan",
+     "commodity", "moral", "aggregate", "peak", "fuel", "coal", "steel", "water", "travel",
+     "labor", "labour", "protein", "product", "good", "service", "car", "vehicle", "grain",
+     "corn", "soybean", "talent", "skill", "worker", "seasonal", "external", "overall"}
+)  # fmt: skip
+_DEMAND_VERBS: Final = frozenset(
+    {"meet", "satisfy", "boost", "stimulate", "drive", "increase", "weaken", "curb", "exceed",
+     "outstrip", "fuel", "dampen", "spur", "cool", "reduce", "lift", "support", "match"}
+)  # fmt: skip
+
+# "waged a war", "declared war", "the war broke out": the war as something done. "The Syrian
+# war" in passing, "after the war", "a trade war" report none.
+_WAR_VERBS: Final = frozenset(
+    {"wage", "launch", "declare", "start", "fight", "escalate", "begin", "threaten", "end",
+     "break", "erupt", "rage", "enter", "join", "lose", "win", "intensify", "provoke"}
+)  # fmt: skip
+
+
+_NATURAL_ALERTS: Final = frozenset(
+    {"weather", "storm", "tornado", "flood", "travel", "news", "email", "smog", "pollution",
+     "health", "heat", "snow", "winter", "fire", "tsunami", "hurricane", "frost", "price"}
+)  # fmt: skip
+
+
+def _pobj_lemmas(tok: Token, *preps: str) -> set[str]:
+    """The lemmas of the objects of ``tok``'s prepositions ``preps`` ("demand for meat")."""
+    return {
+        g.lemma_
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in preps
+        for g in c.children
+        if g.dep_ == "pobj"
+    }
+
+
+def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    """The event the noun ``tok`` (lemma in :data:`SENSE_NOUNS`, read by the lexicon as
+    ``hit``; ``mods``: its compound and adjective modifiers, lower-cased) reports, or None:
+    "a dollar rally" (markets), "a great deal of" (a quantity), "a phone call between" (a
+    consultation, not the lexicon's "calls for"), "a request for comment" (the reporter's)."""
+    if hit[0] == "REQUEST" and _pobj_lemmas(tok, "for") & _PRESS_ASKS:
+        return None
+    if tok.lemma_ == "rally":
+        return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
+    if tok.lemma_ == "deal":
+        return None if mods & {"great", "good"} else hit
+    if tok.lemma_ == "warning":
+        return _warn(tok)
+    if tok.lemma_ == "demand":
+        if (mods | _pobj_lemmas(tok, "for")) & _MARKET_DEMAND or (
+            tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
+        ):
+            return None
+        return hit
+    if tok.lemma_ == "war":
+        if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
+            return None
+        acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
+        aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
+        return hit if acted or aimed else None
+    if tok.lemma_ == "alert":
+        return None if mods & _NATURAL_ALERTS else hit  # "winter weather alerts"
+    if tok.lemma_ == "relief":
+        if mods & {"sanction", "sanctions"}:
+            return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
+        return None if mods & {"tax", "pain", "stress", "symptom"} else hit
+    if tok.lemma_ == "conference":
+        return None if mods & {"press", "news"} else hit  # journalists', not a meeting
+    if tok.lemma_ == "release":
+        # "the release of the ranking"
+        return None if (mods | _pobj_lemmas(tok, "of")) & _PUBLISHED else hit
+    if tok.lemma_ == "charge":
+        return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
+    if tok.lemma_ == "offer":
+        # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
+        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
+        return hit if (held | _pobj_lemmas(tok, "of", "for", "to")) & _POLITICAL_OFFERS else None
+    if tok.lemma_ == "call":
+        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
+            return ("CONSULT", "phone")
+    return hit
+
+
+_POLITICAL_OFFERS: Final = frozenset(
+    {"peace", "talk", "negotiation", "dialogue", "ceasefire", "truce", "help", "aid",
+     "assistance", "support", "mediation", "amnesty", "asylum", "concession", "compromise",
+     "cooperation", "protection", "troop", "money", "loan", "resignation", "deal", "reward",
+     "settlement", "meeting", "mediate", "negotiate", "send", "provide", "hold"}
+)  # fmt: skip
+
+_PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
-from eventwire.coder.senses import PUBLISHED, SENSE_VERBS, verb_sense, warning
+from eventwire.coder.senses import SENSE_NOUNS, SENSE_VERBS, noun_sense, verb_sense
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
@@ -150,8 +150,6 @@ _COMPLAINT_VERBS: Final = frozenset(
 
 def noun_trigger(tok: Token) -> Trigger | None:
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
-    if hit is not None and hit[0] == "REQUEST" and _asks_for_comment(tok):
-        return None  # "did not reply to a request for comment": the reporter's, no event
     if tok.lemma_ in _DRILLS and hit is not None and not _joint(tok):
         return ("MOBILIZE", "troops")  # a country's own exercise shows readiness
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:
@@ -165,8 +163,8 @@ def noun_trigger(tok: Token) -> Trigger | None:
     if tok.lemma_ in ("game", "games") and "war" in mods:
         # "war games": an exercise (codebook: MOBILIZE alone, COOPERATE jointly)
         return ("COOPERATE", None) if _joint(tok) else ("MOBILIZE", "troops")
-    if hit is not None and tok.lemma_ in _IDIOM_NOUNS:
-        return _idiom_noun(tok, hit, mods)
+    if hit is not None and (tok.lemma_ in SENSE_NOUNS or hit[0] == "REQUEST"):
+        return noun_sense(tok, hit, mods)
     if hit is not None and hit == ("PROTEST", "strike"):
         # A walkout is the workers' own strike; "strikes against Hamas targets" and "air
         # strikes" are attacks.
@@ -182,114 +180,6 @@ _CYBER_ACTS: Final = frozenset(
     {"warfare", "war", "espionage", "operation", "intrusion", "campaign", "offensive",
      "sabotage", "breach", "hacking", "interference", "meddling", "theft", "spying", "crime"}
 )  # fmt: skip
-
-_MARKET_WORDS: Final = frozenset(
-    {"dollar", "stock", "market", "price", "oil", "share", "currency", "bond", "equity",
-     "relief", "year-end", "santa", "rate", "gold", "yen", "euro", "sterling", "pound",
-     "commodity", "index", "asset", "post-election", "late", "strong", "broad"}
-)  # fmt: skip
-
-
-_IDIOM_NOUNS: Final = frozenset(
-    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand", "alert", "relief"}
-)  # fmt: skip
-
-# Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
-_MARKET_DEMAND: Final = frozenset(
-    {"market", "energy", "oil", "gas", "consumer", "domestic", "global", "strong", "weak",
-     "rising", "growing", "housing", "power", "electricity", "food", "import", "export", "meat",
-     "world", "annual", "local", "industrial", "customer", "investor", "credit", "loan",
-     "commodity", "moral", "aggregate", "peak", "fuel", "coal", "steel", "water", "travel",
-     "labor", "labour", "protein", "product", "good", "service", "car", "vehicle", "grain",
-     "corn", "soybean", "talent", "skill", "worker", "seasonal", "external", "overall"}
-)  # fmt: skip
-_DEMAND_VERBS: Final = frozenset(
-    {"meet", "satisfy", "boost", "stimulate", "drive", "increase", "weaken", "curb", "exceed",
-     "outstrip", "fuel", "dampen", "spur", "cool", "reduce", "lift", "support", "match"}
-)  # fmt: skip
-
-# "waged a war", "declared war", "the war broke out": the war as something done. "The Syrian
-# war" in passing, "after the war", "a trade war" report none.
-_WAR_VERBS: Final = frozenset(
-    {"wage", "launch", "declare", "start", "fight", "escalate", "begin", "threaten", "end",
-     "break", "erupt", "rage", "enter", "join", "lose", "win", "intensify", "provoke"}
-)  # fmt: skip
-
-
-_NATURAL_ALERTS: Final = frozenset(
-    {"weather", "storm", "tornado", "flood", "travel", "news", "email", "smog", "pollution",
-     "health", "heat", "snow", "winter", "fire", "tsunami", "hurricane", "frost", "price"}
-)  # fmt: skip
-
-
-def _pobj_lemmas(tok: Token, *preps: str) -> set[str]:
-    """The lemmas of the objects of ``tok``'s prepositions ``preps`` ("demand for meat")."""
-    return {
-        g.lemma_
-        for c in tok.children
-        if c.dep_ == "prep" and c.lower_ in preps
-        for g in c.children
-        if g.dep_ == "pobj"
-    }
-
-
-def _idiom_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
-    """ "a dollar rally" (markets), "a great deal of" (a quantity), "a phone call between" (a
-    consultation, not the lexicon's "calls for")."""
-    if tok.lemma_ == "rally":
-        return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
-    if tok.lemma_ == "deal":
-        return None if mods & {"great", "good"} else hit
-    if tok.lemma_ == "warning":
-        return warning(tok)
-    if tok.lemma_ == "demand":
-        if (mods | _pobj_lemmas(tok, "for")) & _MARKET_DEMAND or (
-            tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
-        ):
-            return None
-        return hit
-    if tok.lemma_ == "war":
-        if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
-            return None
-        acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
-        aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
-        return hit if acted or aimed else None
-    if tok.lemma_ == "alert":
-        return None if mods & _NATURAL_ALERTS else hit  # "winter weather alerts"
-    if tok.lemma_ == "relief":
-        if mods & {"sanction", "sanctions"}:
-            return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
-        return None if mods & {"tax", "pain", "stress", "symptom"} else hit
-    if tok.lemma_ == "conference":
-        return None if mods & {"press", "news"} else hit  # journalists', not a meeting
-    if tok.lemma_ == "release":
-        # "the release of the ranking"
-        return None if (mods | _pobj_lemmas(tok, "of")) & PUBLISHED else hit
-    if tok.lemma_ == "charge":
-        return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
-    if tok.lemma_ == "offer":
-        # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
-        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
-        return hit if (held | _pobj_lemmas(tok, "of", "for", "to")) & _POLITICAL_OFFERS else None
-    preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
-    if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
-        return ("CONSULT", "phone")
-    return hit
-
-
-_POLITICAL_OFFERS: Final = frozenset(
-    {"peace", "talk", "negotiation", "dialogue", "ceasefire", "truce", "help", "aid",
-     "assistance", "support", "mediation", "amnesty", "asylum", "concession", "compromise",
-     "cooperation", "protection", "troop", "money", "loan", "resignation", "deal", "reward",
-     "settlement", "meeting", "mediate", "negotiate", "send", "provide", "hold"}
-)  # fmt: skip
-
-_PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})
-
-
-def _asks_for_comment(tok: Token) -> bool:
-    return bool(_pobj_lemmas(tok, "for") & _PRESS_ASKS)
 
 
 def _joint(tok: Token) -> bool:
