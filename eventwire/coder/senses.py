@@ -658,19 +658,13 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     if tok.lemma_ == "offer":
         # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
         held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
-        return hit if (held | _pobj_lemmas(tok, "of", "for", "to")) & _POLITICAL_OFFERS else None
+        offered = held | _pobj_lemmas(tok, "of", "for", "to")
+        return hit if offered & (_OFFERED | _AID_GOODS) else None  # as the verb's (_offer)
     if tok.lemma_ == "call":
         preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
         if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
             return ("CONSULT", "phone")
     return hit
 
-
-_POLITICAL_OFFERS: Final = frozenset(
-    {"peace", "talk", "negotiation", "dialogue", "ceasefire", "truce", "help", "aid",
-     "assistance", "support", "mediation", "amnesty", "asylum", "concession", "compromise",
-     "cooperation", "protection", "troop", "money", "loan", "resignation", "deal", "reward",
-     "settlement", "meeting", "mediate", "negotiate", "send", "provide", "hold"}
-)  # fmt: skip
 
 _PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})
