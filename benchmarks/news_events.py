@@ -20,7 +20,6 @@ Printed figures are counts; judging them right or wrong is the reader's part.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import sys
@@ -30,32 +29,31 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "newsarticles_2017" / "NewsArticles.csv"
+COLUMNS = {"id": "article_id", "published": "publish_date", "url": "article_source_link"}
 
 Row = tuple[str, ...]
 
 
 def dump(limit: int, out: Path, coder: str | None) -> None:
     from eventwire.config import load_config
-    from eventwire.ingest import article_id, clean_text
+    from eventwire.ingest import ReadOptions, prepare, read_inputs
     from eventwire.model import Article
     from eventwire.pipeline import Pipeline
 
     if not CORPUS.is_file():
         sys.exit(f"No news corpus at {CORPUS}: this benchmark reads ../shared.")
-    csv.field_size_limit(sys.maxsize)
-    texts: list[str] = []
-    with CORPUS.open(newline="", encoding="utf-8", errors="replace") as fh:
-        for row in csv.DictReader(fh):
-            text = clean_text(row.get("text") or "")
-            if len(text) > 200:
-                texts.append(text)
-            if len(texts) >= limit:
-                break
+    # Read and cleaned as `eventwire code` reads them; rejected and non-English ones skipped.
+    articles: list[Article] = []
+    for record in read_inputs([str(CORPUS)], options=ReadOptions(columns=COLUMNS)):
+        item = prepare(record) if isinstance(record, Article) else record
+        if isinstance(item, Article):
+            articles.append(item)
+        if len(articles) >= limit:
+            break
     cfg = load_config()
     if coder:
         cfg = replace(cfg, pipeline=replace(cfg.pipeline, coder=coder))
     pipe = Pipeline(cfg)
-    articles = [Article(id=article_id(t), text=t, language="en") for t in texts]
     rows = [
         [
             e.event_type,
