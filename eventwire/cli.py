@@ -689,17 +689,29 @@ def eval_(
     config: Annotated[
         Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v2.")
     ] = None,
+    coder: Annotated[
+        str | None,
+        typer.Option(help="A registered coder instead of the config's, e.g. coder.plover.v4."),
+    ] = None,
 ) -> None:
     """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1.
 
-    Without --given-actors it also scores (type, source, target) triples end to end.
+    Without --given-actors it also scores (type, source, target) triples end to end: each
+    sentence's first event, and every event stored. With --given-actors, a coder with a
+    classifier (v2, v3, v4) types the sentence with the gold source and target marked.
 
-    Example: eventwire eval ../shared/data/plv/train.csv --given-actors
+    Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v4
     """
+    from dataclasses import replace
+
+    from eventwire.config import load_config
     from eventwire.evaluate import evaluate
     from eventwire.pipeline import Pipeline
 
-    report = evaluate(gold, given_actors=given_actors, pipeline=Pipeline(config_path=config))
+    cfg = load_config(config)
+    if coder is not None:
+        cfg = replace(cfg, pipeline=replace(cfg.pipeline, coder=coder))
+    report = evaluate(gold, given_actors=given_actors, pipeline=Pipeline(cfg))
     if predictions is not None:
         with predictions.open("w", encoding="utf-8") as fh:
             for row in report.rows:
@@ -711,7 +723,11 @@ def eval_(
     )
     if report.triple_f1 is not None:
         out.print(
-            f"(type, source, target) precision {report.triple_precision:.3f}  "
+            f"(type, source, target), first event: precision {report.first_precision:.3f}  "
+            f"recall {report.first_recall:.3f}  F1 {report.first_f1:.3f}"
+        )
+        out.print(
+            f"(type, source, target), every event: precision {report.triple_precision:.3f}  "
             f"recall {report.triple_recall:.3f}  F1 {report.triple_f1:.3f}"
         )
     table = Table("type", "precision", "recall", "F1", "support")

@@ -6,18 +6,23 @@ and RETREAT merged as YIELD), and the source and target as written in the senten
 
 Two settings:
 
-- **given actors** (ZSP's setting): the coder is told the gold source and target. Their spans
-  are found in the sentence and handed to the rule coder as actor mentions; among the events it
-  codes, the one whose source and target are those spans wins (then source only, then target
-  only, then any event; shallower triggers first). With no event at all, the trigger word
-  nearest to the gold spans decides. Scored as accuracy and macro-F1 over the types.
+- **given actors** (ZSP's setting): the coder is told the gold source and target. A coder with
+  an event-type classifier (v2, v3, v4) types the sentence with the gold spans marked, as the
+  classifier was trained; its events with the gold spans as actor mentions are still written
+  out. The rule coder (v1) is handed the spans as actor mentions; among the events it codes,
+  the one whose source and target are those spans wins (then source only, then target only,
+  then any event; shallower triggers first). With no event at all, the trigger word nearest to
+  the gold spans decides. Scored as accuracy and macro-F1 over the types.
 - **end to end**: the coder finds the actors itself. An event is right only when its type,
   source and target all match the gold ones; source and target match by *head-word overlap*:
   the lower-cased content words of the predicted entity's text share a word with those of the
   gold string, or both resolve to the same actor code. Scored as precision, recall and F1 over
-  (type, source, target) triples, counting every event the pipeline would store (at most one
-  can be right per gold row, since PLV annotates one). The type of the *primary* event (the one
-  whose trigger is nearest the root of the parse) is also scored as accuracy and macro-F1.
+  (type, source, target) triples in two ways. *First event*: the sentence's first event only
+  (the one the coder ranks first; for v1, which does not rank, the asserted, actual one whose
+  trigger is nearest the root of the parse), as a one-label coder is scored against PLV's one
+  annotated event per sentence. *Every event*: every event the pipeline would store, so that a
+  second, true event a PLV row does not annotate counts against precision. The first event's
+  type is also scored as accuracy and macro-F1.
 
 Each gold row is parsed as one text (PLV rows are single sentences), with the pipeline's own
 spaCy model, actor resolver and coder; the end-to-end events pass the pipeline's prefilter and
@@ -176,10 +181,14 @@ class EvalReport:
     rows: tuple[RowPrediction, ...] = field(repr=False)
     no_prediction: int = 0
     errors: int = 0  # rows the coder failed on, scored as no event
-    # End to end only: (type, source, target) triples over every stored event.
+    # End to end only: (type, source, target) triples over every stored event...
     triple_precision: float | None = None
     triple_recall: float | None = None
     triple_f1: float | None = None
+    # ... and over each sentence's first event.
+    first_precision: float | None = None
+    first_recall: float | None = None
+    first_f1: float | None = None
     seconds: float = 0.0
 
 
@@ -401,9 +410,16 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
         given = coder.with_actors(_GivenActors(pipeline.actors, spans, row.text))
         coded = given.code_sentence(doc, sentence, article, memory)
         ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
-        predicted = (
-            gold_label(ranked[0].event_type) if ranked else _nearest_trigger(doc, spans.values())
-        )
+        classifier = getattr(coder, "classifier", None)
+        if classifier is not None:
+            from eventwire.coder.classifier import ClassifierInput
+
+            item = ClassifierInput(row.text, spans[_GivenActors.SRC], spans[_GivenActors.TGT])
+            predicted: str | None = gold_label(classifier.predict([item])[0].label)
+        elif ranked:
+            predicted = gold_label(ranked[0].event_type)
+        else:
+            predicted = _nearest_trigger(doc, spans.values())
         return RowPrediction(
             row=row.index,
             gold=row.label,
@@ -418,7 +434,12 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
             if ev.confidence >= cfg.min_confidence
             and (cfg.keep_negated or ev.polarity != "negated")
         ]
-    ranked = sorted(events, key=lambda ev: _rank(doc, ev, 0))
+    # Coders that rank their events (v3, v4) put the sentence's event first.
+    ranked = (
+        events
+        if getattr(coder, "ranks_events", False)
+        else sorted(events, key=lambda ev: _rank(doc, ev, 0))
+    )
     gsrc = resolve(row.source) if resolve and row.source else None
     gtgt = resolve(row.target) if resolve and row.target else None
     flags = [
@@ -630,14 +651,25 @@ def score(
     )
     if setting == "given-actors":
         return report
-    hits = sum(p.matched for p in predictions)
-    stored = sum(p.stored for p in predictions)
-    prec = hits / stored if stored else 0.0
-    rec = hits / n if n else 0.0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     from dataclasses import replace
 
-    return replace(report, triple_precision=prec, triple_recall=rec, triple_f1=f1)
+    prec, rec, f1 = _prf(sum(p.matched for p in predictions), sum(p.stored for p in predictions), n)
+    first = _prf(sum(p.primary_hit for p in predictions), sum(p.stored > 0 for p in predictions), n)
+    return replace(
+        report,
+        triple_precision=prec,
+        triple_recall=rec,
+        triple_f1=f1,
+        first_precision=first[0],
+        first_recall=first[1],
+        first_f1=first[2],
+    )
+
+
+def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    prec = hits / predicted if predicted else 0.0
+    rec = hits / gold if gold else 0.0
+    return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
 
 
 def evaluate(

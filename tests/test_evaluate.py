@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from eventwire.cli import main
+from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
 from eventwire.errors import InputError
 from eventwire.evaluate import evaluate, gold_label, head_word_overlap
+from eventwire.pipeline import Pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -106,3 +110,62 @@ def test_end_to_end_rows_say_what_went_wrong(gold: Path, pipeline: object) -> No
     outcomes = [r.outcome for r in report.rows]
     assert outcomes[3] == "no event" and all(outcomes)
     assert all(r.matched == (r.outcome == "hit") for r in report.rows)
+
+
+def test_first_event_scores_each_rows_first_event_only() -> None:
+    from eventwire.evaluate import RowPrediction, score
+
+    rows = [
+        # Right, first: a hit both ways.
+        RowPrediction(0, "ACCUSE", "ACCUSE", matched=True, stored=1, primary_hit=True),
+        # Right, but second of two: a hit counting every event, a miss counting the first.
+        RowPrediction(1, "AGREE", "SUPPORT", matched=True, stored=2, primary_hit=False),
+        # No event.
+        RowPrediction(2, "ASSAULT", None),
+    ]
+    report = score(rows, setting="end-to-end")
+    assert report.triple_precision == pytest.approx(2 / 3)
+    assert report.triple_recall == pytest.approx(2 / 3)
+    assert report.first_precision == pytest.approx(1 / 2)
+    assert report.first_recall == pytest.approx(1 / 3)
+    assert report.first_f1 == pytest.approx(0.4)
+
+
+class _Says:
+    """A classifier that gives every sentence one label."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
+        return [Prediction(self.label, 0.99, {self.label: 0.99}) for _ in items]
+
+
+def test_given_actors_types_with_the_classifier_on_the_gold_spans(gold: Path) -> None:
+    from eventwire.coder.ranked import checked
+
+    pipe = Pipeline()
+    seen: list[ClassifierInput] = []
+
+    class Recording(_Says):
+        def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
+            seen.extend(items)
+            return super().predict(items)
+
+    pipe.coder = checked(
+        actors=pipe.actors, classifier=cast(EventClassifier, Recording("SANCTION"))
+    )
+    report = evaluate(gold, given_actors=True, pipeline=pipe)
+    assert [r.predicted for r in report.rows] == ["SANCTION"] * 4
+    # Row 2 ("Japan condemned North Korea's ...") was shown with the gold spans marked.
+    text = "Japan condemned North Korea's latest missile launch."
+    asked = [i for i in seen if i.text == text and i.source == (0, 5)]
+    assert asked and asked[0].target == (16, 27)
+
+
+def test_cli_eval_takes_a_coder_by_name(gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(gold), "--coder", "coder.plover.v4"]) == 0
+    out = capsys.readouterr().out
+    assert "first event" in out and "every event" in out
+    assert main(["eval", str(gold), "--coder", "coder.plover.v9"]) == 2
+    assert "coder.plover.v4" in capsys.readouterr().err

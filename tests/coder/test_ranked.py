@@ -3,15 +3,18 @@ Sentences are hand-written."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from eventwire import registry
+from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker, fit
-from eventwire.coder.ranked import RankedCoder
+from eventwire.coder.ranked import RankedCoder, checked
 from eventwire.config import config_from_dict
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence
@@ -200,3 +203,73 @@ def test_trigger_on_target_path_feature_follows_its_definition(
         assert p.features["pair:trigger_on_t_path"] == float(want)
         seen.add(want)
     assert seen == {True, False}  # both outcomes are exercised
+
+
+# ------------------------------------------------------------------ coder.plover.v4
+@pytest.fixture(scope="module")
+def v4(pipeline: Pipeline) -> RankedCoder:
+    return checked(actors=pipeline.actors, places=pipeline.places)
+
+
+def test_v4_is_registered_and_selectable_in_the_config() -> None:
+    assert registry.resolve("coder.plover.v4") is checked
+    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v4"}})
+    assert cfg.pipeline.coder == "coder.plover.v4"
+
+
+class _Says:
+    """A classifier that gives every sentence one label with one probability."""
+
+    def __init__(self, label: str, score: float) -> None:
+        self.label, self.score = label, score
+
+    def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
+        return [Prediction(self.label, self.score, {self.label: self.score}) for _ in items]
+
+
+@pytest.mark.parametrize(("score", "types"), [(0.6, ["AGREE", "ACCUSE"]), (0.9, ["REJECT"])])
+@pytest.mark.slow
+def test_v4_keeps_the_rules_where_an_unsure_classifier_contradicts_the_trigger(
+    pipeline: Pipeline, score: float, types: list[str]
+) -> None:
+    # The seed article's sentence, which v3 once coded as one REJECT from "eager for talks".
+    text = (
+        "The White House is still eager for talks with North Korea, but sees missile testing "
+        "as destabilizing."
+    )
+    says = cast(EventClassifier, _Says("REJECT", score))
+    v4 = checked(actors=pipeline.actors, places=pipeline.places, classifier=says)
+    events = _code(pipeline, v4, text)
+    assert [e.event_type for e in events][: len(types)] == types
+    assert all(e.coder_version == "coder.plover.v4" for e in events)
+    assert [e.event_index for e in events] == list(range(len(events)))
+    assert len({e.id for e in events}) == len(events)
+
+
+@pytest.mark.slow
+def test_v4_does_not_pair_an_actor_with_itself_when_the_rules_name_another_target(
+    pipeline: Pipeline, v4: RankedCoder
+) -> None:
+    text = (
+        "Instead, the United States will take steps to emphasize American commitment to its "
+        "allies in the region."
+    )
+    events = _code(pipeline, v4, text)
+    assert events and events[0].actor[0].code == "USA"
+    assert "allies" in (events[0].recipient[0].text or "")
+
+
+@pytest.mark.slow
+def test_v4_codes_several_events_primary_first(pipeline: Pipeline, v4: RankedCoder) -> None:
+    text = "France criticized Iran and praised Saudi Arabia on Monday."
+    events = _code(pipeline, v4, text)
+    assert len(events) == 2
+    assert {(e.event_type, e.recipient[0].code) for e in events} == {
+        ("ACCUSE", "IRN"),
+        ("SUPPORT", "SAU"),
+    }
+
+
+@pytest.mark.slow
+def test_v4_codes_no_event_where_no_word_reports_one(pipeline: Pipeline, v4: RankedCoder) -> None:
+    assert _code(pipeline, v4, "The weather in Paris was mild on Tuesday.") == []
