@@ -222,9 +222,11 @@ def main(argv: list[str] | None = None) -> int:
         default=16,
         help="articles per batch (small, so a short run has enough batches to keep N busy)",
     )
-    parser.add_argument("--coder", default=PipelineConfig.coder, help="the coder to run")
+    # An instance's defaults: on a slots dataclass the class attributes are descriptors.
+    defaults = PipelineConfig()
+    parser.add_argument("--coder", default=defaults.coder, help="the coder to run")
     parser.add_argument(
-        "--classifier", default=PipelineConfig.classifier, help="the classifier v2/v3 use"
+        "--classifier", default=defaults.classifier, help="the classifier v2, v3 and v4 use"
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one mode
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
