@@ -4,7 +4,9 @@ In news most uses of these verbs report no event: "returned to Moscow" is travel
 suicide" no promise, "hosted the Olympics" no meeting, "the index stood at 51", "called the
 plan a mess", "asked whether", "help ease pressure", "provide a platform", "contributed to
 this report", "launched a satellite", "reduce oil consumption", "she recalls"; and of some
-nouns: "a dollar rally", "gas demand", "the Syrian war" in passing, "a press conference".
+nouns: "a dollar rally", "gas demand", "the Syrian war" in passing, "a press conference";
+and "kill any hope", "scenes shot in China", "meet that target", "withhold comment",
+"delivered a speech".
 Each reading below keeps the sense the PLOVER codebook names and drops the rest; the
 lexicon's type is the default where the sense is met.
 """
@@ -528,6 +530,85 @@ def _seek(tok: Token) -> Trigger | None:
     return VERBS["seek"]
 
 
+# ------------------------------------------------------- kill, shoot, meet, withhold, deliver
+
+# What is killed or wounded in no violent sense: "likely to kill any hope of a two-state
+# solution", "kill the bill".
+_NOT_VICTIMS: Final = frozenset(
+    {"hope", "chance", "deal", "plan", "bill", "idea", "proposal", "mood", "momentum",
+     "process", "initiative", "project", "story", "rumor", "rumour", "joke", "time", "engine",
+     "light", "power", "prospect", "dream", "agreement", "legislation", "measure", "reform",
+     "pride", "feeling", "conversation", "demand", "appetite", "growth", "job", "sale"}
+)  # fmt: skip
+
+
+def _kill(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _NOT_VICTIMS for o in _objects(tok)):
+        return None
+    return VERBS[tok.lemma_]
+
+
+# What is shot with a camera: "scenes shot in China", "shooting a documentary".
+_FILMED: Final = frozenset(
+    {"scene", "film", "movie", "video", "footage", "picture", "photo", "photograph", "episode",
+     "series", "documentary", "commercial", "advert", "clip", "segment", "sequence", "image",
+     "music", "pilot", "feature", "portrait", "shot"}
+)  # fmt: skip
+
+
+def _shoot(tok: Token) -> Trigger | None:
+    if tok.dep_ == "acl" and tok.head.lemma_ in _FILMED:
+        return None  # "scenes shot in China"
+    if any(o.lemma_ in _FILMED for o in _objects(tok)):
+        return None
+    return VERBS["shoot"]
+
+
+# What is met without a meeting: "meet that target", "meet the deadline".
+_MET_AIMS: Final = frozenset(
+    {"target", "need", "expectation", "requirement", "criterion", "criteria", "standard",
+     "deadline", "goal", "obligation", "condition", "cost", "threshold", "quota", "challenge",
+     "commitment", "payroll", "end", "fate", "death", "approval", "definition", "test",
+     "demand", "objective", "benchmark", "forecast", "estimate", "bill", "payment"}
+)  # fmt: skip
+
+
+def _meet(tok: Token) -> Trigger | None:
+    for o in _objects(tok):
+        if o.lemma_ == "demand" and any(
+            c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of") for c in o.children
+        ):
+            return ("CONCEDE", None)  # "met the strikers' demands"; not "met market demand"
+        if o.lemma_ in _MET_AIMS:
+            return None
+    return VERBS["meet"]
+
+
+def _withhold(tok: Token) -> Trigger | None:
+    # "will withhold comment until the ruling": no sanction; "withheld aid" is one.
+    if any(o.lemma_ in {"comment", "judgment", "judgement", "name", "identity", "detail"}
+           for o in _objects(tok)):  # fmt: skip
+        return None
+    return VERBS["withhold"]
+
+
+# What is delivered as aid besides _AID_GOODS: "delivered S-300 systems", "a shipment".
+_DELIVERED: Final = _AID_GOODS | frozenset(
+    {"system", "battery", "artillery", "drone", "shell", "shipment", "consignment", "cargo",
+     "convoy", "batch", "package", "grain", "wheat", "flour", "humanitarian", "help"}
+)  # fmt: skip
+
+
+def _deliver(tok: Token) -> Trigger | None:
+    things = {t.lemma_ for t in _things(tok)} | {t.lower_ for t in _things(tok)}
+    if things & {"airstrike", "strike", "blow", "bombardment"}:
+        # "used its bombers to deliver airstrikes in Deir ez-Zor"
+        return ("ASSAULT", "aerial") if things & {"airstrike", "air", "bomber"} else VERBS["attack"]
+    if things & _DELIVERED:
+        return VERBS["deliver"]
+    return None  # "delivered a speech", "deliver 700,000 signatures", "deliver products"
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -558,6 +639,14 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "warn": _warn,
     "push": _push,
     "seek": _seek,
+    "kill": _kill,
+    "murder": _kill,
+    "wound": _kill,
+    "injure": _kill,
+    "shoot": _shoot,
+    "meet": _meet,
+    "withhold": _withhold,
+    "deliver": _deliver,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 

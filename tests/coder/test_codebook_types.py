@@ -304,3 +304,46 @@ def test_weather_alerts_and_seeking_a_term_are_no_events(pipeline: Pipeline) -> 
     assert _coded(pipeline, "At least 23 U.S. states were under winter weather alerts.") == []
     assert _coded(pipeline, "Somalia's President Mohamud is seeking a second term.") == []
     assert _coded(pipeline, "North Korea put its troops on high alert.") == [("MOBILIZE", "troops")]
+
+
+def test_killing_a_hope_and_shooting_a_film_are_no_assaults(pipeline: Pipeline) -> None:
+    text = "The Israeli law is likely to kill any hope of peace with the Palestinians."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Russian troops killed twelve civilians in Bucha.") == [
+        ("ASSAULT", None)
+    ]
+    assert _coded(pipeline, "The American thriller has no scenes shot in China.") == []
+    assert _coded(pipeline, "Chinese directors shot the film in Japan.") == []
+    got = _coded(pipeline, "Kenyan police shot two protesters in Nairobi.")
+    assert ("ASSAULT", "firearms") in got
+
+
+def test_meeting_a_target_is_no_consultation_and_meeting_demands_a_concession(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "The British health service may struggle to meet that target.") == []
+    assert _coded(pipeline, "Merkel met Macron in Berlin on Monday.") == [("CONSULT", None)]
+    assert _coded(pipeline, "The Chilean government met the miners' demands.") == [
+        ("CONCEDE", None)
+    ]
+
+
+def test_withholding_comment_is_no_sanction_and_delivering_a_speech_no_aid(
+    pipeline: Pipeline,
+) -> None:
+    text = "The State Department said it will withhold comment on the bill."
+    assert all(t != "SANCTION" for t, _ in _coded(pipeline, text))
+    assert _coded(pipeline, "The United States withheld military aid from Egypt.") == [
+        ("SANCTION", None)
+    ]
+    assert _coded(pipeline, "Putin delivered a speech to the Russian parliament.") == []
+    assert _coded(pipeline, "Russia delivered wheat to Syria.") == [("AID", None)]
+
+
+def test_delivering_airstrikes_is_an_assault_and_meeting_market_demand_nothing(
+    pipeline: Pipeline,
+) -> None:
+    text = "Russia used its long-range bombers to deliver airstrikes in Syria."
+    assert _coded(pipeline, text) == [("ASSAULT", "aerial")]
+    text = "Chinese brewers are trying to meet changing market demand."
+    assert _coded(pipeline, text) == []
