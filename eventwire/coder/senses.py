@@ -538,7 +538,10 @@ _NOT_VICTIMS: Final = frozenset(
     {"hope", "chance", "deal", "plan", "bill", "idea", "proposal", "mood", "momentum",
      "process", "initiative", "project", "story", "rumor", "rumour", "joke", "time", "engine",
      "light", "power", "prospect", "dream", "agreement", "legislation", "measure", "reform",
-     "pride", "feeling", "conversation", "demand", "appetite", "growth", "job", "sale"}
+     "pride", "feeling", "conversation", "demand", "appetite", "growth", "job", "sale",
+     # Animals: "hunt and kill lions".
+     "lion", "tiger", "goat", "wolf", "bear", "animal", "bird", "fish", "elephant", "rhino",
+     "dog", "cat", "cattle", "cow", "pig", "chicken", "deer", "shark", "livestock", "sheep"}
 )  # fmt: skip
 
 
@@ -609,6 +612,28 @@ def _deliver(tok: Token) -> Trigger | None:
     return None  # "delivered a speech", "deliver 700,000 signatures", "deliver products"
 
 
+def _burn(tok: Token) -> Trigger | None:
+    # "GPs are burning out": exhaustion, not arson.
+    return (
+        None
+        if any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+        else (VERBS["burn"])
+    )
+
+
+def _train(tok: Token) -> Trigger | None:
+    # "GPs are highly trained": a qualification, not military training given.
+    if any(c.dep_ == "advmod" and c.lower_ in _QUALIFIED for c in tok.children):
+        return None
+    return VERBS["train"]
+
+
+_QUALIFIED: Final = frozenset(
+    {"highly", "well", "poorly", "badly", "properly", "fully", "specially", "professionally",
+     "extensively", "adequately", "inadequately", "classically", "formally"}
+)  # fmt: skip
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -647,6 +672,8 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "meet": _meet,
     "withhold": _withhold,
     "deliver": _deliver,
+    "burn": _burn,
+    "train": _train,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 
@@ -664,7 +691,7 @@ _MARKET_WORDS: Final = frozenset(
 # comment").
 SENSE_NOUNS: Final = frozenset(
     {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand", "alert", "relief"}
+     "demand", "alert", "relief", "occupation"}
 )  # fmt: skip
 
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
@@ -731,6 +758,9 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
         aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
         return hit if acted or aimed else None
+    if tok.lemma_ == "occupation":
+        # "civilian occupations", "their occupations": jobs; "the occupation of Crimea" is one.
+        return None if tok.tag_ == "NNS" else hit
     if tok.lemma_ == "alert":
         return None if mods & _NATURAL_ALERTS else hit  # "winter weather alerts"
     if tok.lemma_ == "relief":

@@ -347,3 +347,19 @@ def test_delivering_airstrikes_is_an_assault_and_meeting_market_demand_nothing(
     assert _coded(pipeline, text) == [("ASSAULT", "aerial")]
     text = "Chinese brewers are trying to meet changing market demand."
     assert _coded(pipeline, text) == []
+
+
+def test_burning_out_highly_trained_staff_and_civilian_occupations_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "British doctors are burning out, the Health Ministry said.") == []
+    assert _coded(pipeline, "Russian troops burned the village of Yahidne.") == [
+        ("ASSAULT", "destroy")
+    ]
+    assert _coded(pipeline, "Kenyan doctors are highly trained.") == []
+    assert _coded(pipeline, "American officers trained Ukrainian soldiers in Poland.") == [
+        ("COOPERATE", None)
+    ]
+    text = "Russia sent teachers for Afghan civilian occupations."
+    assert all(t != "COERCE" for t, _ in _coded(pipeline, text))
+    assert _coded(pipeline, "Kenyan rangers hunt and kill lions.") == []
