@@ -700,7 +700,7 @@ def eval_(
     sentence's first event, and every event stored. With --given-actors, a coder with a
     classifier (v2, v3, v4) types the sentence with the gold source and target marked.
 
-    Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v4
+    Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v3
     """
     from dataclasses import replace
 
