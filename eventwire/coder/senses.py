@@ -464,7 +464,10 @@ def _yield(tok: Token) -> Trigger | None:
 _YIELDED: Final = frozenset(
     {"result", "return", "benefit", "profit", "fruit", "dividend", "gain", "outcome",
      "insight", "data", "information", "crop", "harvest", "breakthrough", "progress",
-     "evidence", "clue", "lead", "revenue", "income", "savings", "improvement"}
+     "evidence", "clue", "lead", "revenue", "income", "savings", "improvement",
+     # Money: "exports yielded about $15 billion".
+     "$", "€", "£", "billion", "million", "trillion", "dollar", "euro", "pound", "percent",
+     "%", "interest", "cash", "money", "sum", "yield"}
 )  # fmt: skip
 
 
@@ -691,7 +694,7 @@ _MARKET_WORDS: Final = frozenset(
 # comment").
 SENSE_NOUNS: Final = frozenset(
     {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand", "alert", "relief", "occupation"}
+     "demand", "alert", "relief", "occupation", "agreement", "accord", "treaty", "pact"}
 )  # fmt: skip
 
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
@@ -718,8 +721,23 @@ _WAR_VERBS: Final = frozenset(
 
 _NATURAL_ALERTS: Final = frozenset(
     {"weather", "storm", "tornado", "flood", "travel", "news", "email", "smog", "pollution",
-     "health", "heat", "snow", "winter", "fire", "tsunami", "hurricane", "frost", "price"}
+     "health", "heat", "snow", "winter", "fire", "tsunami", "hurricane", "frost", "price",
+     "flu", "influenza", "outbreak", "epidemic", "disease", "virus", "earthquake", "avalanche"}
 )  # fmt: skip
+
+_TREATIES: Final = frozenset({"agreement", "accord", "treaty", "pact", "deal"})
+# Verbs that make a named treaty news: "signed the Minsk agreement", "reached a Paris deal".
+_CONCLUDED: Final = frozenset(
+    {"reach", "sign", "conclude", "seal", "strike", "negotiate", "broker", "agree", "approve",
+     "ratify", "clinch", "finalize", "finalise", "initial", "adopt", "endorse", "announce"}
+)  # fmt: skip
+
+
+def _named_in_passing(tok: Token) -> bool:
+    """Whether ``tok`` names a treaty by a proper name ("the Minsk agreements", "the Paris
+    accord") without a verb that concludes it."""
+    named = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
+    return named and not (tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_ in _CONCLUDED)
 
 
 def _pobj_lemmas(tok: Token, *preps: str) -> set[str]:
@@ -758,11 +776,14 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
         aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
         return hit if acted or aimed else None
+    if tok.lemma_ in _TREATIES and _named_in_passing(tok):
+        return None  # "obligations under the Minsk agreements": a standing treaty, named
     if tok.lemma_ == "occupation":
         # "civilian occupations", "their occupations": jobs; "the occupation of Crimea" is one.
         return None if tok.tag_ == "NNS" else hit
     if tok.lemma_ == "alert":
-        return None if mods & _NATURAL_ALERTS else hit  # "winter weather alerts"
+        # "winter weather alerts", "on high alert for bird flu"
+        return None if (mods | _pobj_lemmas(tok, "for")) & _NATURAL_ALERTS else hit
     if tok.lemma_ == "relief":
         if mods & {"sanction", "sanctions"}:
             return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
@@ -773,7 +794,9 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         # "the release of the ranking"
         return None if (mods | _pobj_lemmas(tok, "of")) & _PUBLISHED else hit
     if tok.lemma_ == "charge":
-        return None if tok.head.lower_ == "in" else hit  # "in charge of the operation"
+        # "in charge of the operation", "to take charge of the navy"
+        taken = tok.dep_ == "dobj" and tok.head.lemma_ == "take"
+        return None if tok.head.lower_ == "in" or taken else hit
     if tok.lemma_ == "offer":
         # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
         held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}

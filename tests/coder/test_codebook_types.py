@@ -363,3 +363,17 @@ def test_burning_out_highly_trained_staff_and_civilian_occupations_are_no_events
     text = "Russia sent teachers for Afghan civilian occupations."
     assert all(t != "COERCE" for t, _ in _coded(pipeline, text))
     assert _coded(pipeline, "Kenyan rangers hunt and kill lions.") == []
+
+
+def test_named_treaties_in_passing_money_yields_and_taking_charge_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    text = "Kiev cannot avoid fulfilling its obligations under the Minsk agreements."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Iran and the United States reached a deal on prisoners.") == [
+        ("SUPPORT", None)
+    ]
+    text = "Russia's arms exports yielded about $15 billion for the state coffers in 2016."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Admiral Shen took charge of the Chinese navy.") == []
+    assert _coded(pipeline, "The WHO put India on high alert for bird flu.") == []
