@@ -90,6 +90,9 @@ class PlaceLookup(Protocol):
     def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None: ...
 
 
+# Words of worry that report disapproval only when they name what worries the actor.
+_FEELINGS: Final = frozenset({"concerned", "worried", "alarmed", "concern", "concerns", "worry"})
+
 # Verbs that carry no event of their own and pass their subject to the object noun:
 # "hold talks", "conduct tests", "resume its tests", "take steps", "extend an invitation".
 _LIGHT_VERBS: Final = frozenset(
@@ -221,6 +224,8 @@ class RuleCoder:
                 c.target = None  # one actor acting on itself; VEN GOV on VEN OPP is kept
             if c.target is None:
                 c.target = self._fallback_target(c, mentions, speaker)
+            if c.target is None and c.token.lower_ in _FEELINGS:
+                continue  # "he is worried that ...": disapproval of no one (codebook ACCUSE)
             pol: Polarity = polarity(c.token)
             mod: Modality = modality(c.token)
             etype, mode = c.etype, c.mode

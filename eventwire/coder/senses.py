@@ -407,6 +407,8 @@ _STRUCK_IDIOMS: Final = frozenset(
 
 
 def _strike(tok: Token) -> Trigger | None:
+    if "heart" in _pobj_lemmas(tok, "at"):
+        return None  # "strikes at the heart of democracy"
     for o in _objects(tok):
         if o.lemma_ in _STRUCK_IDIOMS:
             return None  # "struck a chord with young Chinese", "strike a balance"
@@ -637,6 +639,36 @@ _QUALIFIED: Final = frozenset(
 )  # fmt: skip
 
 
+# What is destroyed without violence: "destroy their passports", "destroyed evidence".
+_PAPERS: Final = frozenset(
+    {"passport", "document", "evidence", "record", "file", "data", "email", "paper", "note",
+     "photo", "drive", "phone", "copy", "archive", "ballot", "letter", "diary", "career",
+     "reputation", "credibility", "confidence", "trust", "mind", "peace", "life", "lives"}
+)  # fmt: skip
+
+
+def _destroy(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _PAPERS for o in _objects(tok)):
+        return None
+    return VERBS["destroy"]
+
+
+# What a weapons test tests: "tested a missile"; not "test China", "testing self-driving cars".
+_TESTED_WEAPONS: Final = _MISSILES | frozenset(
+    {"weapon", "bomb", "device", "nuke", "launcher", "engine", "system", "artillery",
+     "submarine", "drone", "torpedo", "satellite", "rocket", "missile", "munition", "warhead",
+     "interceptor", "shell", "explosive", "laser", "railgun", "hypersonic", "icbm", "slbm"}
+)  # fmt: skip
+
+
+def _test(tok: Token) -> Trigger | None:
+    objs = _objects(tok)
+    if objs and not any(t.lemma_ in _TESTED_WEAPONS or t.lower_ in _TESTED_WEAPONS
+                        for t in _things(tok)):  # fmt: skip
+        return None
+    return VERBS["test"]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -677,6 +709,8 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "deliver": _deliver,
     "burn": _burn,
     "train": _train,
+    "destroy": _destroy,
+    "test": _test,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 
@@ -726,6 +760,40 @@ _NATURAL_ALERTS: Final = frozenset(
 )  # fmt: skip
 
 _TREATIES: Final = frozenset({"agreement", "accord", "treaty", "pact", "deal"})
+# Deals of business, not diplomacy: "a takeover deal", "made a deal to buy GE's business".
+_BUSINESS_DEALS: Final = frozenset(
+    {"takeover", "merger", "acquisition", "sponsorship", "licensing", "record", "book",
+     "publishing", "transfer", "business", "commercial", "advertising", "endorsement",
+     "distribution", "broadcast", "broadcasting", "tv", "film", "movie", "lease", "leasing"}
+)  # fmt: skip
+_BOUGHT: Final = frozenset(
+    {
+        "buy",
+        "acquire",
+        "sell",
+        "purchase",
+        "merge",
+        "license",
+        "sponsor",
+        "broadcast",
+        "distribute",
+        "lease",
+        "take over",
+        "invest",
+    }
+)
+
+
+def _buys(tok: Token) -> bool:
+    """ "a deal to buy General Electric's appliance business" (the parser may hang "to buy"
+    on the verb: "made a deal to buy")."""
+    if any(c.dep_ in ("acl", "relcl") and c.lemma_ in _BOUGHT for c in tok.children):
+        return True
+    return tok.dep_ == "dobj" and any(
+        c.dep_ in ("advcl", "xcomp") and c.lemma_ in _BOUGHT for c in tok.head.children
+    )
+
+
 # Verbs that make a named treaty news: "signed the Minsk agreement", "reached a Paris deal".
 _CONCLUDED: Final = frozenset(
     {"reach", "sign", "conclude", "seal", "strike", "negotiate", "broker", "agree", "approve",
@@ -761,7 +829,9 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     if tok.lemma_ == "rally":
         return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
     if tok.lemma_ == "deal":
-        return None if mods & {"great", "good"} else hit
+        if mods & ({"great", "good"} | _BUSINESS_DEALS) or _buys(tok):
+            return None  # "a great deal of", "a deal to buy GE's appliance business"
+        return hit
     if tok.lemma_ == "warning":
         return _warn(tok)
     if tok.lemma_ == "demand":

@@ -377,3 +377,29 @@ def test_named_treaties_in_passing_money_yields_and_taking_charge_are_no_events(
     assert _coded(pipeline, text) == []
     assert _coded(pipeline, "Admiral Shen took charge of the Chinese navy.") == []
     assert _coded(pipeline, "The WHO put India on high alert for bird flu.") == []
+
+
+def test_destroying_passports_testing_cars_and_business_deals_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    text = "Congolese migrants destroy their passports so that they can re-invent themselves."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Russian troops destroyed the bridge at Irpin.") == [
+        ("ASSAULT", "destroy")
+    ]
+    assert _coded(pipeline, "Trump's administration will continue to test China on trade.") == []
+    assert (
+        _coded(pipeline, "BMW plans to start testing self-driving vehicles on German roads.") == []
+    )
+    assert _coded(pipeline, "North Korea tested a hypersonic missile on Wednesday.") == [
+        ("MOBILIZE", "weapons")
+    ]
+    text = "Chinese maker Haier made a deal to buy General Electric's appliance business."
+    assert _coded(pipeline, text) == []
+
+
+def test_worry_about_no_one_is_no_accusation(pipeline: Pipeline) -> None:
+    text = "South African farmers are concerned that the government might forget them."
+    assert _coded(pipeline, text) == []
+    text = "Japan is concerned about North Korea's missile launches."
+    assert ("ACCUSE", "disapprove") in _coded(pipeline, text)
