@@ -669,6 +669,30 @@ def _test(tok: Token) -> Trigger | None:
     return VERBS["test"]
 
 
+# What is fought in court or in policy: "fighting legal problems", "fight the ban in court".
+_FOUGHT_IN_COURT: Final = frozenset(
+    {"problem", "charge", "case", "lawsuit", "allegation", "claim", "disease", "cancer",
+     "illness", "corruption", "poverty", "inflation", "obesity", "ruling", "decision", "order",
+     "ban", "extradition", "deportation", "fire", "wildfire", "blaze", "battle", "addiction",
+     "unemployment", "climate", "change", "tax", "bill", "law", "regulation", "rule", "fine",
+     "conviction", "verdict", "eviction", "relegation", "injury", "tear"}
+)  # fmt: skip
+
+
+def _fight(tok: Token) -> Trigger | None:
+    if any(o.lemma_ in _FOUGHT_IN_COURT for o in _objects(tok)):
+        return None
+    return VERBS["fight"]
+
+
+def _admits(tok: Token) -> Trigger | None:
+    # "he conceded that peaceful protests are a hallmark", "recognized that it was wrong":
+    # an admission, not a concession or a recognition.
+    if any(c.dep_ == "ccomp" for c in tok.children) and _dobj(tok) is None:
+        return None
+    return VERBS[tok.lemma_]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -711,6 +735,10 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "train": _train,
     "destroy": _destroy,
     "test": _test,
+    "fight": _fight,
+    "concede": _admits,
+    "recognize": _admits,
+    "recognise": _admits,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 
@@ -728,7 +756,8 @@ _MARKET_WORDS: Final = frozenset(
 # comment").
 SENSE_NOUNS: Final = frozenset(
     {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand", "alert", "relief", "occupation", "agreement", "accord", "treaty", "pact"}
+     "demand", "alert", "relief", "occupation", "agreement", "accord", "treaty", "pact",
+     "test", "loan"}
 )  # fmt: skip
 
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
@@ -760,6 +789,13 @@ _NATURAL_ALERTS: Final = frozenset(
 )  # fmt: skip
 
 _TREATIES: Final = frozenset({"agreement", "accord", "treaty", "pact", "deal"})
+_NON_WEAPON_TESTS: Final = frozenset(
+    {"doping", "drug", "dna", "blood", "covid", "virus", "driving", "stress", "entrance",
+     "school", "pregnancy", "paternity", "breath", "eye", "urine", "crash", "road", "beta",
+     "litmus", "iq", "language", "citizenship", "fitness", "pcr", "antibody", "hiv", "aptitude",
+     "skills", "math", "maths", "reading", "lab", "laboratory", "medical", "genetic", "emission",
+     "emissions", "safety", "product", "software", "market", "cricket", "endurance"}
+)  # fmt: skip
 # Deals of business, not diplomacy: "a takeover deal", "made a deal to buy GE's business".
 _BUSINESS_DEALS: Final = frozenset(
     {"takeover", "merger", "acquisition", "sponsorship", "licensing", "record", "book",
@@ -848,6 +884,10 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return hit if acted or aimed else None
     if tok.lemma_ in _TREATIES and _named_in_passing(tok):
         return None  # "obligations under the Minsk agreements": a standing treaty, named
+    if tok.lemma_ == "test" and mods & _NON_WEAPON_TESTS:
+        return None  # "doping tests", "a DNA test"
+    if tok.lemma_ == "loan" and tok.head.lower_ == "on":
+        return None  # a footballer "on loan" from his club
     if tok.lemma_ == "occupation":
         # "civilian occupations", "their occupations": jobs; "the occupation of Crimea" is one.
         return None if tok.tag_ == "NNS" else hit

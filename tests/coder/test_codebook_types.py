@@ -403,3 +403,19 @@ def test_worry_about_no_one_is_no_accusation(pipeline: Pipeline) -> None:
     assert _coded(pipeline, text) == []
     text = "Japan is concerned about North Korea's missile launches."
     assert ("ACCUSE", "disapprove") in _coded(pipeline, text)
+
+
+def test_fights_in_court_admissions_doping_tests_and_loans_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "Sarkozy has been fighting legal problems on several fronts.") == []
+    assert _coded(pipeline, "The Syrian army fought rebels in Aleppo.") == [("ASSAULT", None)]
+    text = "Trump conceded that peaceful protests are a hallmark of American democracy."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Germany recognized that the policy was wrong.") == []
+    assert _coded(pipeline, "France recognized the new Libyan government.") == [("SUPPORT", None)]
+    assert _coded(pipeline, "The doping tests of two Russian athletes had been falsified.") == []
+    assert _coded(pipeline, "North Korea carried out a nuclear test on Sunday.") == [
+        ("MOBILIZE", "weapons")
+    ]
+    assert _coded(pipeline, "The German striker is on loan from Bayer Leverkusen.") == []
