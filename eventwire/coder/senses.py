@@ -682,7 +682,16 @@ _FOUGHT_IN_COURT: Final = frozenset(
 def _fight(tok: Token) -> Trigger | None:
     if any(o.lemma_ in _FOUGHT_IN_COURT for o in _objects(tok)):
         return None
+    if _pobj_lemmas(tok, "for") & _PRIZES:
+        return None  # "continue to fight for a Champions League place"
     return VERBS["fight"]
+
+
+_PRIZES: Final = frozenset(
+    {"place", "spot", "title", "position", "seat", "promotion", "trophy", "cup",
+     "championship", "medal", "job", "contract", "point", "ticket", "berth", "crown", "award",
+     "prize", "nomination", "vote", "customer", "client", "market"}
+)  # fmt: skip
 
 
 def _admits(tok: Token) -> Trigger | None:
@@ -757,7 +766,7 @@ _MARKET_WORDS: Final = frozenset(
 SENSE_NOUNS: Final = frozenset(
     {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
      "demand", "alert", "relief", "occupation", "agreement", "accord", "treaty", "pact",
-     "test", "loan"}
+     "test", "loan", "rescue"}
 )  # fmt: skip
 
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
@@ -789,6 +798,11 @@ _NATURAL_ALERTS: Final = frozenset(
 )  # fmt: skip
 
 _TREATIES: Final = frozenset({"agreement", "accord", "treaty", "pact", "deal"})
+# A test in the figurative sense: "a key test of whether Scotland's voice is heard".
+_TRIALS: Final = frozenset(
+    {"key", "real", "litmus", "acid", "stern", "tough", "severe", "crucial", "critical", "true",
+     "ultimate", "big", "major", "stiff", "early", "important"}
+)  # fmt: skip
 _NON_WEAPON_TESTS: Final = frozenset(
     {"doping", "drug", "dna", "blood", "covid", "virus", "driving", "stress", "entrance",
      "school", "pregnancy", "paternity", "breath", "eye", "urine", "crash", "road", "beta",
@@ -884,8 +898,15 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
         return hit if acted or aimed else None
     if tok.lemma_ in _TREATIES and _named_in_passing(tok):
         return None  # "obligations under the Minsk agreements": a standing treaty, named
-    if tok.lemma_ == "test" and mods & _NON_WEAPON_TESTS:
-        return None  # "doping tests", "a DNA test"
+    if tok.lemma_ == "test" and mods & (_NON_WEAPON_TESTS | _TRIALS):
+        return None  # "doping tests", "a DNA test", "a key test of whether ..."
+    if (
+        tok.lemma_ == "rescue"
+        and tok.head.lower_ == "to"
+        and tok.head.head.lemma_ == "come"
+        and not _pobj_lemmas(tok, "of")
+    ):
+        return None  # "Naldo came to the rescue" with a free kick; not "... of the sailors"
     if tok.lemma_ == "loan" and tok.head.lower_ == "on":
         return None  # a footballer "on loan" from his club
     if tok.lemma_ == "occupation":

@@ -419,3 +419,14 @@ def test_fights_in_court_admissions_doping_tests_and_loans_are_no_events(
         ("MOBILIZE", "weapons")
     ]
     assert _coded(pipeline, "The German striker is on loan from Bayer Leverkusen.") == []
+
+
+def test_sporting_rescues_fights_for_a_place_and_key_tests_are_no_events(
+    pipeline: Pipeline,
+) -> None:
+    assert _coded(pipeline, "Brazilian striker Naldo came to the rescue for Schalke.") == []
+    text = "Russian rescuers came to the rescue of Turkish sailors."
+    assert _coded(pipeline, text) == [("AID", None)]
+    assert _coded(pipeline, "German clubs continue to fight for a Champions League place.") == []
+    text = "For the Scottish government the Brexit vote is a key test of British democracy."
+    assert _coded(pipeline, text) == []
