@@ -430,3 +430,10 @@ def test_sporting_rescues_fights_for_a_place_and_key_tests_are_no_events(
     assert _coded(pipeline, "German clubs continue to fight for a Champions League place.") == []
     text = "For the Scottish government the Brexit vote is a key test of British democracy."
     assert _coded(pipeline, text) == []
+
+
+def test_meeting_a_markets_demand_is_no_concession(pipeline: Pipeline) -> None:
+    # A regression of the demands reading: "Europe's demand" had a possessor, like "the
+    # miners' demands", and was read as a concession.
+    text = "The Chinese carmaker is meeting Europe's demand for electric buses."
+    assert _coded(pipeline, text) == []
