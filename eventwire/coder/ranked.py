@@ -14,6 +14,11 @@ events per sentence; on PLV they cost precision).
 
 The codebook's grammatical decisions are kept as in v2: cooperation reported in the future
 tense, or only intended, is AGREE.
+
+coder.plover.v4 (:func:`checked`) is this coder checked by the rules: the ranked event is kept
+where the classifier agrees with the type the rules read off the governing trigger, or is at
+least :data:`CONFIDENT`; otherwise the sentence gets the rules' events; and the rules' events
+on other trigger words follow the first (several events per sentence).
 """
 
 from __future__ import annotations
@@ -58,7 +63,11 @@ CONFIDENT: Final = 0.8
 
 
 class RankedCoder(RulesAndClassifier):
-    """Pairs ranked, types classified (``coder.plover.v3``; see the module docstring)."""
+    """Pairs ranked, types classified (``coder.plover.v3``; see the module docstring).
+
+    ``check_rules``: where given, the classifier's probability below which a type that
+    contradicts the rules' reading of the trigger gives way to the rules' events
+    (``coder.plover.v4``, built by :func:`checked`)."""
 
     # Events come out primary first (evaluation takes the first as the sentence's event).
     ranks_events: Final = True
@@ -79,7 +88,7 @@ class RankedCoder(RulesAndClassifier):
         self._ranker = ranker
         self._keep_rule_events = keep_rule_events
         self._check_rules = check_rules
-        self.version = VERSION if check_rules is None else VERSION_CHECKED
+        self.version: str = VERSION if check_rules is None else VERSION_CHECKED
 
     def with_actors(self, actors: ActorLookup) -> RankedCoder:
         """The same coder, classifier and ranker over another actor lookup."""
