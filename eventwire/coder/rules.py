@@ -90,6 +90,40 @@ class PlaceLookup(Protocol):
     def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None: ...
 
 
+# Nouns before which a city's name says where, not who: "the Minsk agreements", "the Astana
+# talks", "the Geneva process" (Belarus, Kazakhstan and Switzerland are no party to them).
+_VENUE_NOUNS: Final = frozenset(
+    {"agreement", "accord", "talk", "talks", "format", "process", "meeting", "summit",
+     "conference", "deal", "treaty", "protocol", "pact", "memorandum", "negotiation",
+     "declaration", "round", "ceasefire", "truce", "forum", "dialogue", "consultation",
+     "communique", "document", "initiative", "peace", "framework", "plan", "convention"}
+)  # fmt: skip
+
+
+def _without_venues(
+    doc: Doc, mentions: Sequence[tuple[int, int, Entity]], actors: ActorLookup
+) -> list[tuple[int, int, Entity]]:
+    """``mentions`` less the cities named as a meeting's or a treaty's place."""
+    explain = getattr(actors, "explain", None)
+    if explain is None:
+        return list(mentions)
+    out = []
+    for s, e, ent in mentions:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        root = span.root if span is not None and len(span) else None
+        if (
+            root is not None
+            and root.dep_ in ("compound", "amod", "nmod")  # the parser says any of them
+            and root.head.lemma_ in _VENUE_NOUNS
+            and root.head.i >= span.end  # type: ignore[union-attr]
+        ):
+            r = explain(doc_text(doc)[s:e])
+            if r is not None and (r.kind == "capital" or r.rule == "place"):
+                continue
+        out.append((s, e, ent))
+    return out
+
+
 # Words of worry that report disapproval only when they name what worries the actor.
 _FEELINGS: Final = frozenset({"concerned", "worried", "alarmed", "concern", "concerns", "worry"})
 
@@ -204,7 +238,7 @@ class RuleCoder:
         """:meth:`code_sentence`, with what it worked from: the sentence's actor mentions,
         the speaker, and every trigger candidate with the arguments the parse gave it
         (coder.plover.v3 ranks actor pairs from these)."""
-        mentions = self._mentions(doc, article, memory)
+        mentions = _without_venues(doc, self._mentions(doc, article, memory), self._actors)
         speaker = self._speaker(doc, mentions, article, memory)
         cands = [Candidate(doc[i], etype, mode) for i, (etype, mode) in _triggers(doc)]
         for c in cands:

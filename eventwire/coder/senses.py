@@ -858,7 +858,7 @@ _CONCLUDED: Final = frozenset(
 def _named_in_passing(tok: Token) -> bool:
     """Whether ``tok`` names a treaty by a proper name ("the Minsk agreements", "the Paris
     accord") without a verb that concludes it."""
-    named = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children)
+    named = any(c.dep_ in ("compound", "amod") and c.pos_ == "PROPN" for c in tok.children)
     return named and not (tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_ in _CONCLUDED)
 
 

@@ -437,3 +437,13 @@ def test_meeting_a_markets_demand_is_no_concession(pipeline: Pipeline) -> None:
     # miners' demands", and was read as a concession.
     text = "The Chinese carmaker is meeting Europe's demand for electric buses."
     assert _coded(pipeline, text) == []
+
+
+def test_a_city_naming_a_meeting_or_treaty_is_no_party_to_it(pipeline: Pipeline) -> None:
+    # Regression: "the Minsk agreements" made Belarus their source, "the Astana meeting"
+    # Kazakhstan a party to the Syrian talks.
+    text = "Kiev has failed to implement the Minsk agreements, Moscow said."
+    assert all("BLR" not in [a.code for a in e.actor] for e in pipeline.code_text(text))
+    text = "The Astana meeting was the first conference that brought practical results."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Moscow criticized Washington on Monday.") == [("ACCUSE", "disapprove")]
