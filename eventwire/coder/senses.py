@@ -706,6 +706,15 @@ def _admits(tok: Token) -> Trigger | None:
     return VERBS[tok.lemma_]
 
 
+def _sign(tok: Token) -> Trigger | None:
+    # "signed a takeover deal with Rosneft", "signed a sponsorship deal": business.
+    for o in _objects(tok):
+        held = {c.lower_ for c in o.children if c.dep_ in ("compound", "amod", "nmod")}
+        if o.lemma_ in _TREATIES and held & _BUSINESS_DEALS:
+            return None
+    return VERBS["sign"]
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -752,6 +761,7 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "concede": _admits,
     "recognize": _admits,
     "recognise": _admits,
+    "sign": _sign,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 

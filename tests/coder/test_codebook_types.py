@@ -447,3 +447,10 @@ def test_a_city_naming_a_meeting_or_treaty_is_no_party_to_it(pipeline: Pipeline)
     text = "The Astana meeting was the first conference that brought practical results."
     assert _coded(pipeline, text) == []
     assert _coded(pipeline, "Moscow criticized Washington on Monday.") == [("ACCUSE", "disapprove")]
+
+
+def test_signing_a_business_deal_is_no_support(pipeline: Pipeline) -> None:
+    assert _coded(pipeline, "Exxon signed a takeover deal with Rosneft.") == []
+    assert _coded(pipeline, "Russia and Turkey signed a trade agreement in Ankara.") == [
+        ("SUPPORT", None)
+    ]
