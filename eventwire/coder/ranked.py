@@ -127,7 +127,8 @@ class RankedCoder(RulesAndClassifier):
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:
         an, pairs = self.pairs(doc, sentence, article, memory)
-        checked = self._check_rules is not None
+        limit = self._check_rules  # coder.plover.v4's; None for v3
+        checked = limit is not None
         if not pairs:
             return self._numbered(an.events, article, sentence) if checked else []
         prob, best = self.ranker.rank(pairs)[0]
@@ -147,8 +148,8 @@ class RankedCoder(RulesAndClassifier):
             # A doubtful pair or type: in news, mostly sentences that report none.
             return self._numbered(an.events, article, sentence) if checked else []
         event = replace(event, confidence=round(confidence, 2))
-        if checked:
-            if event.event_type != trig.etype and pred.score < (self._check_rules or 0.0):
+        if limit is not None:
+            if event.event_type != trig.etype and pred.score < limit:
                 # The classifier, unsure, contradicts what the trigger word says ("eager for
                 # talks ..., but sees testing as destabilizing" read as a rejection): on
                 # news, where it was not trained, the rules' reading is the safer one.

@@ -110,12 +110,12 @@ def _without_venues(
     out = []
     for s, e, ent in mentions:
         span = doc.char_span(s, e, alignment_mode="expand")
-        root = span.root if span is not None and len(span) else None
         if (
-            root is not None
-            and root.dep_ in ("compound", "amod", "nmod")  # the parser says any of them
-            and root.head.lemma_ in _VENUE_NOUNS
-            and root.head.i >= span.end  # type: ignore[union-attr]
+            span is not None
+            and len(span)
+            and span.root.dep_ in ("compound", "amod", "nmod")  # the parser says any of them
+            and span.root.head.lemma_ in _VENUE_NOUNS
+            and span.root.head.i >= span.end
         ):
             r = explain(doc_text(doc)[s:e])
             if r is not None and (r.kind == "capital" or r.rule == "place"):

@@ -34,6 +34,21 @@ def _objects(tok: Token) -> list[Token]:
     return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
 
 
+def _takes(tok: Token, words: frozenset[str]) -> bool:
+    """Whether the verb's object (or its passive subject) is one of ``words`` (lemmas)."""
+    return any(o.lemma_ in words for o in _objects(tok))
+
+
+def _unless_it_takes(words: frozenset[str]) -> Callable[[Token], Trigger | None]:
+    """The reading of a verb that reports its lexicon event unless its object is one of
+    ``words`` ("confront the question", "kill any hope", "withhold comment")."""
+
+    def read(tok: Token) -> Trigger | None:
+        return None if _takes(tok, words) else VERBS[tok.lemma_]
+
+    return read
+
+
 def _dobj(tok: Token) -> Token | None:
     return next((c for c in tok.children if c.dep_ == "dobj"), None)
 
@@ -270,7 +285,7 @@ _RECALLED: Final = frozenset(
 
 
 def _recall(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _RECALLED for o in _objects(tok)):
+    if _takes(tok, _RECALLED):
         return VERBS["recall"]  # "recalled its ambassador"
     return None  # "she recalls": memory
 
@@ -353,7 +368,7 @@ _CRITICISED: Final = frozenset(
 
 
 def _attack(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _CRITICISED for o in _objects(tok)):
+    if _takes(tok, _CRITICISED):
         return ("ACCUSE", "disapprove")
     return VERBS["attack"]
 
@@ -424,12 +439,6 @@ _FACED: Final = frozenset(
 )  # fmt: skip
 
 
-def _confront(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _FACED for o in _objects(tok)):
-        return None  # "all presidents must confront the question": facing, not coercing
-    return VERBS["confront"]
-
-
 # -------------------------------------------------------------------------- release, yield
 
 # What is published rather than set free (codebook RETREAT 'release': people or property).
@@ -455,12 +464,6 @@ def _release(tok: Token) -> Trigger | None:
     if not objs and tok.dep_ == "acl" and tok.head.lemma_ in _PUBLISHED:
         return None  # "statistics released in Beijing"
     return VERBS["release"]
-
-
-def _yield(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _YIELDED for o in _objects(tok)):
-        return None  # "the talks yielded results": produced, not conceded
-    return VERBS["yield"]
 
 
 _YIELDED: Final = frozenset(
@@ -529,12 +532,6 @@ _OFFICES: Final = frozenset(
 )  # fmt: skip
 
 
-def _seek(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _OFFICES for o in _objects(tok)):
-        return None  # "seeking a second term": a candidacy, not a request
-    return VERBS["seek"]
-
-
 # ------------------------------------------------------- kill, shoot, meet, withhold, deliver
 
 # What is killed or wounded in no violent sense: "likely to kill any hope of a two-state
@@ -550,12 +547,6 @@ _NOT_VICTIMS: Final = frozenset(
 )  # fmt: skip
 
 
-def _kill(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _NOT_VICTIMS for o in _objects(tok)):
-        return None
-    return VERBS[tok.lemma_]
-
-
 # What is shot with a camera: "scenes shot in China", "shooting a documentary".
 _FILMED: Final = frozenset(
     {"scene", "film", "movie", "video", "footage", "picture", "photo", "photograph", "episode",
@@ -567,7 +558,7 @@ _FILMED: Final = frozenset(
 def _shoot(tok: Token) -> Trigger | None:
     if tok.dep_ == "acl" and tok.head.lemma_ in _FILMED:
         return None  # "scenes shot in China"
-    if any(o.lemma_ in _FILMED for o in _objects(tok)):
+    if _takes(tok, _FILMED):
         return None
     return VERBS["shoot"]
 
@@ -596,12 +587,9 @@ def _meet(tok: Token) -> Trigger | None:
     return VERBS["meet"]
 
 
-def _withhold(tok: Token) -> Trigger | None:
-    # "will withhold comment until the ruling": no sanction; "withheld aid" is one.
-    if any(o.lemma_ in {"comment", "judgment", "judgement", "name", "identity", "detail"}
-           for o in _objects(tok)):  # fmt: skip
-        return None
-    return VERBS["withhold"]
+# What is withheld without a sanction: "will withhold comment until the ruling" ("withheld
+# aid" is one).
+_UNSAID: Final = frozenset({"comment", "judgment", "judgement", "name", "identity", "detail"})
 
 
 # What is delivered as aid besides _AID_GOODS: "delivered S-300 systems", "a shipment".
@@ -612,7 +600,7 @@ _DELIVERED: Final = _AID_GOODS | frozenset(
 
 
 def _deliver(tok: Token) -> Trigger | None:
-    things = {t.lemma_ for t in _things(tok)} | {t.lower_ for t in _things(tok)}
+    things = {w for t in _things(tok) for w in (t.lemma_, t.lower_)}
     if things & {"airstrike", "strike", "blow", "bombardment"}:
         # "used its bombers to deliver airstrikes in Deir ez-Zor"
         return ("ASSAULT", "aerial") if things & {"airstrike", "air", "bomber"} else VERBS["attack"]
@@ -651,12 +639,6 @@ _PAPERS: Final = frozenset(
 )  # fmt: skip
 
 
-def _destroy(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _PAPERS for o in _objects(tok)):
-        return None
-    return VERBS["destroy"]
-
-
 # What a weapons test tests: "tested a missile"; not "test China", "testing self-driving cars".
 _TESTED_WEAPONS: Final = _MISSILES | frozenset(
     {"weapon", "bomb", "device", "nuke", "launcher", "engine", "system", "artillery",
@@ -684,7 +666,7 @@ _FOUGHT_IN_COURT: Final = frozenset(
 
 
 def _fight(tok: Token) -> Trigger | None:
-    if any(o.lemma_ in _FOUGHT_IN_COURT for o in _objects(tok)):
+    if _takes(tok, _FOUGHT_IN_COURT):
         return None
     if _pobj_lemmas(tok, "for") & _PRIZES:
         return None  # "continue to fight for a Champions League place"
@@ -739,23 +721,23 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "offer": _offer,
     "fire": _fire,
     "strike": _strike,
-    "confront": _confront,
+    "confront": _unless_it_takes(_FACED),  # "confront the question": facing, not coercing
     "release": _release,
-    "yield": _yield,
+    "yield": _unless_it_takes(_YIELDED),  # "the talks yielded results": produced
     "warn": _warn,
     "push": _push,
-    "seek": _seek,
-    "kill": _kill,
-    "murder": _kill,
-    "wound": _kill,
-    "injure": _kill,
+    "seek": _unless_it_takes(_OFFICES),  # "seeking a second term": a candidacy
+    "kill": _unless_it_takes(_NOT_VICTIMS),
+    "murder": _unless_it_takes(_NOT_VICTIMS),
+    "wound": _unless_it_takes(_NOT_VICTIMS),
+    "injure": _unless_it_takes(_NOT_VICTIMS),
     "shoot": _shoot,
     "meet": _meet,
-    "withhold": _withhold,
+    "withhold": _unless_it_takes(_UNSAID),
     "deliver": _deliver,
     "burn": _burn,
     "train": _train,
-    "destroy": _destroy,
+    "destroy": _unless_it_takes(_PAPERS),
     "test": _test,
     "fight": _fight,
     "concede": _admits,
