@@ -17,7 +17,7 @@ from eventwire.nlp import doc_text
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["REPORTING_VERBS", "clause_path", "modality", "polarity"]
+__all__ = ["REPORTING_VERBS", "clause_path", "modality", "polarity", "speculative"]
 
 REPORTING_VERBS: Final = frozenset(
     {"say", "tell", "add", "state", "announce", "claim", "admit", "note", "report",
@@ -29,6 +29,9 @@ _NEGATING_VERBS: Final = frozenset(
 )
 _NEG_WORDS: Final = frozenset({"not", "n't", "never", "no", "without", "nor", "neither"})
 _HYPOTHETICAL_AUX: Final = frozenset({"could", "might", "may", "would", "should", "can", "must"})
+# The auxiliaries of a writer's speculation, as against the "will", "would" and "must" of an
+# announcement or a demand.
+_SPECULATIVE_AUX: Final = frozenset({"could", "might", "may", "can"})
 _FUTURE_AUX: Final = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_VERBS: Final = frozenset(
     {
@@ -110,3 +113,17 @@ def modality(trigger: Token) -> Modality:
             if any(c.lower_ in _HISTORICAL_CUES for c in tok.subtree):
                 return "historical"
     return "actual"
+
+
+def speculative(trigger: Token) -> bool:
+    """Whether the trigger's clause is speculation: a question, or "could", "might", "may" or
+    "can" on the way up from the trigger ("Japan could confront China", "Will China attack
+    Taiwan?"). Narrower than a hypothetical :func:`modality`, which also takes "would",
+    "should", "must" and conditions."""
+    if doc_text(trigger.doc).rstrip(" ”\"'’").endswith("?"):
+        return True
+    return any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in _SPECULATIVE_AUX
+        for tok in clause_path(trigger)
+        for c in tok.children
+    )

@@ -17,8 +17,10 @@ tense, or only intended, is AGREE.
 
 coder.plover.v4 (:func:`checked`) is this coder checked by the rules: the ranked event is kept
 where the classifier agrees with the type the rules read off the governing trigger, or is at
-least :data:`CONFIDENT`; otherwise the sentence gets the rules' events; and the rules' events
-on other trigger words follow the first (several events per sentence).
+least :data:`CONFIDENT` and the codebook does not side with the rules (a negated report, a
+writer's speculation, a protest by a state: :func:`_codebook_overrules`); otherwise the
+sentence gets the rules' events; and the rules' events on other trigger words follow the first
+(several events per sentence).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from eventwire.coder.compose import Arg, Candidate
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.hybrid import RulesAndClassifier, codebook_type
 from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
-from eventwire.coder.polarity import modality, polarity
+from eventwire.coder.polarity import modality, polarity, speculative
 from eventwire.coder.rules import (
     ActorLookup,
     Analysis,
@@ -149,10 +151,13 @@ class RankedCoder(RulesAndClassifier):
             return self._numbered(an.events, article, sentence) if checked else []
         event = replace(event, confidence=round(confidence, 2))
         if limit is not None:
-            if event.event_type != trig.etype and pred.score < limit:
+            if event.event_type != trig.etype and (
+                pred.score < limit or _codebook_overrules(event, trig, pair=best, an=an)
+            ):
                 # The classifier, unsure, contradicts what the trigger word says ("eager for
-                # talks ..., but sees testing as destabilizing" read as a rejection): on
-                # news, where it was not trained, the rules' reading is the safer one.
+                # talks ..., but sees testing as destabilizing" read as a rejection), or the
+                # codebook says the rules' reading is the event: on news, where it was not
+                # trained, the rules' reading is the safer one.
                 return self._numbered(an.events, article, sentence)
             event = _rules_pair_for_self_event(event, an.events)
         out = [event]
@@ -224,16 +229,67 @@ def checked(
     """``coder.plover.v4``: v3's event, checked by the rules, with the rules' other events.
 
     The ranked pair and the classifier's type are kept when the type is the one the rules
-    read off the governing trigger, or when the classifier is at least :data:`CONFIDENT`;
-    otherwise the sentence gets the rules' events (v1). The rules' events on other trigger
-    words follow the first ("criticized Iran and praised Saudi Arabia": two events).
-    """
+    read off the governing trigger, or when the classifier is at least :data:`CONFIDENT` and
+    the codebook does not side with the rules (:func:`_codebook_overrules`); otherwise the
+    sentence gets the rules' events (v1). The rules' events on other trigger words follow the
+    first ("criticized Iran and praised Saudi Arabia": two events)."""
     return RankedCoder(
         actors=actors,
         places=places,
         classifier=classifier,
         keep_rule_events=True,
         check_rules=CONFIDENT,
+    )
+
+
+def _codebook_overrules(event: Event, trig: Candidate, *, pair: Pair, an: Analysis) -> bool:
+    """Whether the rules' reading of the trigger stands against a confident classifier whose
+    type contradicts it, on grounds the codebook gives (PLOVER records negation and modality
+    as properties of the event reported, not as another event type).
+
+    The classifier learnt PLV's sentences, where a negated report is mostly a refusal and a
+    modal mostly an announcement ("said it will release", "must end attacks"); on the
+    sentences of news narration it then reads "has never sent aid" as a sanction and "Japan
+    could confront China" as a threat. So the rules stand where:
+
+    - the trigger is negated ("never sent aid", "no plans to deport"): a refusal the rules
+      read as such is REJECT by them too, so the classifier's REJECT is kept there;
+    - the report is speculation: a question, or "could", "might", "may", "can" on the
+      trigger's clause, unless the speaker is the source ("Iran said it could close the
+      strait" is a threat);
+    - the classifier's type is PROTEST and the source is a state, a government or an army:
+      PROTEST is "civilian demonstrations" ("Armenia and Azerbaijan clashed" is fighting).
+
+    On PLV's 5-fold CV these leave v4's first-event triple F1 at 0.661 (every event 0.597 ->
+    0.596) and lift the polarity suite from 54/65 to 63/65.
+    """
+    trigger_start = event.evidence.trigger_start
+    if any(
+        ev.event_type == event.event_type and ev.evidence.trigger_start == trigger_start
+        for ev in an.events
+    ):
+        return False  # the rules' own final reading of the trigger ("will not accept": REJECT)
+    if polarity(trig.token) == "negated":
+        return True
+    source = pair.source.entity
+    if modality(trig.token) == "hypothetical" and speculative(trig.token):
+        speaker = an.speaker
+        own = (
+            speaker is not None
+            and source is not None
+            and (
+                (speaker.code is not None and speaker.code == source.code)
+                or speaker.text == source.text
+            )
+        )
+        if not own:
+            return True
+    return (
+        event.event_type == "PROTEST"
+        and source is not None
+        and source.code is not None
+        and len(source.code) == 3
+        and source.sector in (None, "GOV", "MIL")
     )
 
 

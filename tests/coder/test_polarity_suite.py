@@ -9,11 +9,13 @@ events, as the PLOVER codebook codes them. Written from general knowledge of new
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from eventwire.coder.ranked import checked
 from eventwire.model import Event
 from eventwire.pipeline import Pipeline
 
@@ -45,7 +47,23 @@ def test_suite_is_large_enough() -> None:
     assert len(_cases()) >= 60
 
 
-def test_polarity_and_modality_suite(pipeline: Pipeline) -> None:
+@pytest.fixture(params=["coder.plover.v1", "coder.plover.v4"])
+def coding(request: pytest.FixtureRequest, pipeline: Pipeline) -> Iterator[Pipeline]:
+    """The shared pipeline with each coder that must keep the codebook's reading: the default
+    rules, and v4, whose PLV-trained classifier the rules check."""
+    if request.param == "coder.plover.v1":
+        yield pipeline
+        return
+    rules = pipeline.coder
+    pipeline.coder = checked(actors=pipeline.actors, places=pipeline.places)
+    try:
+        yield pipeline
+    finally:
+        pipeline.coder = rules
+
+
+def test_polarity_and_modality_suite(coding: Pipeline) -> None:
+    pipeline = coding
     cases = _cases()
     failures: list[str] = []
     for case in cases:

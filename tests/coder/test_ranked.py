@@ -273,3 +273,42 @@ def test_v4_codes_several_events_primary_first(pipeline: Pipeline, v4: RankedCod
 @pytest.mark.slow
 def test_v4_codes_no_event_where_no_word_reports_one(pipeline: Pipeline, v4: RankedCoder) -> None:
     assert _code(pipeline, v4, "The weather in Paris was mild on Tuesday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "want"),
+    [
+        # A negated report is not its opposite type.
+        ("Kenya has never sent aid to Somalia.", "SANCTION", ("AID", "negated", "actual")),
+        # A refusal the rules read as one stays the classifier's REJECT.
+        ("Hungary will not accept migrants from Italy.", "REJECT", ("REJECT", "asserted", None)),
+        # The writer's speculation is a hypothetical confrontation, not a threat ...
+        (
+            "Japan could confront China over the disputed islands.",
+            "THREATEN",
+            ("COERCE", "asserted", "hypothetical"),
+        ),
+        ("Will China attack Taiwan?", "THREATEN", ("ASSAULT", "asserted", "hypothetical")),
+        # ... but the actor's own word is one.
+        (
+            "Iran said it could close the Strait of Hormuz to American ships.",
+            "THREATEN",
+            ("THREATEN", "asserted", "hypothetical"),
+        ),
+        # States fight; PROTEST is civilian.
+        (
+            "Armenia and Azerbaijan clashed along their border on Sunday.",
+            "PROTEST",
+            ("ASSAULT", "asserted", "actual"),
+        ),
+    ],
+)
+@pytest.mark.slow
+def test_v4_keeps_the_codebook_reading_where_a_confident_classifier_follows_plv_conventions(
+    pipeline: Pipeline, text: str, says: str, want: tuple[str, str, str | None]
+) -> None:
+    classifier = cast(EventClassifier, _Says(says, 0.95))
+    v4 = checked(actors=pipeline.actors, places=pipeline.places, classifier=classifier)
+    first = _code(pipeline, v4, text)[0]
+    got = (first.event_type, first.polarity, first.modality)
+    assert all(w is None or w == g for w, g in zip(want, got, strict=True)), got
