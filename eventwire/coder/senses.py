@@ -757,14 +757,6 @@ _MARKET_WORDS: Final = frozenset(
 )  # fmt: skip
 
 
-# Nouns read in context by noun_sense (which also reads every REQUEST noun, for "a request for
-# comment").
-SENSE_NOUNS: Final = frozenset(
-    {"rally", "deal", "call", "offer", "charge", "conference", "release", "warning", "war",
-     "demand", "alert", "relief", "occupation", "agreement", "accord", "treaty", "pact",
-     "test", "loan", "rescue"}
-)  # fmt: skip
-
 # Demand as a market's, not a claim: "gas demand", "China's demand for meat", "meet demand".
 _MARKET_DEMAND: Final = frozenset(
     {"market", "energy", "oil", "gas", "consumer", "domestic", "global", "strong", "weak",
@@ -872,68 +864,133 @@ def noun_sense(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
     consultation, not the lexicon's "calls for"), "a request for comment" (the reporter's)."""
     if hit[0] == "REQUEST" and _pobj_lemmas(tok, "for") & _PRESS_ASKS:
         return None
-    if tok.lemma_ == "rally":
-        return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
-    if tok.lemma_ == "deal":
-        if mods & ({"great", "good"} | _BUSINESS_DEALS) or _buys(tok):
-            return None  # "a great deal of", "a deal to buy GE's appliance business"
-        return hit
-    if tok.lemma_ == "warning":
-        return _warn(tok)
-    if tok.lemma_ == "demand":
-        if (mods | _pobj_lemmas(tok, "for")) & _MARKET_DEMAND or (
-            tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
-        ):
-            return None
-        return hit
-    if tok.lemma_ == "war":
-        if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
-            return None
-        acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
-        aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
-        return hit if acted or aimed else None
-    if tok.lemma_ in _TREATIES and _named_in_passing(tok):
-        return None  # "obligations under the Minsk agreements": a standing treaty, named
-    if tok.lemma_ == "test" and mods & (_NON_WEAPON_TESTS | _TRIALS):
-        return None  # "doping tests", "a DNA test", "a key test of whether ..."
-    if (
-        tok.lemma_ == "rescue"
-        and tok.head.lower_ == "to"
-        and tok.head.head.lemma_ == "come"
-        and not _pobj_lemmas(tok, "of")
-    ):
-        return None  # "Naldo came to the rescue" with a free kick; not "... of the sailors"
-    if tok.lemma_ == "loan" and tok.head.lower_ == "on":
-        return None  # a footballer "on loan" from his club
-    if tok.lemma_ == "occupation":
-        # "civilian occupations", "their occupations": jobs; "the occupation of Crimea" is one.
-        return None if tok.tag_ == "NNS" else hit
-    if tok.lemma_ == "alert":
-        # "winter weather alerts", "on high alert for bird flu"
-        return None if (mods | _pobj_lemmas(tok, "for")) & _NATURAL_ALERTS else hit
-    if tok.lemma_ == "relief":
-        if mods & {"sanction", "sanctions"}:
-            return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
-        return None if mods & {"tax", "pain", "stress", "symptom"} else hit
-    if tok.lemma_ == "conference":
-        return None if mods & {"press", "news"} else hit  # journalists', not a meeting
-    if tok.lemma_ == "release":
-        # "the release of the ranking"
-        return None if (mods | _pobj_lemmas(tok, "of")) & _PUBLISHED else hit
-    if tok.lemma_ == "charge":
-        # "in charge of the operation", "to take charge of the navy"
-        taken = tok.dep_ == "dobj" and tok.head.lemma_ == "take"
-        return None if tok.head.lower_ == "in" or taken else hit
-    if tok.lemma_ == "offer":
-        # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
-        held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
-        offered = held | _pobj_lemmas(tok, "of", "for", "to")
-        return hit if offered & (_OFFERED | _AID_GOODS) else None  # as the verb's (_offer)
-    if tok.lemma_ == "call":
-        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
-        if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
-            return ("CONSULT", "phone")
+    read = _NOUN_SENSES.get(tok.lemma_)
+    return hit if read is None else read(tok, hit, mods)
+
+
+# How a noun reads in context: (the noun, the lexicon's reading, its modifiers) -> the event.
+_NounSense = Callable[["Token", Trigger, set[str]], Trigger | None]
+
+
+def _rally_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    return None if (mods | _pobj_lemmas(tok, "in")) & _MARKET_WORDS else hit
+
+
+def _deal_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    if mods & ({"great", "good"} | _BUSINESS_DEALS) or _buys(tok):
+        return None  # "a great deal of", "a deal to buy GE's appliance business"
     return hit
+
+
+def _warning_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    return _warn(tok)
+
+
+def _demand_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    if (mods | _pobj_lemmas(tok, "for")) & _MARKET_DEMAND or (
+        tok.dep_ == "dobj" and tok.head.lemma_ in _DEMAND_VERBS
+    ):
+        return None
+    return hit
+
+
+def _war_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    if mods & {"trade", "price", "currency", "culture", "cold", "tariff", "word"}:
+        return None
+    acted = tok.head.lemma_ in _WAR_VERBS and tok.dep_ in ("dobj", "nsubj", "nsubjpass")
+    aimed = any(c.dep_ == "prep" and c.lower_ in ("against", "on") for c in tok.children)
+    return hit if acted or aimed else None
+
+
+def _treaty_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "obligations under the Minsk agreements": a standing treaty, named in passing.
+    return None if _named_in_passing(tok) else hit
+
+
+def _test_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "doping tests", "a DNA test", "a key test of whether ..."
+    return None if mods & (_NON_WEAPON_TESTS | _TRIALS) else hit
+
+
+def _rescue_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "Naldo came to the rescue" with a free kick; not "... of the sailors".
+    sporting = (
+        tok.head.lower_ == "to" and tok.head.head.lemma_ == "come" and not _pobj_lemmas(tok, "of")
+    )
+    return None if sporting else hit
+
+
+def _loan_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    return None if tok.head.lower_ == "on" else hit  # a footballer "on loan" from his club
+
+
+def _occupation_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "civilian occupations", "their occupations": jobs; "the occupation of Crimea" is one.
+    return None if tok.tag_ == "NNS" else hit
+
+
+def _alert_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "winter weather alerts", "on high alert for bird flu"
+    return None if (mods | _pobj_lemmas(tok, "for")) & _NATURAL_ALERTS else hit
+
+
+def _relief_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    if mods & {"sanction", "sanctions"}:
+        return ("CONCEDE", None)  # "sanctions relief": easing sanctions (codebook)
+    return None if mods & {"tax", "pain", "stress", "symptom"} else hit
+
+
+def _conference_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    return None if mods & {"press", "news"} else hit  # journalists', not a meeting
+
+
+def _release_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "the release of the ranking"
+    return None if (mods | _pobj_lemmas(tok, "of")) & _PUBLISHED else hit
+
+
+def _charge_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "in charge of the operation", "to take charge of the navy"
+    taken = tok.dep_ == "dobj" and tok.head.lemma_ == "take"
+    return None if tok.head.lower_ == "in" or taken else hit
+
+
+def _offer_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    # "offers of help", "offers for peace talks", "a peace offer"; not "job offers".
+    held = {c.lemma_ for c in tok.children if c.dep_ in ("compound", "amod")}
+    offered = held | _pobj_lemmas(tok, "of", "for", "to")
+    return hit if offered & (_OFFERED | _AID_GOODS) else None  # as the verb's (_offer)
+
+
+def _call_noun(tok: Token, hit: Trigger, mods: set[str]) -> Trigger | None:
+    preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+    if "for" not in preps and (mods & {"phone", "telephone", "video"} or "between" in preps):
+        return ("CONSULT", "phone")
+    return hit
+
+
+_NOUN_SENSES: Final[dict[str, _NounSense]] = {
+    "rally": _rally_noun,
+    "deal": _deal_noun,
+    "warning": _warning_noun,
+    "demand": _demand_noun,
+    "war": _war_noun,
+    **dict.fromkeys(("agreement", "accord", "treaty", "pact"), _treaty_noun),
+    "test": _test_noun,
+    "rescue": _rescue_noun,
+    "loan": _loan_noun,
+    "occupation": _occupation_noun,
+    "alert": _alert_noun,
+    "relief": _relief_noun,
+    "conference": _conference_noun,
+    "release": _release_noun,
+    "charge": _charge_noun,
+    "offer": _offer_noun,
+    "call": _call_noun,
+}
+# Nouns read in context by noun_sense (which also reads every REQUEST noun, for "a request for
+# comment").
+SENSE_NOUNS: Final = frozenset(_NOUN_SENSES)
 
 
 _PRESS_ASKS: Final = frozenset({"comment", "interview", "reaction", "response", "statement"})
