@@ -14,7 +14,7 @@ from eventwire import registry
 from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker, fit
-from eventwire.coder.ranked import RankedCoder, checked
+from eventwire.coder.ranked import CONFIDENT, RankedCoder, checked
 from eventwire.config import config_from_dict
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence
@@ -312,3 +312,30 @@ def test_v4_keeps_the_codebook_reading_where_a_confident_classifier_follows_plv_
     first = _code(pipeline, v4, text)[0]
     got = (first.event_type, first.polarity, first.modality)
     assert all(w is None or w == g for w, g in zip(want, got, strict=True)), got
+
+
+@pytest.mark.slow
+def test_v4_codes_a_sentence_the_rules_find_no_event_in_only_when_confident(
+    pipeline: Pipeline,
+) -> None:
+    # A trigger word ("trips") in a sentence that reports no event: news is full of them.
+    text = "When I'm not traveling on business trips, I try to spend time with my family."
+    assert pipeline.code_text(text) == []  # the rules find none
+    says = cast(EventClassifier, _Says("CONSULT", 1.0))
+    v3 = _code(pipeline, RankedCoder(actors=pipeline.actors, classifier=says), text)
+    assert [e.event_type for e in v3] == ["CONSULT"]
+    confidence = v3[0].confidence
+
+    def v4_at(alone: float) -> list[Event]:
+        coder = RankedCoder(
+            actors=pipeline.actors,
+            classifier=says,
+            keep_rule_events=True,
+            check_rules=CONFIDENT,
+            min_confidence_alone=alone,
+        )
+        return _code(pipeline, coder, text)
+
+    assert v4_at(confidence + 0.02) == []
+    assert [e.event_type for e in v4_at(confidence - 0.02)] == ["CONSULT"]
+    assert checked(actors=pipeline.actors, classifier=says)._min_confidence_alone == 0.4
