@@ -295,6 +295,17 @@ def test_v4_codes_no_event_where_no_word_reports_one(pipeline: Pipeline, v4: Ran
             "THREATEN",
             ("THREATEN", "asserted", "hypothetical"),
         ),
+        # A missile fired at no one is a show of force; at an enemy, an attack.
+        (
+            "North Korea fired a ballistic missile into the sea on Tuesday.",
+            "ASSAULT",
+            ("MOBILIZE", "asserted", "actual"),
+        ),
+        (
+            "Israeli jets fired missiles at Hamas positions in Gaza.",
+            "ASSAULT",
+            ("ASSAULT", "asserted", "actual"),
+        ),
         # States fight; PROTEST is civilian.
         (
             "Armenia and Azerbaijan clashed along their border on Sunday.",
