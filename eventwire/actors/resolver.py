@@ -219,6 +219,15 @@ def _latest(terms: Sequence[Term]) -> Term:
     return best
 
 
+def _sentence_dot(word: str) -> bool:
+    """Whether the word's final dot ends a sentence rather than an abbreviation: "officials.",
+    "Ukraine." but not "U.S.", "Gen." or "Inc." (the tokenizer keeps a final dot for those)."""
+    if not word.endswith(".") or "." in word[:-1]:
+        return False
+    bare = word[:-1]
+    return len(bare) >= 4 or bare.islower()
+
+
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
     """A title part for _place_fallback ("minister" is listed as a sector noun too, hence the
     title-table check). (A function, not a closure there: a compiled closure is an object
@@ -333,6 +342,8 @@ class ActorResolver:
                 last_end_tok = i = j + 1
                 continue
             start_char = tokens[start_tok][1]
+            if _sentence_dot(tokens[j - 1][0]) and end_char == tokens[j - 1][2]:
+                end_char -= 1  # "met Spanish officials.": the sentence's full stop
             ent = self.resolve(text[start_char:end_char], date=date)
             if ent is not None:
                 out.append((start_char, end_char, ent))

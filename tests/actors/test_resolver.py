@@ -152,3 +152,27 @@ def test_find_mentions_with_a_title_at_the_end_of_the_text() -> None:
     ):
         found = get_resolver().find_mentions(text)
         assert found and found[-1][1] == len(text)
+
+
+def test_find_mentions_leaves_out_the_full_stop_that_ends_the_sentence(resolver) -> None:
+    """Regression: "met Spanish officials." was stored with the full stop in the actor text."""
+    for text, want in (
+        ("Venezuelan opposition leaders met Spanish officials.", "Spanish officials"),
+        ("Russia criticized Ukraine.", "Ukraine"),
+        ("Troops left the U.S.", "U.S."),
+        ("He was received by Lt. Gen.", None),  # an abbreviation keeps its dot
+    ):
+        found = resolver.find_mentions(text)
+        if want is None:
+            assert all(not text[s:e].endswith("Gen") for s, e, _ in found)
+            continue
+        s, e, ent = found[-1]
+        assert (text[s:e], ent.text) == (want, want)
+
+
+@pytest.mark.parametrize(
+    "mention",
+    ["Venezuelan opposition leaders", "Chad's opposition leaders", "Kenyan opposition figures"],
+)
+def test_plural_opposition_leaders_are_the_opposition_not_the_government(resolver, mention):
+    assert resolver.resolve(mention).sector == "OPP"
