@@ -697,6 +697,21 @@ def _sign(tok: Token) -> Trigger | None:
     return VERBS["sign"]
 
 
+def _freeze(tok: Token) -> Trigger | None:
+    # "froze the assets of", "froze talks with": a sanction; "froze the bacteria at minus 80
+    # degrees", "froze prices", "froze hiring": no event.
+    return VERBS["freeze"] if _takes(tok, _FROZEN) else None
+
+
+_FROZEN: Final = frozenset(
+    {"asset", "account", "fund", "funding", "payment", "aid", "assistance", "property",
+     "holding", "deposit", "loan", "credit", "transfer", "talk", "negotiation", "relation",
+     "tie", "cooperation", "contact", "dialogue", "process", "membership", "deal",
+     "agreement", "program", "programme", "project", "visa", "money", "reserve", "export",
+     "import", "shipment", "delivery", "contract"}
+)  # fmt: skip
+
+
 _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "return": _return,
     "commit": _commit,
@@ -744,6 +759,7 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "recognize": _admits,
     "recognise": _admits,
     "sign": _sign,
+    "freeze": _freeze,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 

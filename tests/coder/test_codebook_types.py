@@ -454,3 +454,16 @@ def test_signing_a_business_deal_is_no_support(pipeline: Pipeline) -> None:
     assert _coded(pipeline, "Russia and Turkey signed a trade agreement in Ankara.") == [
         ("SUPPORT", None)
     ]
+
+
+def test_freezing_assets_or_talks_is_a_sanction_freezing_bacteria_nothing(
+    pipeline: Pipeline,
+) -> None:
+    text = "Australian scientists froze the bacteria at minus 80 degrees Celsius."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "Russia froze talks with Ukraine on gas prices.") == [
+        ("SANCTION", None)
+    ]
+    assert _coded(pipeline, "Turkish assets were frozen by the Netherlands.") == [
+        ("SANCTION", None)
+    ]
