@@ -697,6 +697,21 @@ def _sign(tok: Token) -> Trigger | None:
     return VERBS["sign"]
 
 
+def _agree(tok: Token) -> Trigger | None:
+    # "agrees that Vasalgel could be valuable", "agreed that the plan was a mistake": an
+    # opinion shared, no commitment to cooperate (codebook AGREE); "agreed with Russia that the
+    # sanctions were counterproductive" backs Russia's view (SUPPORT); "agreed that a
+    # ceasefire would begin on Friday" is a commitment.
+    held = [c for c in tok.children if c.dep_ == "ccomp"]
+    if not held or any(c.dep_ in ("xcomp", "dobj") for c in tok.children):
+        return VERBS["agree"]
+    if not all(
+        c.lemma_ == "be" or any(g.dep_ in ("acomp", "attr") for g in c.children) for c in held
+    ):
+        return VERBS["agree"]
+    return ("SUPPORT", None) if _pobj_lemmas(tok, "with") else None
+
+
 def _freeze(tok: Token) -> Trigger | None:
     # "froze the assets of", "froze talks with": a sanction; "froze the bacteria at minus 80
     # degrees", "froze prices", "froze hiring": no event.
@@ -760,6 +775,7 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "recognise": _admits,
     "sign": _sign,
     "freeze": _freeze,
+    "agree": _agree,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 

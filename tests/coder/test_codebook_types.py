@@ -467,3 +467,14 @@ def test_freezing_assets_or_talks_is_a_sanction_freezing_bacteria_nothing(
     assert _coded(pipeline, "Turkish assets were frozen by the Netherlands.") == [
         ("SANCTION", None)
     ]
+
+
+def test_agreeing_that_something_is_so_is_an_opinion_not_a_commitment(
+    pipeline: Pipeline,
+) -> None:
+    text = "Finnish scientist Huhtaniemi agrees that Vasalgel could be valuable in Finland."
+    assert _coded(pipeline, text) == []
+    text = "China agreed with Russia that the sanctions were counterproductive."
+    assert _coded(pipeline, text) == [("SUPPORT", None)]
+    text = "Russia and Turkey agreed that a ceasefire would begin on Friday."
+    assert _coded(pipeline, text) == [("AGREE", None)]
