@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.polarity import REPORTING_VERBS
 from eventwire.model import Entity, Place
+from eventwire.ontology.plover import MODES
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -66,7 +67,12 @@ class Candidate:
 def _nearest(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
     t = tok
     while t.head != t:
-        if t.dep_ in ("ccomp", "relcl", "advcl", "parataxis"):
+        if t.dep_ == "ccomp":
+            # "demanded that Japan withdraw", "warned that it would strike": the clause is what
+            # is demanded or threatened, not a report of its own.
+            above = by_token.get(t.head.i)
+            return above if above is not None and above.etype in _CLAUSE_TAKERS else None
+        if t.dep_ in ("relcl", "advcl", "parataxis"):
             return None
         t = t.head
         if t.i in by_token:
@@ -74,6 +80,19 @@ def _nearest(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
         if t.lemma_ in REPORTING_VERBS:
             return None
     return None
+
+
+_CLAUSE_TAKERS: Final = frozenset({"REQUEST", "THREATEN"})
+
+
+def _in_clause_of(tok: Token, above: Token) -> bool:
+    """Whether ``tok`` sits in a that-clause of ``above`` ("demanded that Japan withdraw")."""
+    t = tok
+    while t.head != t:
+        if t.dep_ == "ccomp" and t.head == above:
+            return True
+        t = t.head
+    return False
 
 
 def _has_intention_ancestor(tok: Token) -> bool:
@@ -87,13 +106,17 @@ def _has_intention_ancestor(tok: Token) -> bool:
     return False
 
 
-def nested_mode(parent: str, child: str) -> str | None:
+def nested_mode(parent: str, child: str, child_mode: str | None = None) -> str | None:
+    """The parent trigger's mode from the event it governs ("urged ... to return to talks":
+    REQUEST 'meet'; "warned that his government would expel him": THREATEN 'expel')."""
     if parent in ("REQUEST", "REJECT"):
         return {
             "CONSULT": "meet", "AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist",
             "RETREAT": "yield", "CONCEDE": "yield",
         }.get(child)  # fmt: skip
     if parent == "THREATEN":
+        if child_mode is not None and child_mode in MODES["THREATEN"]:
+            return child_mode  # "expel", "arrest", "restrict" name the same act
         return {"ASSAULT": "violence", "SANCTION": "relations"}.get(child)
     return None
 
@@ -128,9 +151,16 @@ def compose(cands: list[Candidate]) -> None:
             c.absorbed = True
             parent.absorbed_children += 1
             if parent.mode is None:
-                parent.mode = nested_mode(parent.etype, c.etype)
-            if parent.target is None and c.target is not None:
-                parent.target = c.target
+                parent.mode = nested_mode(parent.etype, c.etype, c.mode)
+            if parent.target is None:
+                # "demanded that Japan withdraw its ships": the one asked is the clause's
+                # subject; "urged ... to return to talks": the talks' other party.
+                asked = (
+                    c.source
+                    if parent.etype == "REQUEST" and _in_clause_of(c.token, parent.token)
+                    else None
+                )
+                parent.target = asked or c.target
             if parent.source is None and c.source is not None:
                 parent.source = c.source
         elif intention and c.etype in COOPERATIVE:

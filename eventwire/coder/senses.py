@@ -697,19 +697,31 @@ def _sign(tok: Token) -> Trigger | None:
     return VERBS["sign"]
 
 
-def _agree(tok: Token) -> Trigger | None:
-    # "agrees that Vasalgel could be valuable", "agreed that the plan was a mistake": an
-    # opinion shared, no commitment to cooperate (codebook AGREE); "agreed with Russia that the
-    # sanctions were counterproductive" backs Russia's view (SUPPORT); "agreed that a
-    # ceasefire would begin on Friday" is a commitment.
+def _opinion_only(tok: Token) -> bool:
+    """Whether the verb's one complement is a that-clause saying what something is ("agrees
+    that Vasalgel could be valuable", "insisted the threat is very real")."""
     held = [c for c in tok.children if c.dep_ == "ccomp"]
     if not held or any(c.dep_ in ("xcomp", "dobj") for c in tok.children):
-        return VERBS["agree"]
-    if not all(
+        return False
+    return all(
         c.lemma_ == "be" or any(g.dep_ in ("acomp", "attr") for g in c.children) for c in held
-    ):
+    )
+
+
+def _agree(tok: Token) -> Trigger | None:
+    # An opinion shared is no commitment to cooperate (codebook AGREE): "agrees that Vasalgel
+    # could be valuable" is none; "agreed with Russia that the sanctions were
+    # counterproductive" backs Russia's view (SUPPORT); "agreed that a ceasefire would begin
+    # on Friday" is a commitment.
+    if not _opinion_only(tok):
         return VERBS["agree"]
     return ("SUPPORT", None) if _pobj_lemmas(tok, "with") else None
+
+
+def _insist(tok: Token) -> Trigger | None:
+    # "insisted the threat from terrorism is very real": an assertion; "insisted that the
+    # interests of Scotland be taken into account" is a demand.
+    return None if _opinion_only(tok) else VERBS["insist"]
 
 
 def _freeze(tok: Token) -> Trigger | None:
@@ -776,6 +788,7 @@ _SENSES: Final[dict[str, Callable[[Token], Trigger | None]]] = {
     "sign": _sign,
     "freeze": _freeze,
     "agree": _agree,
+    "insist": _insist,
 }
 SENSE_VERBS: Final = frozenset(_SENSES)
 

@@ -263,7 +263,7 @@ def test_a_warning_of_repercussions_is_a_threat_and_of_famine_no_event(
         pipeline,
         "Mugabe has warned the British High Commissioner that his government would expel him.",
     )
-    assert got == [("THREATEN", None)]
+    assert got == [("THREATEN", "expel")]  # the codebook's THREATEN mode for expulsions
     got = _coded(pipeline, "Erdogan issued a warning to Damascus of military action.")
     assert got == [("THREATEN", None)]
     assert _coded(pipeline, "The United Nations warned last week of possible famine.") == []
@@ -478,3 +478,21 @@ def test_agreeing_that_something_is_so_is_an_opinion_not_a_commitment(
     assert _coded(pipeline, text) == [("SUPPORT", None)]
     text = "Russia and Turkey agreed that a ceasefire would begin on Friday."
     assert _coded(pipeline, text) == [("AGREE", None)]
+
+
+def test_what_a_demand_clause_asks_for_is_the_demand_not_a_second_event(
+    pipeline: Pipeline,
+) -> None:
+    """Regression: "demanded that Japan withdraw" also coded Japan's withdrawal, as done."""
+    events = pipeline.code_text(
+        "China demanded that Japan withdraw its ships from the disputed waters."
+    )
+    got = [(e.event_type, [a.code for a in e.actor], [r.code for r in e.recipient]) for e in events]
+    assert got == [("REQUEST", ["CHN"], ["JPN"])]
+
+
+def test_insisting_that_something_is_so_is_no_demand(pipeline: Pipeline) -> None:
+    text = "Trump has insisted the threat from radical Islamic terrorism is very real."
+    assert _coded(pipeline, text) == []
+    text = "China insisted that Japan should withdraw its ships."
+    assert _coded(pipeline, text) == [("REQUEST", "yield")]
