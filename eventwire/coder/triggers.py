@@ -135,6 +135,22 @@ def _collective_protest(tok: Token) -> bool:
     return False
 
 
+_TOPIC_PREPS: Final = frozenset({"on", "about", "regarding", "concerning"})
+
+
+def _topic_of_a_noun(tok: Token) -> bool:
+    """Whether the noun is what another noun is about ("a report on the attack", "the task
+    force on the ceasefire", "talks on a ceasefire"): named as a topic, not reported. Not
+    "over", which names a cause that happened ("sanctions over a missile test")."""
+    prep = tok.head
+    return (
+        tok.dep_ == "pobj"
+        and prep.lower_ in _TOPIC_PREPS
+        and prep.head.pos_ in ("NOUN", "PROPN")
+        and prep.head != prep
+    )
+
+
 # Codebook MOBILIZE: single-country exercises; joint ones are COOPERATE.
 _DRILLS: Final = frozenset({"exercise", "drill"})
 
@@ -150,6 +166,8 @@ _COMPLAINT_VERBS: Final = frozenset(
 
 def noun_trigger(tok: Token) -> Trigger | None:
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
+    if hit is not None and _topic_of_a_noun(tok):
+        return None  # "the task force on the Syrian ceasefire": the ceasefire is its topic
     if tok.lemma_ in _DRILLS and hit is not None and not _joint(tok):
         return ("MOBILIZE", "troops")  # a country's own exercise shows readiness
     if hit is not None and hit[0] == "PROTEST" and tok.head.lemma_ in _COMPLAINT_VERBS:

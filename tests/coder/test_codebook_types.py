@@ -496,3 +496,15 @@ def test_insisting_that_something_is_so_is_no_demand(pipeline: Pipeline) -> None
     assert _coded(pipeline, text) == []
     text = "China insisted that Japan should withdraw its ships."
     assert _coded(pipeline, text) == [("REQUEST", "yield")]
+
+
+def test_an_event_noun_that_is_another_nouns_topic_is_not_reported(
+    pipeline: Pipeline,
+) -> None:
+    text = "France published a special report on the Paris attacks on Monday."
+    assert all(t != "ASSAULT" for t, _ in _coded(pipeline, text))
+    text = "Jordan sent envoys to the task force on the Syrian ceasefire."
+    assert all(t != "CONCEDE" for t, _ in _coded(pipeline, text))
+    # "over" names a cause that happened.
+    text = "The United States imposed sanctions over an Iranian ballistic missile test."
+    assert ("SANCTION", None) in _coded(pipeline, text)
