@@ -162,6 +162,9 @@ _SECTOR_HEADS: Final = frozenset(
 )  # fmt: skip
 
 
+# PLOVER's "Requires recipient: Yes" types.
+_NEEDS_RECIPIENT: Final = frozenset({"COOPERATE", "AID", "SANCTION"})
+
 _RAISING_VERBS: Final = frozenset(
     {"expect", "set", "schedule", "due", "slate", "poise", "likely", "suppose", "report",
      "believe", "think", "say", "understand", "know", "see"}
@@ -283,6 +286,11 @@ class RuleCoder:
             if mod == "future" and etype in COOPERATIVE:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
+            if etype in _NEEDS_RECIPIENT and c.target is None and len(c.source.entities) < 2:
+                # Codebook: COOPERATE, AID and SANCTION require a recipient ("took part in the
+                # search", "they helped me", "it imposed sanctions?"); parties acting
+                # together ("Russia and Cyprus cooperate") are each other's.
+                continue
             if etype != "PROTEST":
                 c.source = as_state(c.source)
                 c.target = as_state(c.target) if c.target else None
@@ -628,6 +636,19 @@ class RuleCoder:
                 if arg:
                     c.place = self._place_for(objs[0], arg)
                     return arg
+        if tok.pos_ == "NOUN" and tok.dep_ == "dobj":
+            # "granted asylum to the dissidents", "imposed sanctions on Iran": the noun's
+            # recipient hangs off the verb that governs it.
+            for child in tok.head.children:
+                if child.dep_ in ("prep", "dative") and child.lower_ in (
+                    "to",
+                    "on",
+                    "against",
+                    "for",
+                ):
+                    objs = [o for o in child.children if o.dep_ == "pobj"]
+                    if objs and (arg := ents(objs[0])):
+                        return arg
         # Locations attached lower down: "the build-up of Russian troops along the border".
         if c.etype in ("MOBILIZE", "ASSAULT"):
             for t in tok.subtree:

@@ -508,3 +508,19 @@ def test_an_event_noun_that_is_another_nouns_topic_is_not_reported(
     # "over" names a cause that happened.
     text = "The United States imposed sanctions over an Iranian ballistic missile test."
     assert ("SANCTION", None) in _coded(pipeline, text)
+
+
+def test_cooperation_aid_and_sanctions_need_a_recipient(pipeline: Pipeline) -> None:
+    # PLOVER: COOPERATE, AID and SANCTION require a recipient.
+    text = "U.S. Marshals from across the country are taking part in the search."
+    assert _coded(pipeline, text) == []
+    assert _coded(pipeline, "British volunteers helped during the darkest hours.") == []
+    # Parties acting together are each other's recipients.
+    text = "Russia and Cyprus cooperate closely in many spheres."
+    assert [t for t, _ in _coded(pipeline, text)] == ["COOPERATE"]
+
+
+def test_a_noun_events_recipient_can_hang_off_its_verb(pipeline: Pipeline) -> None:
+    events = pipeline.code_text("Ecuador granted asylum to Julian Assange.")
+    got = [(e.event_type, [r.text for r in e.recipient]) for e in events]
+    assert got == [("AID", ["Julian Assange"])]
