@@ -109,10 +109,20 @@ def _return(tok: Token) -> Trigger | None:
 
 
 def _commit(tok: Token) -> Trigger | None:
-    described = tok.dep_ in ("acl", "relcl", "amod") and tok.head.lemma_ in _MISDEEDS
+    described = tok.dep_ in ("acl", "relcl", "amod") and (
+        tok.head.lemma_ in _MISDEEDS or _event_noun(tok.head)
+    )
     if described or any(o.lemma_ in _MISDEEDS or _event_noun(o) for o in _objects(tok)):
-        return None  # "committed war crimes", "crimes committed in", "commit attacks"
+        return None  # "committed war crimes", "crimes committed in", "attacks committed by"
+    if _pobj_lemmas(tok, "to") & _VALUES:
+        return None  # "a country committed to liberal democratic principles": a creed
     return VERBS["commit"]
+
+
+_VALUES: Final = frozenset(
+    {"principle", "value", "ideal", "democracy", "freedom", "idea", "cause", "belief",
+     "everything", "job", "work", "career", "family", "faith", "vision", "mission", "excellence"}
+)  # fmt: skip
 
 
 def _host(tok: Token) -> Trigger | None:

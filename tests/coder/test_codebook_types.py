@@ -524,3 +524,12 @@ def test_a_noun_events_recipient_can_hang_off_its_verb(pipeline: Pipeline) -> No
     events = pipeline.code_text("Ecuador granted asylum to Julian Assange.")
     got = [(e.event_type, [r.text for r in e.recipient]) for e in events]
     assert got == [("AID", ["Julian Assange"])]
+
+
+def test_attacks_committed_by_militants_and_a_creed_are_no_commitment(
+    pipeline: Pipeline,
+) -> None:
+    text = "The attacks, committed by Islamic State militants in Iraq, were widely reported."
+    assert all(t != "AGREE" for t, _ in _coded(pipeline, text))
+    text = "Pushback came from Germany, a country committed to liberal democratic principles."
+    assert _coded(pipeline, text) == []
