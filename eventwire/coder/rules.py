@@ -474,7 +474,7 @@ class RuleCoder:
         if trigger_of(head) is None:
             for s, e, ent in mentions:
                 if left <= s and e <= he:
-                    return ent
+                    return self._with_head_sector(head, ent)
         if head.lemma_.lower() in _SECTOR_HEADS:  # "Police in Chile" opens a sentence
             for prep in head.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("in", "of", "from"):
@@ -511,6 +511,17 @@ class RuleCoder:
         if head.lemma_ in ("ally", "partner", "neighbour", "neighbor") and poss:
             return Entity(text=head.doc[head.left_edge.i : head.i + 1].text)
         return None
+
+    def _with_head_sector(self, head: Token, ent: Entity) -> Entity:
+        """The mention that modifies a sector noun, read with it: "Chad's opposition leaders"
+        is Chad's opposition (TCD OPP), not Chad."""
+        if ent.sector is not None or head.pos_ != "NOUN" or ent.code is None:
+            return ent
+        span = head.doc[head.left_edge.i : head.i + 1]
+        whole = self._actors.resolve(span.text)
+        if whole is None or whole.code != ent.code or whole.sector is None:
+            return ent
+        return replace(whole, text=span.text)
 
     def _source(
         self,

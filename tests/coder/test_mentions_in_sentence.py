@@ -65,3 +65,18 @@ def test_same_country_other_sector_target_is_kept(pipeline: Pipeline) -> None:
         if e.recipient
     ]
     assert ("COERCE", "VEN", "GOV", "VEN", "OPP") in pairs
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Chad's opposition leaders criticized the government.", ("TCD", "OPP")),
+        ("Russia's army attacked Ukrainian positions.", ("RUS", "MIL")),
+    ],
+)
+def test_a_country_owning_a_sector_noun_is_read_with_it(
+    pipeline: Pipeline, text: str, want: tuple[str, str]
+) -> None:
+    """Regression: "Chad's opposition leaders" was coded as Chad's government."""
+    source = pipeline.code_text(text)[0].actor[0]
+    assert (source.code, source.sector) == want
