@@ -217,13 +217,13 @@ def v3_folds(
     pipe: Pipeline,
     fold_dir: Path,
     *,
-    checked: bool = False,
+    v4: bool = False,
 ) -> None:
-    """coder.plover.v3 (or v4 when ``checked``), every fold coded by a pair ranker fitted on
+    """coder.plover.v3 (or v4 when ``v4``), every fold coded by a pair ranker fitted on
     the other four folds and typed by the fold's CV classifier (neither saw the fold). End to
     end only: given actors, both are the classifier alone, printed above."""
     from eventwire.coder.pairs import fit
-    from eventwire.coder.ranked import CONFIDENT, CONFIDENT_ALONE, RankedCoder
+    from eventwire.coder.ranked import RankedCoder, checked
     from eventwire.evaluate import ranker_groups
 
     classifiers = load_fold_classifiers(fold_dir, rows, fold_of)
@@ -239,21 +239,14 @@ def v3_folds(
         ranker = fit(train)
         idx = [i for i, r in enumerate(rows) if fold_of[r.index] == f]
         t0 = time.perf_counter()
-        pipe.coder = RankedCoder(
-            actors=pipe.actors,
-            places=pipe.places,
-            classifier=clf,
-            ranker=ranker,
-            keep_rule_events=checked,
-            check_rules=CONFIDENT if checked else None,
-            min_confidence_alone=CONFIDENT_ALONE if checked else 0.0,
-        )
+        coder = checked if v4 else RankedCoder
+        pipe.coder = coder(actors=pipe.actors, places=pipe.places, classifier=clf, ranker=ranker)
         preds += code_rows(
             [rows[i] for i in idx], pipeline=pipe, given_actors=False, docs=[docs[i] for i in idx]
         )
         code_s += time.perf_counter() - t0
     print(
-        f"\n== {'v4' if checked else 'v3'} end-to-end (5-fold, grouped by sentence; each fold's "
+        f"\n== {'v4' if v4 else 'v3'} end-to-end (5-fold, grouped by sentence; each fold's "
         "pairs ranked by a ranker fitted on the other folds and typed by the classifier "
         "trained without it)"
     )
@@ -343,7 +336,7 @@ def main() -> None:
                 breakdown(preds, fold_of)
             print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
     elif args.coder in ("v3", "v4"):
-        v3_folds(rows, docs, fold_of, pipe, args.fold_models, checked=args.coder == "v4")
+        v3_folds(rows, docs, fold_of, pipe, args.fold_models, v4=args.coder == "v4")
         pipe.coder = configured_coder
     else:
         from eventwire.coder.hybrid import HybridCoder

@@ -84,10 +84,13 @@ def polarity(trigger: Token) -> Polarity:
     return "asserted"
 
 
+def _is_question(text: str) -> bool:
+    return text.rstrip(" ”\"'’").endswith("?")
+
+
 def modality(trigger: Token) -> Modality:
     text = doc_text(trigger.doc)
-    sent_text = text.rstrip(" ”\"'’")
-    if sent_text.endswith("?"):
+    if _is_question(text):
         return "hypothetical"  # a question asserts nothing
     path = clause_path(trigger)
     for tok in path:
@@ -120,7 +123,7 @@ def speculative(trigger: Token) -> bool:
     "can" on the way up from the trigger ("Japan could confront China", "Will China attack
     Taiwan?"). Narrower than a hypothetical :func:`modality`, which also takes "would",
     "should", "must" and conditions."""
-    if doc_text(trigger.doc).rstrip(" ”\"'’").endswith("?"):
+    if _is_question(doc_text(trigger.doc)):
         return True
     return any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in _SPECULATIVE_AUX

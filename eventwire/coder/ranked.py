@@ -145,10 +145,8 @@ class RankedCoder(RulesAndClassifier):
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:
         an, pairs = self.pairs(doc, sentence, article, memory)
-        limit = self._check_rules  # coder.plover.v4's; None for v3
-        checked = limit is not None
         if not pairs:
-            return self._numbered(an.events, article, sentence) if checked else []
+            return self._rules_instead(an, article, sentence)
         prob, best = self.ranker.rank(pairs)[0]
         trig = _governing_trigger(doc, best, an.candidates)
         pred = self.classifier.predict(
@@ -167,17 +165,17 @@ class RankedCoder(RulesAndClassifier):
             return []
         if confidence < self._min_confidence:
             # A doubtful pair or type: in news, mostly sentences that report none.
-            return self._numbered(an.events, article, sentence) if checked else []
+            return self._rules_instead(an, article, sentence)
         event = replace(event, confidence=round(confidence, 2))
-        if limit is not None:
+        if self._check_rules is not None:
             if event.event_type != trig.etype and (
-                pred.score < limit or _codebook_overrules(event, trig, pair=best, an=an)
+                pred.score < self._check_rules or _codebook_overrules(event, trig, pair=best, an=an)
             ):
                 # The classifier, unsure, contradicts what the trigger word says ("eager for
                 # talks ..., but sees testing as destabilizing" read as a rejection), or the
                 # codebook says the rules' reading is the event: on news, where it was not
                 # trained, the rules' reading is the safer one.
-                return self._numbered(an.events, article, sentence)
+                return self._rules_instead(an, article, sentence)
             event = _rules_pair_for_self_event(event, an.events)
         out = [event]
         if self._keep_rule_events:
@@ -191,6 +189,13 @@ class RankedCoder(RulesAndClassifier):
                     seen.add(_key(ev))
                     out.append(ev)
         return self._numbered(out, article, sentence)
+
+    def _rules_instead(self, an: Analysis, article: Article, sentence: Sentence) -> list[Event]:
+        """What the sentence gets where no ranked event is kept: the rules' events for v4,
+        none for v3."""
+        if self._check_rules is None:
+            return []
+        return self._numbered(an.events, article, sentence)
 
     def _numbered(
         self, events: Sequence[Event], article: Article, sentence: Sentence
@@ -244,6 +249,7 @@ def checked(
     actors: ActorLookup,
     places: PlaceLookup | None = None,
     classifier: EventClassifier | None = None,
+    ranker: PairRanker | None = None,
 ) -> RankedCoder:
     """``coder.plover.v4``: v3's event, checked by the rules, with the rules' other events.
 
@@ -256,6 +262,7 @@ def checked(
         actors=actors,
         places=places,
         classifier=classifier,
+        ranker=ranker,
         keep_rule_events=True,
         check_rules=CONFIDENT,
         min_confidence_alone=CONFIDENT_ALONE,
@@ -295,18 +302,12 @@ def _codebook_overrules(event: Event, trig: Candidate, *, pair: Pair, an: Analys
     if polarity(trig.token) == "negated":
         return True
     source = pair.source.entity
-    if modality(trig.token) == "hypothetical" and speculative(trig.token):
-        speaker = an.speaker
-        own = (
-            speaker is not None
-            and source is not None
-            and (
-                (speaker.code is not None and speaker.code == source.code)
-                or speaker.text == source.text
-            )
-        )
-        if not own:
-            return True
+    if (
+        modality(trig.token) == "hypothetical"
+        and speculative(trig.token)
+        and not _same_actor(an.speaker, source)
+    ):
+        return True
     if event.event_type == "ASSAULT" and trig.etype == "MOBILIZE":
         target = pair.target.entity
         if target is None or target.code is None:
@@ -318,6 +319,13 @@ def _codebook_overrules(event: Event, trig: Candidate, *, pair: Pair, an: Analys
         and len(source.code) == 3
         and source.sector in (None, "GOV", "MIL")
     )
+
+
+def _same_actor(a: Entity | None, b: Entity | None) -> bool:
+    """Whether two mentions name one actor: the same code, or the same words."""
+    if a is None or b is None:
+        return False
+    return (a.code is not None and a.code == b.code) or a.text == b.text
 
 
 def _rules_pair_for_self_event(event: Event, rule_events: Sequence[Event]) -> Event:

@@ -40,6 +40,7 @@ from eventwire.dates import ResolvedDate, resolve_date
 from eventwire.model import Article, Entity, Event, Evidence, Modality, Place, Polarity
 from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology import cameo_root, intensity, quad
+from eventwire.ontology.plover import REQUIRES_RECIPIENT
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -147,6 +148,8 @@ _LIGHT_VERBS: Final = frozenset(
 _TARGET_PREPS: Final = frozenset(
     {"with", "against", "to", "toward", "towards", "on", "at", "into", "over", "for", "upon"}
 )
+# Prepositions on a light verb that name its object noun's recipient ("granted asylum to").
+_VERB_RECIPIENT_PREPS: Final = frozenset({"to", "on", "against", "for"})
 _AGENT_OF_NOUNS: Final = frozenset({"MOBILIZE", "RETREAT", "PROTEST"})
 _LOCATION_PREPS: Final = frozenset({"along", "near", "on", "at", "in", "across", "inside", "off"})
 _CLIMB_DEPS: Final = frozenset(
@@ -161,9 +164,6 @@ _SECTOR_HEADS: Final = frozenset(
      "court", "prosecutor", "ministry", "parliament", "rebel", "militant", "navy", "official"}
 )  # fmt: skip
 
-
-# PLOVER's "Requires recipient: Yes" types.
-_NEEDS_RECIPIENT: Final = frozenset({"COOPERATE", "AID", "SANCTION"})
 
 _RAISING_VERBS: Final = frozenset(
     {"expect", "set", "schedule", "due", "slate", "poise", "likely", "suppose", "report",
@@ -286,7 +286,7 @@ class RuleCoder:
             if mod == "future" and etype in COOPERATIVE:
                 # PLOVER: cooperation reported in the future tense is an intention: AGREE.
                 etype, mode = "AGREE", None
-            if etype in _NEEDS_RECIPIENT and c.target is None and len(c.source.entities) < 2:
+            if etype in REQUIRES_RECIPIENT and c.target is None and len(c.source.entities) < 2:
                 # Codebook: COOPERATE, AID and SANCTION require a recipient ("took part in the
                 # search", "they helped me", "it imposed sanctions?"); parties acting
                 # together ("Russia and Cyprus cooperate") are each other's.
@@ -651,12 +651,7 @@ class RuleCoder:
             # "granted asylum to the dissidents", "imposed sanctions on Iran": the noun's
             # recipient hangs off the verb that governs it.
             for child in tok.head.children:
-                if child.dep_ in ("prep", "dative") and child.lower_ in (
-                    "to",
-                    "on",
-                    "against",
-                    "for",
-                ):
+                if child.dep_ in ("prep", "dative") and child.lower_ in _VERB_RECIPIENT_PREPS:
                     objs = [o for o in child.children if o.dep_ == "pobj"]
                     if objs and (arg := ents(objs[0])):
                         return arg

@@ -144,10 +144,7 @@ def _topic_of_a_noun(tok: Token) -> bool:
     "over", which names a cause that happened ("sanctions over a missile test")."""
     prep = tok.head
     return (
-        tok.dep_ == "pobj"
-        and prep.lower_ in _TOPIC_PREPS
-        and prep.head.pos_ in ("NOUN", "PROPN")
-        and prep.head != prep
+        tok.dep_ == "pobj" and prep.lower_ in _TOPIC_PREPS and prep.head.pos_ in ("NOUN", "PROPN")
     )
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "EVENT_TYPES",
     "MODES",
     "QUAD_NAMES",
+    "REQUIRES_RECIPIENT",
     "cameo_root",
     "intensity",
     "quad",
@@ -75,6 +76,9 @@ MODES: Final = MappingProxyType(
         ),
     }
 )  # fmt: skip
+
+# The types whose codebook section says "Requires recipient: Yes".
+REQUIRES_RECIPIENT: Final = frozenset({"COOPERATE", "AID", "SANCTION"})
 
 # The codebook's scores table (type base score and per-mode scores).
 _BASE_SCORE: Final = MappingProxyType(
