@@ -1,0 +1,181 @@
+"""Draw the news gold sample: whole articles (first sentences) plus single trigger sentences.
+
+    python training/sample_news_gold.py --corpus-root ../shared/corpus --out data/news_gold
+
+Writes ``sentences.jsonl`` (references only: corpus, article id, offsets, text hash, split),
+``slices.json`` (which annotator reads which articles) and, under ``.cache/news_gold/``,
+the rebuilt texts for annotators. The draw is seeded, so re-running gives the same sample.
+
+Sampling, by design:
+- NewsArticles 2017: random articles plus a share of North Korea articles (the demo's story),
+  each from its first sentence up to ``--max-per-article``, so that article memory is
+  exercised; then single sentences that carry a trigger word, from other articles, until at
+  least half of all sentences carry one.
+- KCNA 2024: whole items (first sentences), for sentences in an outlet's own voice.
+- Splits are drawn by article: no article has sentences in two splits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+from eventwire.coder.prefilter import may_hold_event
+from eventwire.ingest import ReadOptions, read_inputs
+from eventwire.model import Article
+from eventwire.newsgold import CORPORA, text_hash
+from eventwire.nlp import split_sentences
+
+SEED = 20170313
+
+
+def _articles(root: Path, corpus: str) -> list[Article]:
+    rel, columns = CORPORA[corpus]
+    recs = read_inputs([root / rel], options=ReadOptions(columns=columns))
+    return [a for a in recs if isinstance(a, Article) and a.text.strip()]
+
+
+def _outlet(article: Article) -> str:
+    url = (article.url or "").split("//", 1)[-1]
+    host = url.split("/", 1)[0]
+    return host.removeprefix("www.")
+
+
+def _unit(corpus: str, article: Article, sents: list, kind: str) -> list[dict]:
+    return [
+        {
+            "corpus": corpus,
+            "article_id": article.id,
+            "index": s.index,
+            "start": s.start,
+            "end": s.end,
+            "sha": text_hash(s.text),
+            "published": article.published.isoformat() if article.published else "",
+            "outlet": _outlet(article),
+            "unit": kind,
+            "text": s.text,
+            "trigger": may_hold_event(s.text),
+        }  # fmt: skip
+        for s in sents
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpus-root", type=Path, default=Path("../shared/corpus"))
+    ap.add_argument("--out", type=Path, default=Path("data/news_gold"))
+    ap.add_argument("--cache", type=Path, default=Path(".cache/news_gold"))
+    ap.add_argument("--random-articles", type=int, default=130)
+    ap.add_argument("--nk-articles", type=int, default=20)
+    ap.add_argument("--kcna-items", type=int, default=30)
+    ap.add_argument("--max-per-article", type=int, default=22)
+    ap.add_argument("--total", type=int, default=3100)
+    ap.add_argument("--test-share", type=float, default=0.29)
+    ap.add_argument("--dev-share", type=float, default=0.16)
+    ap.add_argument("--slices", type=int, default=8)
+    ap.add_argument("--double", type=int, default=440, help="sentences annotated twice")
+    args = ap.parse_args()
+    rng = random.Random(SEED)
+
+    news = _articles(args.corpus_root, "newsarticles_2017")
+    rng.shuffle(news)
+    nk = [a for a in news if "North Korea" in a.text]
+    chosen = nk[: args.nk_articles]
+    taken = {a.id for a in chosen}
+    chosen += [a for a in news if a.id not in taken][: args.random_articles]
+    taken = {a.id for a in chosen}
+    units: list[list[dict]] = []
+    for a in chosen:
+        sents = split_sentences(a.text)[: args.max_per_article]
+        units.append(_unit("newsarticles_2017", a, sents, "article"))
+    kcna = _articles(args.corpus_root, "kcna_2024")
+    rng.shuffle(kcna)
+    for a in kcna[: args.kcna_items]:
+        sents = split_sentences(a.text)[: args.max_per_article]
+        units.append(_unit("kcna_2024", a, sents, "article"))
+
+    # Single trigger sentences, one from each of other articles, until half carry a trigger
+    # and the total is reached.
+    for a in (a for a in news if a.id not in taken):
+        n = sum(len(u) for u in units)
+        if n >= args.total:
+            break
+        with_trigger = [s for s in split_sentences(a.text) if may_hold_event(s.text)]
+        if with_trigger:
+            units.append(_unit("newsarticles_2017", a, [rng.choice(with_trigger)], "single"))
+
+    # Splits by article: test first, then dev, the rest train.
+    order = list(range(len(units)))
+    rng.shuffle(order)
+    total = sum(len(u) for u in units)
+    split_of: dict[int, str] = {}
+    filled = {"test": 0, "dev": 0}
+    for i in order:
+        if filled["test"] < args.test_share * total:
+            split_of[i] = "test"
+        elif filled["dev"] < args.dev_share * total:
+            split_of[i] = "dev"
+        else:
+            split_of[i] = "train"
+        if split_of[i] in filled:
+            filled[split_of[i]] += len(units[i])
+
+    rows: list[dict] = []
+    for i, unit in enumerate(units):
+        for s in unit:
+            s["split"] = split_of[i]
+            s["id"] = f"ng{len(rows) + 1:05d}"
+            rows.append(s)
+
+    # Annotator slices: whole units dealt round-robin by size; a set of whole articles is
+    # also dealt to a second annotator for agreement.
+    slices: list[list[str]] = [[] for _ in range(args.slices)]
+    sizes = [0] * args.slices
+    unit_ids = [[s["id"] for s in u] for u in units]
+    for i in sorted(range(len(units)), key=lambda i: -len(units[i])):
+        k = sizes.index(min(sizes))
+        slices[k].extend(unit_ids[i])
+        sizes[k] += len(units[i])
+    article_units = [i for i in order if units[i][0]["unit"] == "article"]
+    double: list[list[str]] = [[] for _ in range(args.slices)]
+    n_double = 0
+    for i in article_units:
+        if n_double >= args.double:
+            break
+        first = next(k for k, sl in enumerate(slices) if unit_ids[i][0] in sl)
+        # the second annotator: the slice after the first's with the fewest double sentences
+        k = min((j for j in range(args.slices) if j != first), key=lambda j: len(double[j]))
+        double[k].extend(unit_ids[i])
+        n_double += len(unit_ids[i])
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    keep = ("id", "corpus", "article_id", "index", "start", "end", "sha", "split", "published",
+            "outlet")  # fmt: skip
+    with (args.out / "sentences.jsonl").open("w", encoding="utf-8") as fh:
+        for s in rows:
+            fh.write(json.dumps({k: s[k] for k in keep}) + "\n")
+    (args.out / "slices.json").write_text(
+        json.dumps({"primary": slices, "double": double}, indent=1) + "\n", encoding="utf-8"
+    )
+    by_id = {s["id"]: s for s in rows}
+    for k in range(args.slices):
+        for name, ids in (("primary", slices[k]), ("double", double[k])):
+            ids = sorted(ids)
+            with (args.cache / f"slice{k + 1}_{name}.jsonl").open("w", encoding="utf-8") as fh:
+                for sid in ids:
+                    s = by_id[sid]
+                    fh.write(json.dumps({
+                        "id": sid, "article": s["article_id"][:16], "outlet": s["outlet"],
+                        "published": s["published"], "text": s["text"],
+                    }, ensure_ascii=False) + "\n")  # fmt: skip
+    trig = sum(s["trigger"] for s in rows)
+    by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev", "test")}
+    print(f"{len(rows)} sentences in {len(units)} units; {trig} carry a trigger word; "
+          f"splits {by_split}; double {n_double}; slices {sizes}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
