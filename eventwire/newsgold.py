@@ -36,15 +36,19 @@ __all__ = [
 CORPORA: Mapping[str, tuple[str, Mapping[str, str]]] = {
     "newsarticles_2017": (
         "newsarticles_2017/NewsArticles.csv",
-        {"id": "article_id", "published": "publish_date", "url": "article_source_link",
-         "title": "title", "text": "text"},
+        {
+            "id": "article_id",
+            "published": "publish_date",
+            "url": "article_source_link",
+            "title": "title",
+            "text": "text",
+        },
     ),
     "kcna_2024": (
         "kcna_2024/kcna_2023-12_to_2024-11.jsonl",
-        {"id": "url", "published": "date", "url": "url", "title": "headline",
-         "text": "story_text"},
+        {"id": "url", "published": "date", "url": "url", "title": "headline", "text": "story_text"},
     ),
-}  # fmt: skip
+}
 
 
 def text_hash(text: str) -> str:
@@ -101,10 +105,17 @@ class GoldSentence:
 
     def to_ref(self) -> dict[str, Any]:
         return {
-            "id": self.id, "corpus": self.corpus, "article_id": self.article_id,
-            "index": self.index, "start": self.start, "end": self.end, "sha": self.sha,
-            "split": self.split, "published": self.published, "outlet": self.outlet,
-        }  # fmt: skip
+            "id": self.id,
+            "corpus": self.corpus,
+            "article_id": self.article_id,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "sha": self.sha,
+            "split": self.split,
+            "published": self.published,
+            "outlet": self.outlet,
+        }
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -226,7 +237,7 @@ def read_news_gold(path: str | Path, corpus_root: str | Path | None = None) -> l
                     outlet=str(obj.get("outlet", "")),
                     text=str(obj["text"]),
                     events=evs,
-                )  # fmt: skip
+                )
             )
         elif "corpus" in obj:
             events[sid] = evs
@@ -271,7 +282,7 @@ def read_sentence_refs_from(
                     split=str(obj.get("split", "")),
                     published=str(obj.get("published", "")),
                     outlet=str(obj.get("outlet", "")),
-                )  # fmt: skip
+                )
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise InputError(

@@ -57,7 +57,7 @@ def _unit(corpus: str, article: Article, sents: list, kind: str) -> list[dict]:
             "unit": kind,
             "text": s.text,
             "trigger": may_hold_event(s.text),
-        }  # fmt: skip
+        }
         for s in sents
     ]
 
@@ -152,8 +152,18 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
-    keep = ("id", "corpus", "article_id", "index", "start", "end", "sha", "split", "published",
-            "outlet")  # fmt: skip
+    keep = (
+        "id",
+        "corpus",
+        "article_id",
+        "index",
+        "start",
+        "end",
+        "sha",
+        "split",
+        "published",
+        "outlet",
+    )
     with (args.out / "sentences.jsonl").open("w", encoding="utf-8") as fh:
         for s in rows:
             fh.write(json.dumps({k: s[k] for k in keep}) + "\n")
@@ -167,14 +177,25 @@ def main() -> None:
             with (args.cache / f"slice{k + 1}_{name}.jsonl").open("w", encoding="utf-8") as fh:
                 for sid in ids:
                     s = by_id[sid]
-                    fh.write(json.dumps({
-                        "id": sid, "article": s["article_id"][:16], "outlet": s["outlet"],
-                        "published": s["published"], "text": s["text"],
-                    }, ensure_ascii=False) + "\n")  # fmt: skip
+                    fh.write(
+                        json.dumps(
+                            {
+                                "id": sid,
+                                "article": s["article_id"][:16],
+                                "outlet": s["outlet"],
+                                "published": s["published"],
+                                "text": s["text"],
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
     trig = sum(s["trigger"] for s in rows)
     by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev", "test")}
-    print(f"{len(rows)} sentences in {len(units)} units; {trig} carry a trigger word; "
-          f"splits {by_split}; double {n_double}; slices {sizes}")  # fmt: skip
+    print(
+        f"{len(rows)} sentences in {len(units)} units; {trig} carry a trigger word; "
+        f"splits {by_split}; double {n_double}; slices {sizes}"
+    )
 
 
 if __name__ == "__main__":
