@@ -503,7 +503,7 @@ def dyad(
             f"{ba.net:+.1f}",
         )  # fmt: skip
     out.print(table)
-    out.print(f"{series.total_events} events (asserted, actual or historical).")
+    out.print(f"{series.total_events} events (new: asserted and actual).")
 
 
 @app.command()
@@ -677,9 +677,48 @@ def demo(
 
 
 # --------------------------------------------------------------------------- eval
+def _eval_news(news: Path, pipe: Any, *, split: str | None, corpus_root: Path) -> None:
+    from eventwire.newseval import code_gold, score_news
+    from eventwire.newsgold import load_gold_set, read_news_gold
+
+    if news.is_dir():
+        sentences = load_gold_set(news, corpus_root, split=split)
+    else:
+        sentences = read_news_gold(news, corpus_root)
+        if split:
+            sentences = [s for s in sentences if s.split == split]
+    scores = score_news(sentences, code_gold(sentences, pipe))
+    table = Table("news gold", "sentences", "measure", "precision", "recall", "F1")
+    for name, sc in [("all", scores), *scores.subsets.items()]:
+        for label, prf in (
+            ("sentence detection", sc.detection),
+            ("type + source", sc.type_source),
+            ("type + source + target", sc.type_source_target),
+        ):
+            table.add_row(name, str(sc.sentences), label, f"{prf.precision:.3f}",
+                          f"{prf.recall:.3f}", f"{prf.f1:.3f}")  # fmt: skip
+    out.print(f"{pipe.config.pipeline.coder} on {news}" + (f" ({split})" if split else ""))
+    out.print(table)
+
+
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="PLV-format gold CSV: text, label, source, target.")],
+    gold: Annotated[
+        Path | None, typer.Argument(help="PLV-format gold CSV: text, label, source, target.")
+    ] = None,
+    news: Annotated[
+        Path | None,
+        typer.Option(
+            help="News gold: a JSONL file (text or corpus reference, and events) or the "
+            "project's gold folder, e.g. data/news_gold."
+        ),
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Only this split of a news gold folder: train, dev, test.")
+    ] = None,
+    corpus_root: Annotated[
+        Path, typer.Option(help="Where news gold references are rebuilt from.")
+    ] = Path("../shared/corpus"),
     given_actors: Annotated[
         bool, typer.Option("--given-actors", help="Tell the coder the gold source and target.")
     ] = False,
@@ -700,7 +739,13 @@ def eval_(
     sentence's first event, and every event stored. With --given-actors, a coder with a
     classifier (v2, v3, v4) types the sentence with the gold source and target marked.
 
+    With --news it scores news gold, where most sentences report no event: sentence
+    detection, and events matched on type + source and type + source + target (new events:
+    asserted and actual).
+
     Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v3
+
+    Example: eventwire eval --news data/news_gold --split dev
     """
     from dataclasses import replace
 
@@ -708,10 +753,17 @@ def eval_(
     from eventwire.evaluate import evaluate
     from eventwire.pipeline import Pipeline
 
+    if gold is None and news is None:
+        raise UsageError("Nothing to score.", fix="give a PLV gold CSV, --news GOLD, or both")
     cfg = load_config(config)
     if coder is not None:
         cfg = replace(cfg, pipeline=replace(cfg.pipeline, coder=coder))
-    report = evaluate(gold, given_actors=given_actors, pipeline=Pipeline(cfg))
+    pipe = Pipeline(cfg)
+    if news is not None:
+        _eval_news(news, pipe, split=split, corpus_root=corpus_root)
+    if gold is None:
+        return
+    report = evaluate(gold, given_actors=given_actors, pipeline=pipe)
     if predictions is not None:
         with predictions.open("w", encoding="utf-8") as fh:
             for row in report.rows:

@@ -24,6 +24,7 @@ __all__ = [
     "CORPORA",
     "GoldEvent",
     "GoldSentence",
+    "load_gold_set",
     "read_annotations",
     "read_news_gold",
     "read_sentence_refs",
@@ -71,6 +72,8 @@ class GoldEvent:
     polarity: str = "asserted"
     modality: str = "actual"
     implied_source: bool = False
+    outlet_voice: bool = False
+    reciprocal: bool = False
     note: str = ""
 
     @property
@@ -291,3 +294,26 @@ def read_sentence_refs_from(
                 fix="a reference has id, corpus, article_id, index, start, end, sha",
             ) from exc
     return out
+
+
+def load_gold_set(
+    folder: str | Path, corpus_root: str | Path, *, split: str | None = None
+) -> list[GoldSentence]:
+    """The project's news gold set in ``folder`` (``sentences.jsonl``, the annotations under
+    ``ann/`` and ``adjudicated.jsonl``, which wins), rebuilt from ``corpus_root``; only the
+    annotated sentences, and only ``split`` where given."""
+    root = Path(folder)
+    refs = read_sentence_refs(root / "sentences.jsonl")
+    files = sorted((root / "ann").glob("*.jsonl"))
+    if (root / "adjudicated.jsonl").exists():
+        files.append(root / "adjudicated.jsonl")
+    ann = read_annotations(files)
+    wanted = [r for r in refs if r.id in ann and (split is None or r.split == split)]
+    rebuilt, problems = rebuild_texts(wanted, corpus_root)
+    if problems:
+        raise InputError(
+            f"{len(problems)} gold sentences could not be rebuilt from {corpus_root}.",
+            cause="; ".join(problems[:3]),
+            fix="pass --corpus-root with the folder that holds newsarticles_2017/ and kcna_2024/",
+        )
+    return [replace(s, events=ann[s.id]) for s in rebuilt]

@@ -19,6 +19,7 @@ _BUILTIN: dict[str, str] = {
     "coder.plover.v2": "eventwire.coder.hybrid:HybridCoder",
     "coder.plover.v3": "eventwire.coder.ranked:RankedCoder",
     "coder.plover.v4": "eventwire.coder.ranked:checked",
+    "coder.plover.v5": "eventwire.coder.detector:DetectedCoder",
     "actors.kb.v1": "eventwire.actors:get_resolver",
     "geo.gazetteer.v1": "eventwire.geo:get_gazetteer",
     "geo.none.v1": "eventwire.registry:_no_places",

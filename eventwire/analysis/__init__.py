@@ -1,8 +1,8 @@
 """Following a relationship: dyad time series, escalation alerts, plots and HTML reports.
 
 Every function takes an open DuckDB connection to an eventwire store and returns plain data;
-nothing prints. Only asserted events that happened (modality actual or historical) are
-counted; negated, future and hypothetical events are set aside and tallied separately.
+nothing prints. Only new events (asserted, modality actual) are counted; negated, future,
+hypothetical and background (historical) events are set aside and tallied separately.
 """
 
 from eventwire.analysis.alerts import Alert, detect_alerts

@@ -1,8 +1,9 @@
 """Shared pieces of the analyses: which events count, period arithmetic, error translation.
 
-Every analysis counts only events that *happened* as reported: ``polarity = 'asserted'`` and
-``modality`` actual, or historical where the event's own date is known (a historical event
-dated only by its article would fall in the wrong period). Negated events ("did not
+Every analysis counts only *new* events as reported: ``polarity = 'asserted'`` and
+``modality = 'actual'``. A background reference ("since the army deposed the president last
+year", stored as ``historical``) is not news of its article's period, and it was reported
+when it happened, so counting it again would double it. Negated events ("did not
 attack"), future ones ("will meet") and hypothetical ones ("could strike") describe no
 interaction in that period; they are counted separately (``DyadSeries.set_aside``) so the
 user can see how much was left out.
@@ -37,12 +38,7 @@ __all__ = [
 Freq = Literal["day", "week", "month"]
 
 # Inlined as SQL text only from this constant; never from user input.
-# A historical event counts only where its own date is known: "in 2015 the army attacked",
-# read in 2023 and dated to the article, would otherwise land in the wrong period.
-COUNTED_SQL: Final = (
-    "polarity = 'asserted' AND (modality = 'actual' OR "
-    "(modality = 'historical' AND date_resolution <> 'publication'))"
-)
+COUNTED_SQL: Final = "polarity = 'asserted' AND modality = 'actual'"
 
 
 def check_freq(freq: str) -> Freq:

@@ -5,7 +5,7 @@ Method (also in ``README.md`` next to this file):
 1. For each undirected dyad {A, B} and period, the **conflict intensity** is the sum of
    ``-intensity`` over its counted quad 3 and quad 4 events (verbal and material conflict),
    in both directions; positive intensities in those quads (none in PLOVER today) add
-   nothing. Counted events are asserted and actual or historical.
+   nothing. Counted events are new: asserted and actual.
 2. The series runs without gaps over the whole range of the data (or ``since``..``until``),
    so a dyad that was silent has a baseline of zeros.
 3. For period *t* with at least ``window`` earlier periods, the baseline is the previous
@@ -231,8 +231,7 @@ def _evidence(
                  AND greatest(e.actor_code, e.recipient_code) = k.hi
                  AND e.date >= k.ps AND e.date < k.pe
                 LEFT JOIN articles a ON a.id = e.article_id
-                WHERE e.polarity = 'asserted' AND (e.modality = 'actual' OR
-                    (e.modality = 'historical' AND e.date_resolution <> 'publication'))
+                WHERE e.polarity = 'asserted' AND e.modality = 'actual'
                   AND e.quad IN (3, 4)
                 QUALIFY row_number() OVER (PARTITION BY k.k ORDER BY e.intensity, e.id) <= $n
                 ORDER BY k.k, e.intensity, e.id""",

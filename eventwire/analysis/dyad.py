@@ -6,7 +6,7 @@ conflictual .. +10 most cooperative) of the counted events, with their mean alon
 grows with the volume of interaction (ten accusations weigh more than one), which is what an
 analyst following escalation wants; the mean says how hostile a typical event was.
 
-Only asserted, actual or historical events count (see ``_common``); those set aside are
+Only new events (asserted and actual) count (see ``_common``); those set aside are
 tallied in ``DyadSeries.set_aside`` and events without a date in ``DyadSeries.undated``.
 """
 

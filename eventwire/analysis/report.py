@@ -181,9 +181,8 @@ def write_report(
 <body>
 <h1>{a_} – {b_}</h1>
 <p>{series.total_events} events by {escape(series.freq)}, {escape(span)}.
-<span class="note">Counted: asserted events that happened (actual, or historical with a
-stated date).
-Set aside: {series.set_aside} negated, future or hypothetical events;
+<span class="note">Counted: new events (asserted and actual).
+Set aside: {series.set_aside} negated, future, hypothetical or background (historical) events;
 {series.undated} events without a date. Net score = sum of PLOVER intensities
 (-10 conflict .. +10 cooperation).</span></p>
 <h2>Timeline</h2>

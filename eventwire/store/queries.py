@@ -64,7 +64,7 @@ class EventFilter:
             clauses.append(f"{q}date <= ?")
             params.append(self.until)
         if not self.include_all:
-            clauses.append(f"{q}polarity = 'asserted' AND {q}modality IN ('actual', 'historical')")
+            clauses.append(f"{q}polarity = 'asserted' AND {q}modality = 'actual'")
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -25,7 +25,9 @@ def con(db, make_event):
             make_event("e4", "USA", "PRK", W2, "CONSULT"),  # +2.5
             make_event("e5", "USA", "PRK", W0, "ASSAULT", polarity="negated"),
             make_event("e6", "USA", "PRK", W0, "CONSULT", modality="future"),
-            make_event("e7", "USA", "PRK", W0, "AID", modality="historical"),  # counted, +10
+            make_event(
+                "e7", "USA", "PRK", W0, "AID", modality="historical"
+            ),  # a background reference: set aside
             make_event("e8", "USA", "PRK", None, "ACCUSE"),  # undated
             make_event("e9", "CHN", "USA", W0, "ASSAULT"),  # other dyad
         ]
@@ -40,24 +42,24 @@ def test_counts_by_direction_quad_and_type(con):
         dt.date(2024, 1, 15),
     ]
     first, gap, last = s.periods
-    assert first.ab.events == 3 and first.ba.events == 1
-    assert first.ab.by_quad == (0, 1, 2, 0)
-    assert dict(first.ab.by_type) == {"ACCUSE": 2, "AID": 1}
+    assert first.ab.events == 2 and first.ba.events == 1
+    assert first.ab.by_quad == (0, 0, 2, 0)
+    assert dict(first.ab.by_type) == {"ACCUSE": 2}
     assert dict(first.ba.by_type) == {"ASSAULT": 1}
-    assert first.ab.net == pytest.approx(-3 - 3 + 10)
+    assert first.ab.net == pytest.approx(-3 - 3)
     assert first.ba.net == pytest.approx(-9.5)
-    assert first.net == pytest.approx(-5.5)
-    assert first.mean == pytest.approx(-5.5 / 4)
+    assert first.net == pytest.approx(-15.5)
+    assert first.mean == pytest.approx(-15.5 / 3)
     assert gap.events == 0 and gap.mean is None  # quiet weeks are rows of zeros
     assert last.ab.events == 1 and last.net == pytest.approx(2.5)
-    assert s.set_aside == 2  # negated + future
+    assert s.set_aside == 3  # negated + future + historical
     assert s.undated == 1
-    assert s.total_events == 5
+    assert s.total_events == 4
 
 
 def test_order_of_codes_swaps_directions(con):
     s = dyad_series(con, "PRK", "USA")
-    assert s.periods[0].ab.events == 1 and s.periods[0].ba.events == 3
+    assert s.periods[0].ab.events == 1 and s.periods[0].ba.events == 2
 
 
 def test_range_and_month(con):
@@ -71,9 +73,9 @@ def test_range_and_month(con):
     assert s.total_events == 1
     assert s.set_aside == 0
     m = dyad_series(con, "USA", "PRK", freq="month")
-    assert len(m.periods) == 1 and m.periods[0].events == 5
+    assert len(m.periods) == 1 and m.periods[0].events == 4
     d = dyad_series(con, "USA", "PRK", freq="day", until=W0)
-    assert d.periods[-1].start == W0 and d.total_events == 3
+    assert d.periods[-1].start == W0 and d.total_events == 2
 
 
 def test_rows_csv_json(con, tmp_path: Path):
@@ -81,14 +83,14 @@ def test_rows_csv_json(con, tmp_path: Path):
     rows = series_rows(s)
     assert rows[0]["period"] == "2024-01-01"
     assert rows[0]["ab_ACCUSE"] == 2 and rows[0]["ba_ASSAULT"] == 1 and rows[0]["ab_q3"] == 2
-    assert rows[0]["net"] == -5.5
+    assert rows[0]["net"] == -15.5
     out = tmp_path / "s.csv"
     text = series_csv(s, out)
     assert out.read_text() == text
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert len(parsed) == 3 and parsed[2]["ab_CONSULT"] == "1"
     doc = json.loads(json.dumps(series_json(s, types=False)))
-    assert doc["a"] == "USA" and doc["set_aside"] == 2 and "ab_AGREE" not in doc["rows"][0]
+    assert doc["a"] == "USA" and doc["set_aside"] == 3 and "ab_AGREE" not in doc["rows"][0]
 
 
 def test_plot_png_and_svg(con, tmp_path: Path):
@@ -119,8 +121,9 @@ def test_store_errors_are_translated():
     assert info.value.fix
 
 
-def test_historical_event_dated_only_by_its_article_is_not_counted(db, make_event):
-    """Regression: 'Between 1995 and 2008 the US sent aid' landed in March 2017's counts."""
+def test_background_reference_is_not_counted_whatever_its_date(db, make_event):
+    """Regression: 'Between 1995 and 2008 the US sent aid' landed in March 2017's counts; a
+    background reference is not news of any period, stated date or not."""
     from dataclasses import replace
 
     day = dt.date(2017, 3, 16)
@@ -129,7 +132,7 @@ def test_historical_event_dated_only_by_its_article_is_not_counted(db, make_even
     by_article = (art, replace(ev, date_resolution="publication"))
     con = db([stated, by_article])
     series = dyad_series(con, "USA", "PRK", freq="month")
-    assert series.total_events == 1
+    assert series.total_events == 0 and series.set_aside == 2
 
 
 def test_unwritable_plot_or_report_path_is_a_usage_error(con, tmp_path):
