@@ -256,14 +256,7 @@ def read_news_gold(path: str | Path, corpus_root: str | Path | None = None) -> l
                 f"{path} refers to corpus articles but no corpus folder was given.",
                 fix="pass --corpus-root ../shared/corpus",
             )
-        rebuilt, problems = rebuild_texts(refs, corpus_root)
-        if problems:
-            raise InputError(
-                f"{len(problems)} gold sentences could not be rebuilt from {corpus_root}.",
-                cause="; ".join(problems[:3]),
-                fix="check --corpus-root; the corpus file must be the one the gold was made on",
-            )
-        rows.extend(replace(r, events=events[r.id]) for r in rebuilt)
+        rows.extend(replace(r, events=events[r.id]) for r in _rebuilt(refs, corpus_root))
     return rows
 
 
@@ -309,11 +302,16 @@ def load_gold_set(
         files.append(root / "adjudicated.jsonl")
     ann = read_annotations(files)
     wanted = [r for r in refs if r.id in ann and (split is None or r.split == split)]
-    rebuilt, problems = rebuild_texts(wanted, corpus_root)
+    return [replace(s, events=ann[s.id]) for s in _rebuilt(wanted, corpus_root)]
+
+
+def _rebuilt(refs: Sequence[GoldSentence], corpus_root: str | Path) -> list[GoldSentence]:
+    rebuilt, problems = rebuild_texts(refs, corpus_root)
     if problems:
         raise InputError(
             f"{len(problems)} gold sentences could not be rebuilt from {corpus_root}.",
             cause="; ".join(problems[:3]),
-            fix="pass --corpus-root with the folder that holds newsarticles_2017/ and kcna_2024/",
+            fix="pass --corpus-root with the folder that holds newsarticles_2017/ and "
+            "kcna_2024/, as the gold was made on",
         )
-    return [replace(s, events=ann[s.id]) for s in rebuilt]
+    return rebuilt
