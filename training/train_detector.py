@@ -84,14 +84,14 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
             pass
     finally:
         pipe.coder = coder
+    by_article: dict[str, list[tuple[int, Scored]]] = {}
+    for (aid, start), (_, sc) in collector.seen.items():
+        by_article.setdefault(aid, []).append((start, sc))
     out: dict[str, tuple[Article, Scored]] = {}
     for article, spans in arts:
+        seen = by_article.get(article.id, [])
         for s, lo, hi in spans:
-            scored: Scored = []
-            for (aid, start), (_, sc) in collector.seen.items():
-                if aid == article.id and lo <= start < hi:
-                    scored.extend(sc)
-            out[s.id] = (article, scored)
+            out[s.id] = (article, [c for start, sc in seen if lo <= start < hi for c in sc])
     return out
 
 
@@ -139,42 +139,31 @@ def fit(
     return Detector(event, reference)
 
 
-def plv_sentences(path: Path) -> list[GoldSentence]:
-    """PLV's sentences as gold sentences with one event each, whose source code is filled in
-    later from the candidates (PLV gives source text, not codes)."""
+def plv_sentences(path: Path) -> list[tuple[GoldSentence, str, str]]:
+    """PLV's sentences, each with its gold label and source text (PLV gives source text, not
+    codes, so candidates are matched on head words)."""
     import csv
 
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            out.append(
-                GoldSentence(
-                    id=f"plv{row['sentence_id']}",
-                    corpus="plv",
-                    article_id=row["sentence_id"],
-                    index=0,
-                    start=0,
-                    end=len(row["text"]),
-                    sha="",
-                    split="train",
-                    text=row["text"],
-                    events=(),
-                )
-            )
-            out[-1] = replace(out[-1], outlet=row["label"] + "\t" + row["source"])
+            s = GoldSentence(
+                id=f"plv{row['sentence_id']}", corpus="plv", article_id=row["sentence_id"],
+                index=0, start=0, end=len(row["text"]), sha="", split="train", text=row["text"],
+            )  # fmt: skip
+            out.append((s, row["label"], row["source"]))
     return out
 
 
 def plv_rows(
-    data: dict[str, tuple[Article, Scored]], sentences: Sequence[GoldSentence]
+    data: dict[str, tuple[Article, Scored]], sentences: Sequence[tuple[GoldSentence, str, str]]
 ) -> tuple[list[dict[str, float]], list[bool], list[bool], list[float]]:
     """PLV candidates: the one whose type is the gold label and whose source shares a word
     with the gold source is an event; the others, at a lower weight, are not."""
     from eventwire.evaluate import gold_label, head_words
 
     feats, ys, refs, ws = [], [], [], []
-    for s in sentences:
-        gold_type, gold_src = s.outlet.split("\t", 1)
+    for s, gold_type, gold_src in sentences:
         words = head_words(gold_src)
         for options in data.get(s.id, (None, []))[1]:
             for cand, f in options:
@@ -226,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra: tuple[list[dict[str, float]], list[bool], list[bool], list[float]] = ([], [], [], [])
     if args.with_plv and args.plv.exists():
         plv = plv_sentences(args.plv)
-        extra = plv_rows(collect(plv, pipe), plv)
+        extra = plv_rows(collect([s for s, _, _ in plv], pipe), plv)
         log(f"PLV: {len(extra[0])} candidates, {sum(extra[1])} events")
 
     def with_extra(parts: Sequence[tuple[list[Any], ...]]) -> tuple[list[Any], ...]:

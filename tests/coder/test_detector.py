@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,9 +35,7 @@ def test_features_name_type_trigger_and_words() -> None:
 def test_a_stated_date_far_from_publication_is_a_feature(days: int, bucket: int) -> None:
     published = dt.date(2017, 3, 1)
     cand, article = _candidate(date=published - dt.timedelta(days=days))
-    article = type(article)(
-        **{**{k: getattr(article, k) for k in article.__slots__}, "published": published}
-    )  # type: ignore[attr-defined]
+    article = replace(article, published=published)  # type: ignore[type-var]
     f = candidate_features(cand, cand.event.evidence.sentence, 2, article)
     assert f[f"gap={bucket}"] == 1.0
 
