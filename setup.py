@@ -19,6 +19,9 @@ COMPILED = [
     "eventwire/actors/text.py",
     "eventwire/actors/records.py",
     "eventwire/actors/kb.py",
+    "eventwire/actors/scanner.py",
+    "eventwire/actors/fuzzy.py",
+    "eventwire/actors/composer.py",
     "eventwire/actors/resolver.py",
 ]
 

@@ -37,6 +37,16 @@ def test_compiled_list_names_existing_modules() -> None:
     assert all((ROOT / s).is_file() for s in _compiled_sources())
 
 
+def test_compiled_modules_are_all_compiled_or_none() -> None:
+    # The resolver's stages are classes in several modules (scanner._Scanner, then
+    # composer._Composer, then resolver.ActorResolver): mypyc compiles a class natively only
+    # together with its bases, so a module left out of the build (or a stale extension kept
+    # beside a new one) would leave part of a resolver interpreted, or fail to import.
+    names = [s.removesuffix(".py").replace("/", ".") for s in _compiled_sources()]
+    loaded = {n: Path(importlib.import_module(n).__file__ or "") for n in names}
+    assert len({p.suffix for p in loaded.values()}) == 1, {n: p.name for n, p in loaded.items()}
+
+
 def test_compiled_frozen_records_could_not_be_unpickled() -> None:
     # mypyc restores a compiled object attribute by attribute, which a frozen dataclass
     # refuses: a pickled resolver (a Dask task, a process pool) failed to load.
