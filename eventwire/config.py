@@ -23,6 +23,7 @@ class PipelineConfig:
     actors: str = "actors.kb.v1"
     places: str = "geo.gazetteer.v1"
     classifier: str = "classifier.minilm.v1"
+    detector: str = ""
     batch_size: int = 64
 
 

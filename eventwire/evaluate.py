@@ -45,6 +45,7 @@ from eventwire.errors import InputError, UsageError
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from eventwire.coder.base import Coder, GivenActorsCoder
     from eventwire.model import Entity, Event
     from eventwire.pipeline import Pipeline
 
@@ -58,6 +59,7 @@ __all__ = [
     "RowPrediction",
     "TypeScores",
     "code_rows",
+    "entities_match",
     "error_breakdown",
     "evaluate",
     "gold_label",
@@ -65,7 +67,6 @@ __all__ = [
     "head_words",
     "outcome_of",
     "parse_rows",
-    "ranker_groups",
     "read_gold",
     "score",
 ]
@@ -364,15 +365,10 @@ def code_rows(
 ) -> list[RowPrediction]:
     """Code every gold row in one setting (pass ``docs`` from :func:`parse_rows` to reuse
     parses)."""
+    if given_actors:
+        _given_actors_coder(pipeline.coder)  # fails now, not once per row after parsing
     if docs is None:
         docs = parse_rows(rows, pipeline)
-    coder = pipeline.coder
-    if given_actors and not hasattr(coder, "with_actors"):
-        raise UsageError(
-            "The given-actors setting needs a coder that can be handed gold actors.",
-            cause=f"the pipeline's coder {type(coder).__name__} has no with_actors()",
-            fix="use coder.plover.v1 or coder.plover.v2, or evaluate without --given-actors",
-        )
     out: list[RowPrediction] = []
     for row, doc in zip(rows, docs, strict=True):
         try:
@@ -389,7 +385,22 @@ def code_rows(
     return out
 
 
+def _given_actors_coder(coder: Coder) -> GivenActorsCoder:
+    """``coder``, which the given-actors setting hands the gold actors; a usage error where
+    it cannot be handed any."""
+    from eventwire.coder.base import GivenActorsCoder
+
+    if not isinstance(coder, GivenActorsCoder):
+        raise UsageError(
+            "The given-actors setting needs a coder that can be handed gold actors.",
+            cause=f"the pipeline's coder {type(coder).__name__} has no with_actors()",
+            fix="use coder.plover.v1, or evaluate without --given-actors",
+        )
+    return coder
+
+
 def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool) -> RowPrediction:
+    from eventwire.coder.base import ClassifiedCoder, RankingCoder
     from eventwire.coder.context import ArticleMemory
     from eventwire.coder.prefilter import may_hold_event
     from eventwire.ingest import article_id
@@ -407,15 +418,17 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
             _GivenActors.SRC: _find_span(row.text, row.source),
             _GivenActors.TGT: _find_span(row.text, row.target),
         }
-        given = coder.with_actors(_GivenActors(pipeline.actors, spans, row.text))
+        given = _given_actors_coder(coder).with_actors(
+            _GivenActors(pipeline.actors, spans, row.text)
+        )
         coded = given.code_sentence(doc, sentence, article, memory)
         ranked = sorted(coded, key=lambda ev: (-_pair_score(ev), *_rank(doc, ev, 0)))
-        classifier = getattr(coder, "classifier", None)
-        if classifier is not None:
+        # (The test reads the classifier, loading it on first use, as the type needs it.)
+        if isinstance(coder, ClassifiedCoder):
             from eventwire.coder.classifier import ClassifierInput
 
             item = ClassifierInput(row.text, spans[_GivenActors.SRC], spans[_GivenActors.TGT])
-            predicted: str | None = gold_label(classifier.predict([item])[0].label)
+            predicted: str | None = gold_label(coder.classifier.predict([item])[0].label)
         elif ranked:
             predicted = gold_label(ranked[0].event_type)
         else:
@@ -437,7 +450,7 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
     # Coders that rank their events (v3, v4) put the sentence's event first.
     ranked = (
         events
-        if getattr(coder, "ranks_events", False)
+        if isinstance(coder, RankingCoder) and coder.ranks_events
         else sorted(events, key=lambda ev: _rank(doc, ev, 0))
     )
     gsrc = resolve(row.source) if resolve and row.source else None
@@ -445,11 +458,11 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
     flags = [
         EventFlags(
             type_ok=gold_label(ev.event_type) == row.label,
-            source_ok=_matches(ev.actor, row.source, gsrc),
-            target_ok=_matches(ev.recipient, row.target, gtgt),
+            source_ok=entities_match(ev.actor, row.source, gsrc),
+            target_ok=entities_match(ev.recipient, row.target, gtgt),
             swapped=bool(row.source and row.target)
-            and _matches(ev.actor, row.target, gtgt)
-            and _matches(ev.recipient, row.source, gsrc),
+            and entities_match(ev.actor, row.target, gtgt)
+            and entities_match(ev.recipient, row.source, gsrc),
         )
         for ev in ranked
     ]
@@ -467,8 +480,8 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
         matched=any(hit),
         stored=len(events),
         outcome=outcome_of(flags),
-        source_found=not row.source or _matches(found, row.source, gsrc),
-        target_found=not row.target or _matches(found, row.target, gtgt),
+        source_found=not row.source or entities_match(found, row.source, gsrc),
+        target_found=not row.target or entities_match(found, row.target, gtgt),
         primary_hit=bool(hit) and hit[0],
     )
 
@@ -561,7 +574,11 @@ def _pair_score(ev: Event) -> int:
     return 2 * src + tgt if (src or tgt) else 0
 
 
-def _matches(entities: Sequence[Entity], gold: str, gold_entity: Entity | None) -> bool:
+def entities_match(entities: Sequence[Entity], gold: str, gold_entity: Entity | None) -> bool:
+    """Whether ``entities`` (an event's source or target) match the gold phrase ``gold``
+    (``gold_entity``: what the actor lookup resolves it to), as end-to-end scoring matches
+    them: by head-word overlap or the same code; no entities match a blank gold phrase.
+    (training/train_ranker.py labels the ranker's pairs with it too.)"""
     if not gold:
         return not entities  # PLV leaves the target blank for events without one
     gcode = gold_entity.code if gold_entity else None
@@ -570,44 +587,6 @@ def _matches(entities: Sequence[Entity], gold: str, gold_entity: Entity | None) 
         or (e.name is not None and head_word_overlap(e.name, gold))
         for e in entities
     )
-
-
-def ranker_groups(
-    rows: Sequence[GoldRow],
-    *,
-    pipeline: Pipeline,
-    coder: Any,
-    docs: Sequence[Doc] | None = None,
-) -> list[tuple[list[dict[str, float]], list[bool]]]:
-    """Training data for coder.plover.v3's pair ranker: for each gold row, the features of
-    every candidate (source, target) pair ``coder.pairs`` proposes and whether the pair
-    matches the gold source and target (by head-word overlap, as end-to-end scoring does)."""
-    from eventwire.coder.context import ArticleMemory
-    from eventwire.ingest import article_id
-    from eventwire.model import Article
-    from eventwire.nlp import Sentence
-
-    if docs is None:
-        docs = parse_rows(rows, pipeline)
-    resolve = getattr(pipeline.actors, "resolve", None)
-    out: list[tuple[list[dict[str, float]], list[bool]]] = []
-    for row, doc in zip(rows, docs, strict=True):
-        article = Article(id=article_id(row.text), text=row.text, language="en")
-        sentence = Sentence(index=0, text=row.text, start=0, end=len(row.text))
-        _, pairs = coder.pairs(doc, sentence, article, ArticleMemory())
-        gsrc = resolve(row.source) if resolve and row.source else None
-        gtgt = resolve(row.target) if resolve and row.target else None
-        out.append(
-            (
-                [dict(p.features) for p in pairs],
-                [
-                    _matches([p.source.entity], row.source, gsrc)
-                    and _matches([p.target.entity], row.target, gtgt)
-                    for p in pairs
-                ],
-            )
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- scoring

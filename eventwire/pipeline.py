@@ -27,6 +27,8 @@ from eventwire.nlp import Sentence, load_nlp, parse, split_sentences
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from eventwire.coder.base import Coder
+    from eventwire.coder.classifier import EventClassifier
     from eventwire.distributed import BatchResult
     from eventwire.ingest import ReadOptions
     from eventwire.store import Store
@@ -59,6 +61,11 @@ class RunSummary:
     seconds: float
     events_by_type: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)
+    # Sentences cut at nlp.max_sentence_chars; classifier inputs cut to its max length, and
+    # those of them that lost an actor marker (serial runs; workers do not report them yet).
+    sentences_cut: int = 0
+    classifier_truncated: int = 0
+    classifier_markers_truncated: int = 0
 
     @property
     def articles_per_second(self) -> float:
@@ -94,7 +101,11 @@ class Pipeline:
         extra: dict[str, Any] = {}
         if "classifier" in inspect.signature(coder).parameters:
             extra["classifier"] = classifier()  # cheap: the model opens on first use
-        self.coder = coder(actors=self.actors, places=self.places, **extra)
+        if cfg.pipeline.detector and "model_dir" in inspect.signature(coder).parameters:
+            extra["model_dir"] = Path(cfg.pipeline.detector)
+        self.coder: Coder = coder(actors=self.actors, places=self.places, **extra)
+        # Kept to count the inputs it truncates into stats (see _take_truncation).
+        self._classifier: EventClassifier | None = extra.get("classifier")
         self._nlp: Any = None
         self.stats: Counter[str] = Counter()
         self.failures: list[Rejected] = []
@@ -151,9 +162,11 @@ class Pipeline:
             plans.append(plan)
             to_parse.extend(s.text for s, keep in plan if keep)
             self.stats["sentences"] += len(sents)
+            # Run-on text (a table, a feed without stops) cut at nlp.max_sentence_chars.
+            self.stats["sentences_cut"] += sum(s.cut for s in sents)
         self.stats["sentences_parsed"] += len(to_parse)
         # A coder that can say which parses need entities spares the recognizer the rest.
-        needs = None if cfg.nlp.ner_every_sentence else getattr(self.coder, "needs_entities", None)
+        needs = None if cfg.nlp.ner_every_sentence else self.coder.needs_entities
         docs: Iterator[Doc] = iter(parse(self.nlp, to_parse, needs_entities=needs))
         for article, plan in zip(batch, plans, strict=True):
             memory = ArticleMemory()
@@ -179,6 +192,7 @@ class Pipeline:
                     if ev.polarity == "negated" and not cfg.coder.keep_negated:
                         continue
                     events.append(ev)
+            self._take_truncation()
             if failure is not None:
                 # Recorded, not stored as coded: a fixed coder codes it on the next run.
                 self.failures.append(
@@ -191,6 +205,16 @@ class Pipeline:
                 )
                 continue
             yield article, events
+
+    def _take_truncation(self) -> None:
+        """Count into ``stats`` the classifier inputs cut to its max length (it reads only a
+        long sentence's start) and those of them that lost an actor marker with the cut."""
+        if self._classifier is None:
+            return
+        cut = self._classifier.take_truncation()
+        if cut.inputs:
+            self.stats["classifier_truncated"] += cut.inputs
+            self.stats["classifier_markers_truncated"] += cut.markers
 
     def take_failures(self) -> list[Rejected]:
         """Articles the coder failed on since the last call (each with the reason)."""
@@ -223,8 +247,12 @@ class Pipeline:
         (default ``<db>.parts/run-<time>-<pid>/``), loaded into ``db`` as it completes. Either
         way this process alone writes ``db``, in input order: the events are exactly those of
         a serial run.
+
+        The file is opened for each batch only (``SharedStore``), so ``eventwire serve`` can
+        show and correct the database meanwhile (docs/CONCURRENCY.md); a second run into the
+        same file is refused.
         """
-        from eventwire.store import Store
+        from eventwire.store.access import SharedStore
 
         _check_run_options(workers, engine, scheduler)
         start = time.perf_counter()
@@ -244,7 +272,7 @@ class Pipeline:
                     )
                 )
 
-        with Store(db) as store:
+        with SharedStore(db) as store:
             batches = self._batches(inputs, store, read_options, force, counts, reasons)
             if workers == 1 and engine == "local":
                 for todo, rejected in batches:
@@ -283,6 +311,9 @@ class Pipeline:
             seconds=time.perf_counter() - start,
             events_by_type=dict(by_type.most_common()),
             reasons=dict(reasons.most_common()),
+            sentences_cut=self.stats["sentences_cut"],
+            classifier_truncated=self.stats["classifier_truncated"],
+            classifier_markers_truncated=self.stats["classifier_markers_truncated"],
         )
 
     def _batches(

@@ -16,7 +16,6 @@ __all__ = ["names", "register", "resolve"]
 
 _BUILTIN: dict[str, str] = {
     "coder.plover.v1": "eventwire.coder.rules:RuleCoder",
-    "coder.plover.v2": "eventwire.coder.hybrid:HybridCoder",
     "coder.plover.v3": "eventwire.coder.ranked:RankedCoder",
     "coder.plover.v4": "eventwire.coder.ranked:checked",
     "coder.plover.v5": "eventwire.coder.detector:DetectedCoder",

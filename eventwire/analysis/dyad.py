@@ -132,7 +132,7 @@ def dyad_series(
         rows = con.execute(
             f"""SELECT date_trunc('{freq}', date)::DATE AS period, actor_code = $a AS forward,
                        event_type, quad, count(*) AS n, sum(intensity) AS net
-                FROM events
+                FROM corrected_events
                 WHERE {pair} AND {COUNTED_SQL} AND date IS NOT NULL{in_range}
                 GROUP BY ALL ORDER BY period""",
             params,
@@ -141,7 +141,7 @@ def dyad_series(
         aside_row = con.execute(
             f"""SELECT count(*) FILTER (WHERE NOT ({COUNTED_SQL}) {in_range}),
                        count(*) FILTER (WHERE ({COUNTED_SQL}) AND date IS NULL)
-                FROM events WHERE {pair}""",
+                FROM corrected_events WHERE {pair}""",
             params,
         ).fetchone()
     set_aside, undated = (int(aside_row[0]), int(aside_row[1])) if aside_row else (0, 0)

@@ -32,6 +32,7 @@ from eventwire.analysis.evidence import (
     segments,
 )
 from eventwire.analysis.plot import render_dyad
+from eventwire.analysis.span import Outside, bulk_span, clip_to_span, dated_outside
 from eventwire.ontology.plover import QUAD_NAMES
 
 __all__ = ["top_events", "write_report"]
@@ -64,7 +65,7 @@ def top_events(
     extra = "".join(f" AND {c}" for c in date_clauses(since, until, params, column="e.date"))
     with duckdb_errors("Reading the dyad's top events"):
         rows = con.execute(
-            f"""SELECT {EVIDENCE_COLUMNS} FROM events e
+            f"""SELECT {EVIDENCE_COLUMNS} FROM corrected_events e
                 LEFT JOIN articles a ON a.id = e.article_id
                 WHERE ((e.actor_code = $a AND e.recipient_code = $b)
                     OR (e.actor_code = $b AND e.recipient_code = $a))
@@ -124,7 +125,8 @@ def _alerts_html(alerts: list[Alert]) -> str:
         ids = ", ".join(escape(i) for i in al.event_ids)
         items.append(
             f"<li><b>{al.period.isoformat()}</b>: conflict intensity {al.value:.1f} "
-            f"against a baseline of {al.baseline:.1f} (z = {al.z:.1f}, {al.events} events)"
+            f"against a baseline of {al.baseline:.1f} (z = {al.z:.1f}, {al.events} events; "
+            f"{al.history} of {al.window} baseline {escape(al.freq)}s with data)"
             f'<br><span class="meta">events: {ids}</span></li>'
         )
     return f"<ul>{''.join(items)}</ul>"
@@ -148,6 +150,42 @@ def _events_html(events: list[EvidenceEvent]) -> str:
     return f'<ol class="events">{"".join(items)}</ol>'
 
 
+def _dyad_outside(
+    con: duckdb.DuckDBPyConnection,
+    a: str,
+    b: str,
+    asked: tuple[dt.date | None, dt.date | None],
+    shown: tuple[dt.date | None, dt.date | None],
+) -> Outside:
+    """The dyad's counted events inside the range the user asked for but outside the one
+    shown (the bulk span closed the open ends)."""
+    params: dict[str, Any] = {"a": a, "b": b}
+    where = [
+        "((actor_code = $a AND recipient_code = $b) OR (actor_code = $b AND recipient_code = $a))",
+        COUNTED_SQL,
+        *date_clauses(*asked, params),
+    ]
+    return dated_outside(con, " AND ".join(where), params, *shown)
+
+
+def _outside_html(outside: Outside, shown: tuple[dt.date | None, dt.date | None]) -> str:
+    if not outside.events:
+        return ""
+    lo, hi = (d.isoformat() if d else "open" for d in shown)
+    extremes = (
+        f"dated {outside.earliest} to {outside.latest}"
+        if outside.earliest != outside.latest
+        else f"dated {outside.earliest}"
+    )
+    return (
+        f'<p class="note">Left out: {outside.events} event{"s" if outside.events != 1 else ""} '
+        f"of this dyad {escape(extremes)}, "
+        f"outside {lo} to {hi} where the bulk of the store's dates lie. They are mostly dates "
+        "of the past stated in the news (a treaty signed decades ago); "
+        "<code>eventwire report --all-dates</code> includes them.</p>"
+    )
+
+
 def write_report(
     con: duckdb.DuckDBPyConnection,
     a: str,
@@ -158,15 +196,21 @@ def write_report(
     until: dt.date | None = None,
     freq: Freq = "week",
     top: int = 20,
+    all_dates: bool = False,
 ) -> Path:
     """Write one self-contained HTML report on dyad ``a``–``b`` to ``out``; return ``out``.
 
     Holds the timeline plot, escalation alerts, the ``top`` events with highlighted evidence
-    and sources, and the per-period counts table.
+    and sources, and the per-period counts table. An open ``since`` or ``until`` is closed
+    at the bulk span of the store's dates (``span.bulk_span``) and the report says how many
+    of the dyad's events that leaves out; with ``all_dates`` nothing is left out.
     """
-    series = dyad_series(con, a, b, since=since, until=until, freq=freq)
-    alerts = detect_alerts(con, a=series.a, b=series.b, freq=freq, since=since, until=until)
-    events = top_events(con, series.a, series.b, since=since, until=until, limit=top)
+    bulk = None if all_dates else bulk_span(con)
+    lo, hi = clip_to_span(bulk, since, until)
+    series = dyad_series(con, a, b, since=lo, until=hi, freq=freq)
+    outside = _dyad_outside(con, series.a, series.b, (since, until), (lo, hi))
+    alerts = detect_alerts(con, a=series.a, b=series.b, freq=freq, since=lo, until=hi)
+    events = top_events(con, series.a, series.b, since=lo, until=hi, limit=top)
     png = base64.b64encode(render_dyad(series, fmt="png")).decode("ascii")
     a_, b_ = escape(series.a), escape(series.b)
     span = (
@@ -185,6 +229,7 @@ def write_report(
 Set aside: {series.set_aside} negated, future, hypothetical or background (historical) events;
 {series.undated} events without a date. Net score = sum of PLOVER intensities
 (-10 conflict .. +10 cooperation).</span></p>
+{_outside_html(outside, (lo, hi))}
 <h2>Timeline</h2>
 <img alt="Net score and events by quad of {a_} and {b_} per {escape(series.freq)}"
  src="data:image/png;base64,{png}">

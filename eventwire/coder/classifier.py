@@ -40,6 +40,7 @@ __all__ = [
     "EventClassifier",
     "Markers",
     "Prediction",
+    "Truncation",
     "encode",
     "mark_text",
     "minilm",
@@ -200,6 +201,30 @@ def encode(
 ) -> EncodedBatch:
     """Mark, tokenize and pad ``items`` (the tokenizer must have padding disabled and
     truncation at ``max_len``)."""
+    return _encode(tokenizer, items, markers=markers, max_len=max_len)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Truncation:
+    """How many inputs of a batch the tokenizer cut to ``max_len`` tokens, and how many of
+    those lost a source or target marker with the cut (the model then reads that actor as
+    unknown). Kept apart from :class:`EncodedBatch`, whose fields are the model's inputs."""
+
+    inputs: int = 0
+    markers: int = 0
+
+    def __add__(self, other: Truncation) -> Truncation:
+        return Truncation(self.inputs + other.inputs, self.markers + other.markers)
+
+
+def _encode(
+    tokenizer: Tokenizer,
+    items: Sequence[ClassifierInput],
+    *,
+    markers: Markers,
+    max_len: int,
+) -> tuple[EncodedBatch, Truncation]:
+    """:func:`encode`, also counting what truncation cut."""
     marked = [mark_text(it, markers) for it in items]
     # One sentence (the classifier's default batch) is tokenized without encode_batch's
     # thread-pool hand-off: the same encoding, 135 rather than 165 us on PLV sentences.
@@ -215,6 +240,7 @@ def encode(
     mask = np.zeros((len(items), width), dtype=np.int64)
     src = np.zeros(len(items), dtype=np.int64)
     tgt = np.zeros(len(items), dtype=np.int64)
+    cut = cut_markers = 0
     for i, (enc, t_ids, (_, s_char, t_char)) in enumerate(
         zip(encs, token_ids, marked, strict=True)
     ):
@@ -225,7 +251,14 @@ def encode(
         # [SEP] at the end has offsets (0, 0) and is skipped by the empty-span test anyway.
         src[i] = _token_at(offsets, s_char, 1)
         tgt[i] = _token_at(offsets, t_char, 1)
-    return EncodedBatch(ids, mask, src, tgt)
+        # Only an input that fills max_len can have been cut; .overflowing (the cut-off
+        # tokens) builds Python objects, so it is read for those alone.
+        if n >= max_len and enc.overflowing:
+            cut += 1
+            # A marker found in the kept tokens is never at 0, which is [CLS].
+            if (s_char is not None and src[i] == 0) or (t_char is not None and tgt[i] == 0):
+                cut_markers += 1
+    return EncodedBatch(ids, mask, src, tgt), Truncation(cut, cut_markers)
 
 
 def load_tokenizer(path: Path, *, max_len: int) -> Tokenizer:
@@ -278,6 +311,8 @@ class EventClassifier:
         self._output = "logits"
         self._tokenizer: Tokenizer | None = None
         self._lock = threading.Lock()
+        # What truncation cut since the last take_truncation(): the pipeline reports it.
+        self._truncation = Truncation()
 
     @classmethod
     def load(
@@ -382,16 +417,27 @@ class EventClassifier:
         # Tokenize all, then run the model call after call, then store: interleaved, each
         # step found the caches filled by the other (~0.9 ms more per sentence, measured).
         encoded = [
-            encode(tokenizer, [items[i] for i in idx], markers=self.markers, max_len=self.max_len)
+            _encode(tokenizer, [items[i] for i in idx], markers=self.markers, max_len=self.max_len)
             for idx in batches
         ]
+        cut = sum((t for _, t in encoded), Truncation())
+        if cut.inputs:
+            with self._lock:
+                self._truncation += cut
         results = []
-        for enc in encoded:
+        for enc, _ in encoded:
             (res,) = session.run([self._output], enc.feed())
             results.append(res)
         for idx, res in zip(batches, results, strict=True):
             out[idx] = res if self._output == "probs" else _softmax(np.asarray(res, np.float32))
         return out
+
+    def take_truncation(self) -> Truncation:
+        """The inputs cut to ``max_len`` tokens since the last call (the model reads only the
+        start of a longer sentence), and how many of them lost an actor marker."""
+        with self._lock:
+            taken, self._truncation = self._truncation, Truncation()
+        return taken
 
     def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
         """The best label and all label probabilities for each item, in input order."""

@@ -30,12 +30,18 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from eventwire.actors.outlets import state_outlet
 from eventwire.coder.classifier import YIELD_TYPES, ClassifierInput, EventClassifier
+from eventwire.coder.compose import Arg
+from eventwire.coder.compose import Candidate as Trigger
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import PairRanker
+from eventwire.coder.polarity import modality, polarity
 from eventwire.coder.ranked import RankedCoder, _clip, _governing_trigger, _key, checked
-from eventwire.coder.rules import ActorLookup, PlaceLookup, event_id
-from eventwire.model import Article, Event
+from eventwire.coder.rules import ActorLookup, Analysis, PlaceLookup, as_state, event_id
+from eventwire.coder.typed import codebook_type
+from eventwire.errors import ModelError
+from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology.plover import cameo_root, intensity, quad
 
@@ -54,9 +60,19 @@ __all__ = [
 
 VERSION: Final = "coder.plover.v5"
 DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
+# The news event model (the classifier with a NONE label, fine-tuned on the news gold):
+# training/news_model.py writes it; without it the detector reads no news-model features.
+NEWS_MODEL_DIR: Final = Path(__file__).resolve().parents[2] / "models" / "news-detector"
 # The ranker's best pairs that become candidates, and the least pair probability.
 TOP_PAIRS: Final = 3
 MIN_PAIR: Final = 0.05
+# Sentences where no trigger word is found: the actor mentions that become sources of a
+# candidate typed by the classifier alone (quoted accusations, "voiced solidarity with").
+MENTION_SOURCES: Final = 3
+# What an outlet's own voice can do: denounce, praise, demand, threaten, refuse.
+_VOICE_TYPES: Final = frozenset({"ACCUSE", "SUPPORT", "REQUEST", "THREATEN", "REJECT"})
+# The classifier's second-best type is tested too where at least this likely.
+SECOND_TYPE: Final = 0.1
 
 _WORD: Final = re.compile(r"[a-z][a-z'-]+")
 _STOP: Final = frozenset(
@@ -80,6 +96,34 @@ def _span(text: str, mention: str) -> tuple[int, int] | None:
         return None
     i = text.find(mention)
     return (i, i + len(mention)) if i >= 0 else None
+
+
+def pair_input(ev: Event, text: str) -> ClassifierInput:
+    """The classifier's input for a candidate: its sentence with source and target marked."""
+    return ClassifierInput(
+        text,
+        _span(text, ev.actor[0].text if ev.actor else ""),
+        _span(text, ev.recipient[0].text if ev.recipient else ""),
+    )
+
+
+def news_features(probs: Mapping[str, float], event_type: str) -> dict[str, float]:
+    """What the news event model says of a candidate pair typed ``event_type``."""
+    none = probs.get("NONE", 0.0)
+    label = "YIELD" if event_type in YIELD_TYPES["YIELD"] else event_type
+    p = probs.get(label, 0.0)
+    best = max((k for k in probs if k != "NONE"), key=lambda k: probs[k], default="")
+    return {
+        "nm_event": 1.0 - none,
+        "nm_type": p,
+        f"nm_type|{event_type}": p,
+        "nm_best" if best == label else "nm_not_best": 1.0,
+        f"nm_none={_bucket(none, (0.2, 0.4, 0.6, 0.8, 0.95))}": 1.0,
+    }
+
+
+def _within(m: tuple[int, int, Entity], n: int) -> tuple[int, int] | None:
+    return (m[0], m[1]) if 0 <= m[0] < m[1] <= n else None
 
 
 def _bucket(x: float, edges: Sequence[float]) -> int:
@@ -134,6 +178,49 @@ def candidate_features(
     return f
 
 
+def _code(entities: Sequence[Entity]) -> str:
+    return (entities[0].code or "") if entities else ""
+
+
+def _main_country(memory: ArticleMemory) -> str | None:
+    """The country the article has named most often so far."""
+    counts: dict[str, int] = {}
+    for ent in memory.mentions:
+        if ent.code:
+            counts[ent.code] = counts.get(ent.code, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
+    """The candidate, and where its source names no country ("the judge", "Mr Flynn",
+    "prosecutors"), a variant for each country it may act for: the target's (most such acts
+    are domestic), the place's, and the article's main country. Each variant carries the
+    routes that gave its country; the detector learns which to trust."""
+    ev = cand.event
+    src = ev.actor[0] if ev.actor else None
+    if src is not None and src.code:
+        return [(cand, "")]
+    routes: dict[str, list[str]] = {}
+    tgt = ev.recipient[0] if ev.recipient else None
+    for route, code in (
+        ("target", tgt.code if tgt else None),
+        ("place", ev.place.country if ev.place else None),
+        ("article", main),
+    ):
+        if code:
+            routes.setdefault(code, []).append(route)
+    out = [(cand, "")]
+    for code, names in routes.items():
+        actor = (
+            replace(src, code=code, sector=src.sector or "GOV")
+            if src is not None
+            else Entity(text="", code=code, sector="GOV")
+        )
+        variant = replace(cand, event=replace(ev, actor=(actor, *ev.actor[1:])))
+        out.append((variant, "+".join(names)))
+    return out
+
+
 class Detector:
     """Two linear scorers over candidate features: the candidate is an event the sentence
     reports (``event``), and, given that, a background reference (``reference``)."""
@@ -166,14 +253,23 @@ class Detector:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Detector:
-        data = json.loads((path or DEFAULT_DETECTOR).read_text(encoding="utf-8"))
-        return cls(
-            data["event"],
-            data["reference"],
-            threshold=float(data["threshold"]),
-            reference_threshold=float(data["reference_threshold"]),
-            info=data.get("info", {}),
-        )
+        where = path or DEFAULT_DETECTOR
+        try:
+            data = json.loads(where.read_text(encoding="utf-8"))
+            return cls(
+                data["event"],
+                data["reference"],
+                threshold=float(data["threshold"]),
+                reference_threshold=float(data["reference_threshold"]),
+                info=data.get("info", {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(
+                f"Could not read the news detector {where}: {exc}",
+                cause="the file is missing or is not one training/train_detector.py wrote",
+                fix="point [pipeline] detector at a directory that `make retrain` wrote, "
+                "or leave it empty for the shipped detector",
+            ) from exc
 
     def save(self, path: Path) -> None:
         data = {
@@ -239,12 +335,31 @@ class DetectedCoder:
         classifier: EventClassifier | None = None,
         ranker: PairRanker | None = None,
         detector: Detector | None = None,
+        news_model_dir: Path | None = NEWS_MODEL_DIR,
+        model_dir: Path | None = None,
     ) -> None:
         self.candidates: RankedCoder = checked(
             actors=actors, places=places, classifier=classifier, ranker=ranker
         )
+        if model_dir is not None:
+            # A retrained detector (`[pipeline] detector`): its weights and its news model.
+            detector = detector or Detector.load(model_dir / "detector.json")
+            # Fitted without the news model (train_detector.py --no-news-model): none to read.
+            uses_news = bool(detector.info.get("news_model", True))
+            news_model_dir = model_dir / "news-detector" if uses_news else None
         self._detector = detector
+        # None: no news-model features (training collects the candidates so).
+        self.news_model_dir = news_model_dir
+        self._news_model: EventClassifier | None = None
         self.version: str = VERSION
+
+    @property
+    def news_model(self) -> EventClassifier | None:
+        if self.news_model_dir is None or not self.detector.info.get("news_model", True):
+            return None
+        if self._news_model is None:
+            self._news_model = EventClassifier.load(self.news_model_dir)
+        return self._news_model
 
     @property
     def detector(self) -> Detector:
@@ -266,6 +381,7 @@ class DetectedCoder:
             classifier=self.candidates.classifier,
             ranker=self.candidates.ranker,
             detector=self._detector,
+            news_model_dir=self.news_model_dir,
         )
 
     def typed_candidates(self, events: Sequence[Event], text: str) -> list[list[Candidate]]:
@@ -273,14 +389,7 @@ class DetectedCoder:
         actors where that differs."""
         if not events:
             return []
-        items = [
-            ClassifierInput(
-                text,
-                _span(text, ev.actor[0].text if ev.actor else ""),
-                _span(text, ev.recipient[0].text if ev.recipient else ""),
-            )
-            for ev in events
-        ]
+        items = [pair_input(ev, text) for ev in events]
         clf = self.classifier
         probs = clf.predict_proba(items)
         labels = list(clf.labels)
@@ -290,9 +399,81 @@ class DetectedCoder:
             for label, p in zip(labels, row, strict=True):
                 for t in YIELD_TYPES.get(label, (label,)):
                     by_type[t] = float(p)
-            top = max(by_type, key=lambda k: by_type[k])
-            types = [ev.event_type] + ([top] if top != ev.event_type else [])
+            ranked = sorted(by_type, key=lambda k: -by_type[k])
+            top = ranked[0]
+            wanted = [t for t in ranked[:2] if t == top or by_type[t] >= SECOND_TYPE]
+            types = [ev.event_type] + [t for t in wanted if t != ev.event_type]
             out.append([Candidate(ev, t, by_type.get(t, 0.0), top) for t in types])
+        return out
+
+    def outlet_events(
+        self, doc: Doc, sentence: Sentence, article: Article, an: Analysis
+    ) -> list[Event]:
+        """In a state outlet's article, a sentence with no speaker is the outlet's own voice:
+        its state as the source of an event the classifier types, against the first mention
+        of another country (the detector decides whether the sentence denounces, praises,
+        demands or threatens anything)."""
+        outlet = state_outlet(article)
+        if outlet is None or an.speaker is not None or '"' in sentence.text:
+            return []
+        target = next((m for m in an.mentions if m[2].code and m[2].code != outlet.code), None)
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if target is None or root is None:
+            return []
+        n = len(sentence.text)
+        (pred,) = self.candidates.classifier.predict(
+            [ClassifierInput(sentence.text, None, _within(target, n))]
+        )
+        mod = modality(root)
+        label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
+        if label not in _VOICE_TYPES:
+            # The outlet reports the target's deed in order to denounce (or praise) it: its
+            # own act is the words (KCNA on "war moves": ACCUSE, not THREATEN or ASSAULT).
+            label = "SUPPORT" if quad(label) <= 2 else "ACCUSE"
+        src = Arg((outlet.entity(),), (0, 0), from_syntax=False)
+        tgt = as_state(Arg((target[2],), (target[0], target[1]), from_syntax=False))
+        trig = Trigger(root, label, None, source=src, target=tgt)
+        ev = self.candidates._rules.make_event(
+            trig, label, None, polarity(root), mod, sentence, article, None, an.mentions
+        )
+        return [replace(ev, confidence=round(pred.score, 3))]
+
+    def mention_events(
+        self, doc: Doc, sentence: Sentence, article: Article, an: Analysis
+    ) -> list[Event]:
+        """Where the rules find no trigger word: each of the first actor mentions (and the
+        speaker) as the source of an event the classifier types, against the next mention of
+        another country; the sentence's root word stands as the trigger."""
+        roots = [t for t in doc if t.dep_ == "ROOT"]
+        if not roots:
+            return []
+        root = roots[0]
+        n = len(sentence.text)
+        ents = [(s, e, ent) for s, e, ent in an.mentions if ent.code or ent.sector]
+        pairs: list[tuple[tuple[int, int, Entity], tuple[int, int, Entity] | None]] = []
+        for m in ents[:MENTION_SOURCES]:
+            other = next((o for o in ents if o[2].code and o[2].code != m[2].code), None)
+            pairs.append((m, other))
+        if not pairs:
+            return []
+        v4 = self.candidates
+        preds = v4.classifier.predict(
+            [
+                ClassifierInput(sentence.text, _within(m, n), _within(o, n) if o else None)
+                for m, o in pairs
+            ]
+        )  # fmt: skip
+        out = []
+        for (m, o), pred in zip(pairs, preds, strict=True):
+            src = as_state(Arg((m[2],), (m[0], m[1]), from_syntax=False))
+            tgt = as_state(Arg((o[2],), (o[0], o[1]), from_syntax=False)) if o else None
+            mod = modality(root)
+            label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
+            trig = Trigger(root, label, None, source=src, target=tgt)
+            ev = v4._rules.make_event(
+                trig, label, None, polarity(root), mod, sentence, article, an.speaker, an.mentions
+            )
+            out.append(replace(ev, confidence=round(pred.score, 3)))
         return out
 
     def events(
@@ -304,6 +485,9 @@ class DetectedCoder:
         v4 = self.candidates
         an, pairs = v4.pairs(doc, sentence, article, memory)
         out: list[tuple[Event, str]] = [(ev, "rules") for ev in an.events]
+        out += [(ev, "outlet") for ev in self.outlet_events(doc, sentence, article, an)]
+        if not an.candidates:
+            return out + [(ev, "mention") for ev in self.mention_events(doc, sentence, article, an)]
         if not pairs:
             return out
         ranked = [(p, pair) for p, pair in v4.ranker.rank(pairs)[:TOP_PAIRS] if p >= MIN_PAIR]
@@ -332,16 +516,28 @@ class DetectedCoder:
         """The sentence's candidate events, each with its typed variants and their features."""
         found = self.events(doc, sentence, article, memory)
         text = doc_text(doc)
+        main = _main_country(memory)
+        nm = self.news_model
+        news: list[dict[str, float] | None] = [None] * len(found)
+        if nm is not None and found:
+            rows = nm.predict_proba([pair_input(ev, text) for ev, _ in found])
+            news = [dict(zip(nm.labels, map(float, row), strict=True)) for row in rows]
         out = []
-        for (_, origin), options in zip(
-            found, self.typed_candidates([ev for ev, _ in found], text), strict=True
+        for (_, origin), options, probs in zip(
+            found, self.typed_candidates([ev for ev, _ in found], text), news, strict=True
         ):
             scored = []
-            for c in options:
-                f = candidate_features(c, sentence.text, sentence.index, article)
-                f[f"from={origin}"] = 1.0
-                f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
-                scored.append((c, f))
+            for typed in options:
+                for c, route in imputed(typed, main):
+                    f = candidate_features(c, sentence.text, sentence.index, article)
+                    if probs is not None:
+                        f.update(news_features(probs, c.event_type))
+                    f[f"from={origin}"] = 1.0
+                    f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
+                    if route:
+                        f[f"imp={route}"] = 1.0
+                        f[f"type|imp={c.event_type}|{route}"] = 1.0
+                    scored.append((c, f))
             out.append(scored)
         return out
 
@@ -351,6 +547,7 @@ class DetectedCoder:
         """The events the detector keeps, retyped and flagged (see the module docstring)."""
         det = self.detector
         out: list[Event] = []
+        kept: set[tuple[str, str, str]] = set()
         for options in scored:
             if not options:
                 continue
@@ -359,6 +556,10 @@ class DetectedCoder:
             if p < det.threshold:
                 continue
             ev = cand.event
+            said = (cand.event_type, _code(ev.actor), _code(ev.recipient))
+            if said in kept:
+                continue  # two readings of one event: the first stands
+            kept.add(said)
             if cand.event_type != ev.event_type:
                 ev = replace(
                     ev,
@@ -370,6 +571,10 @@ class DetectedCoder:
                 )
             if ev.modality == "actual" and det.reference_prob(feats) >= det.reference_threshold:
                 ev = replace(ev, modality="historical")
+                if ev.date_resolution == "publication":
+                    # A reference to an earlier act happened before the report, not on its
+                    # date: undated unless the text says when.
+                    ev = replace(ev, date=None, date_resolution="unknown")
             ev = replace(
                 ev,
                 id=event_id(article.id, ev.sentence_index, len(out), VERSION),

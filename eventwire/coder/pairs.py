@@ -11,10 +11,11 @@ chose it, its position, what kind of name it is; the two sides' distance, order 
 in the parse), and a conditional-logit ranker (a softmax over one sentence's pairs, linear in
 the features) picks the pair.
 
-The ranker is fitted with numpy alone (:func:`fit`); the shipped weights
-(``pair_ranker.json``) are fitted on all of PLV train by ``python -m eventwire.coder.pairs``,
-so PLV figures for it must come from cross-validation (benchmarks/coder_bench.py --coder v3
-fits one ranker per fold).
+This module holds what coding needs: the candidates, their features and the ranker that
+scores them with the shipped weights (``pair_ranker.json``). They are fitted with numpy alone
+on all of PLV train by ``python training/train_ranker.py ../shared/data/plv/train.csv``
+(fitting and its training data live there, outside the library), so PLV figures for it must
+come from cross-validation (benchmarks/coder_bench.py --coder v3 fits one ranker per fold).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ __all__ = [
     "Pair",
     "PairRanker",
     "SpanCandidate",
-    "fit",
     "pair_features",
     "span_candidates",
 ]
@@ -417,88 +417,3 @@ class PairRanker:
     def save(self, path: Path) -> None:
         data = {"info": self.info, "weights": dict(sorted(self.weights.items()))}
         path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-
-
-def fit(
-    groups: Sequence[tuple[Sequence[Mapping[str, float]], Sequence[bool]]],
-    *,
-    l2: float = 1.0,
-    steps: int = 400,
-    lr: float = 0.1,
-    min_count: int = 2,
-) -> PairRanker:
-    """Fit the conditional-logit ranker: each group is one sentence's pairs (features) and
-    which of them match the gold pair; it maximises the log-probability of the matching
-    pairs within each sentence (groups with none are skipped), with an L2 penalty. Features
-    found in fewer than ``min_count`` sentences are dropped. Full-batch Adam, deterministic."""
-    counts: dict[str, int] = {}
-    kept = [(fs, ys) for fs, ys in groups if any(ys) and len(fs) > 0]
-    for fs, _ in kept:  # in how many sentences each feature occurs
-        for k in {k for f in fs for k in f}:
-            counts[k] = counts.get(k, 0) + 1
-    names = sorted(k for k, n in counts.items() if n >= min_count)
-    index = {k: i for i, k in enumerate(names)}
-    rows, cols, vals, ys_all, gid = [], [], [], [], []
-    r = 0
-    for g, (fs, ys) in enumerate(kept):
-        for feats, positive in zip(fs, ys, strict=True):
-            for k, val in feats.items():
-                if k in index:
-                    rows.append(r)
-                    cols.append(index[k])
-                    vals.append(val)
-            ys_all.append(float(positive))
-            gid.append(g)
-            r += 1
-    n, d = r, len(names)
-    # Sparse rows (most features are one-hot): products by bincount over the non-zeros.
-    ri = np.asarray(rows, dtype=np.int64)
-    ci = np.asarray(cols, dtype=np.int64)
-    xv = np.asarray(vals, dtype=np.float64)
-    y = np.asarray(ys_all)
-    g_arr = np.asarray(gid, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, g_arr[1:] != g_arr[:-1]])  # groups are contiguous
-    n_groups = len(kept)
-    w = np.zeros(d)
-    m = np.zeros(d)
-    v = np.zeros(d)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
-        s = np.bincount(ri, weights=xv * w[ci], minlength=n)
-        e = np.exp(s - np.maximum.reduceat(s, starts)[g_arr])
-        z = np.add.reduceat(e, starts)[g_arr]
-        zp = np.add.reduceat(e * y, starts)[g_arr]
-        resid = e / z - e * y / zp
-        grad = np.bincount(ci, weights=xv * resid[ri], minlength=d) / n_groups + l2 * w / n_groups
-        m = b1 * m + (1 - b1) * grad
-        v = b2 * v + (1 - b2) * grad * grad
-        w -= lr * (m / (1 - b1**step)) / (np.sqrt(v / (1 - b2**step)) + eps)
-    weights = {k: round(float(w[i]), 5) for i, k in enumerate(names) if abs(w[i]) > 1e-6}
-    return PairRanker(weights, info={"sentences": n_groups, "pairs": n, "features": d, "l2": l2})
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Fit the shipped ranker on a PLV-format gold file: ``python -m eventwire.coder.pairs
-    ../shared/data/plv/train.csv [--out eventwire/coder/pair_ranker.json]``."""
-    import argparse
-
-    from eventwire.coder.ranked import RankedCoder
-    from eventwire.evaluate import ranker_groups, read_gold
-    from eventwire.pipeline import Pipeline
-
-    ap = argparse.ArgumentParser(description=main.__doc__)
-    ap.add_argument("gold", type=Path)
-    ap.add_argument("--out", type=Path, default=DEFAULT_RANKER)
-    args = ap.parse_args(argv)
-    rows = read_gold(args.gold)
-    pipe = Pipeline()
-    coder = RankedCoder(actors=pipe.actors, places=pipe.places)
-    ranker = fit(ranker_groups(rows, pipeline=pipe, coder=coder))
-    ranker.info["trained_on"] = f"{args.gold} ({len(rows)} rows)"
-    ranker.save(args.out)
-    print(f"{args.out}: {len(ranker.weights)} weights, {ranker.info}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,8 +15,10 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING, Final, Protocol, cast
+from typing import TYPE_CHECKING, Final, cast
 
+# The lookups live in base.py with the coder protocols; imported from here too, as before.
+from eventwire.coder.base import ActorLookup, ContextActorLookup, PlaceLookup
 from eventwire.coder.compose import (
     COOPERATIVE,
     INTENTION_WORDS,
@@ -50,32 +52,6 @@ __all__ = ["ActorLookup", "Analysis", "PlaceLookup", "RuleCoder", "as_state", "t
 VERSION: Final = "coder.plover.v1"
 
 
-class ActorLookup(Protocol):
-    def resolve(self, mention: str, *, date: object = None) -> Entity | None: ...
-
-    def find_mentions(self, text: str) -> list[tuple[int, int, Entity]]: ...
-
-
-class ContextActorLookup(ActorLookup, Protocol):
-    """A lookup that also reads mentions in their sentence (:class:`ActorResolver` does). The
-    coder uses it when the lookup has ``read_in``; others get the mention-alone path."""
-
-    def find_mentions(
-        self, text: str, *, date: dt.date | None = None
-    ) -> list[tuple[int, int, Entity]]: ...
-
-    def read_in(
-        self,
-        text: str,
-        spans: Sequence[tuple[int, int]],
-        *,
-        found: Sequence[tuple[int, int, Entity]] | None = None,
-        date: dt.date | None = None,
-        places: Sequence[bool] | None = None,
-        borrow: bool = True,
-    ) -> list[Entity | None]: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """What :meth:`RuleCoder.analyse` read in a sentence: the events it codes, and the
@@ -85,10 +61,6 @@ class Analysis:
     mentions: tuple[tuple[int, int, Entity], ...]
     speaker: Entity | None
     candidates: list[Candidate]
-
-
-class PlaceLookup(Protocol):
-    def locate(self, sentence: str, *, default_country: str | None = None) -> Place | None: ...
 
 
 # Nouns before which a city's name says where, not who: "the Minsk agreements", "the Astana

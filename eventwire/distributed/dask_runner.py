@@ -72,7 +72,12 @@ def load_partition(store: Store, run_dir: str | Path, part: str) -> None:
     """Load partition ``part`` of ``run_dir`` into ``store`` in one transaction, replacing
     any earlier rows of its articles (as ``Store.write_batch`` does)."""
     files = {t: str(Path(run_dir) / t / part) for t in PART_TABLES}
-    con = store.con
+    # A session: a SharedStore holds the file only for this one transaction.
+    with store.session() as con:
+        _load_partition(con, files, run_dir, part)
+
+
+def _load_partition(con: Any, files: dict[str, str], run_dir: str | Path, part: str) -> None:
     try:
         con.execute("BEGIN TRANSACTION")
         ids = "SELECT id FROM read_parquet($path)"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -41,7 +42,7 @@ from urllib.parse import parse_qsl
 import duckdb
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -49,12 +50,23 @@ from eventwire.analysis._common import Freq
 from eventwire.analysis.alerts import detect_alerts
 from eventwire.analysis.dyad import dyad_series, series_json
 from eventwire.analysis.evidence import highlight_spans
+from eventwire.analysis.span import bulk_span, clip_to_span, dated_outside
 from eventwire.errors import EventwireError, ModelError, UsageError
 from eventwire.model import Article, Event
 from eventwire.serve import queries
+from eventwire.serve.corrections import install as install_corrections
+from eventwire.serve.corrections import is_loopback_host, page_with_token
 from eventwire.serve.index import EventIndex, IndexHolder
+from eventwire.serve.live import Refresher
 from eventwire.serve.queries import EventFilter
-from eventwire.store import Store, connect
+from eventwire.store.access import (
+    SharedReader,
+    SharedStore,
+    data_version,
+    lazy_cursor,
+    reader,
+    writer,
+)
 
 __all__ = ["NotFoundError", "ReadOnlyError", "app_from_env", "create_app", "serve"]
 
@@ -281,9 +293,8 @@ class _EventsFastPath:
 class _ResultCache:
     """A small thread-safe LRU of query results.
 
-    Sound because nothing else can change the store while we serve it: a read-only DuckDB
-    connection shares the file only with other readers (a writer needs it exclusively), and
-    with ``allow_write`` every write goes through this app, which clears the cache. It turns
+    Cleared by this app's own writes, and when another process (a coding run) changed the
+    file: ``live.Refresher`` notices it and clears the cache with the new index. It turns
     the dashboard's repeated views (same filters, next page: same count) into lookups."""
 
     def __init__(self, size: int) -> None:
@@ -418,12 +429,11 @@ def _article_for(body: CodeRequest, coded: Sequence[Event]) -> Article:
 
 
 def _cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor per request: DuckDB connections must not be shared between threads."""
-    cur = request.app.state.con.cursor()
-    try:
+    """A cursor per request: DuckDB connections must not be shared between threads. The
+    file is opened only if the request queries it (not when its answer is cached)."""
+    request.app.state.refresher.poke()
+    with lazy_cursor(request.app.state.source) as cur:
         yield cur
-    finally:
-        cur.close()
 
 
 Cur = Annotated[duckdb.DuckDBPyConnection, Depends(_cursor)]
@@ -464,36 +474,49 @@ def create_app(
     max_body_bytes: int = 100_000,
     cors_origins: Sequence[str] = (),
     cache_size: int = 1024,
+    corrections_token: str | None = None,
 ) -> FastAPI:
     """Build the API and dashboard over the store at ``db_path``.
+
+    With ``corrections_token`` (serve/corrections.py: ``new_token()``) analysts' corrections
+    are taken, each write carrying that token; without, every correction is refused (403).
 
     Raises :class:`StoreError` when the store cannot be opened (for reading: when it does
     not exist).
     """
     if max_body_bytes < 1:
         raise UsageError("max_body_bytes must be positive.")
+    if corrections_token is not None and cors_origins:
+        raise UsageError(
+            "Corrections are not taken from other origins.",
+            cause="a server taking corrections answers its own dashboard only",
+            fix="drop --cors-origin, or --corrections",
+        )
     db = str(db_path)
-    con = connect(db, read_only=not allow_write)
+    # No connection is held between requests: `eventwire code` and other writers take
+    # turns on the file with us (store/access.py, docs/CONCURRENCY.md).
+    if allow_write or corrections_token is not None:
+        with writer(db):
+            pass  # creates or migrates the store now
+    source = SharedReader(db)
+    with source.lease():
+        pass  # a missing or unreadable store fails here, not on the first request
     cache = _ResultCache(cache_size)
     write_lock = threading.Lock()  # one writer at a time: write_batch is a transaction
-    # /api/events works in its own small pool, one DuckDB cursor per thread (a connection
+    # /api/events works in its own small pool, one DuckDB cursor per lease (a connection
     # must not be shared between threads; DuckDB and numpy release the GIL). Few threads on
     # purpose: twenty concurrent scans on two cores only thrash; queued work waits its turn.
     pool = ThreadPoolExecutor(
         max_workers=min(4, (os.cpu_count() or 1) + 2), thread_name_prefix="eventwire-api"
     )
-    local = threading.local()
-    cursors: list[duckdb.DuckDBPyConnection] = []
-    cursors_lock = threading.Lock()
 
-    def thread_cursor() -> duckdb.DuckDBPyConnection:
-        cur: duckdb.DuckDBPyConnection | None = getattr(local, "cursor", None)
-        if cur is None:
-            cur = con.cursor()
-            local.cursor = cur
-            with cursors_lock:
-                cursors.append(cur)
-        return cur
+    def build_index() -> EventIndex:
+        token = data_version(db)  # taken first: the index holds at least this much
+        with contextlib.ExitStack() as lease:
+            cur = lease.enter_context(source.lease())
+            built = EventIndex(cur, fetched=lease.close)  # the file is let go once read
+        refresher.seen = token
+        return built
 
     def start_text_index(idx: EventIndex) -> None:
         # Seconds of work for a million sentences: in the background, so the server answers
@@ -501,21 +524,37 @@ def create_app(
         with contextlib.suppress(RuntimeError):  # the pool is shutting down
             pool.submit(idx.build_text_index)
 
-    event_index = IndexHolder(lambda: EventIndex(thread_cursor()), start_text_index)
+    event_index = IndexHolder(build_index, start_text_index)
 
     def prepare() -> None:
         """Build the index and compute the dashboard's opening view (what app.js asks for
         with no filters), so that a first visit finds its data cached."""
         try:
             event_index.get()
-            cur = thread_cursor()
             flt = EventFilter()
             cache.get(("page", flt, 50, 0), lambda: render_events(flt, 50, 0))
-            timeline_rows(cur, flt, "week")
-            top_dyads(cur, flt, 30)
-            alerts_doc(cur, None, None, "week", 8, 2.0, 3, None, None, 3, 20)
+            with lazy_cursor(source) as cur:
+                timeline_rows(cur, flt, "week")
+                top_dyads(cur, flt, 30)
+                alerts_doc(cur, None, None, "week", 8, 2.0, 3, None, None, 3, 20)
         except EventwireError:
             pass  # the request that needs it will compute it again and report the error
+
+    def refresh() -> None:
+        """After another process wrote to the store: a new index and opening view, built
+        while the current ones keep answering, then swapped in."""
+        generation = event_index.generation
+        token = data_version(db)
+        with contextlib.ExitStack() as lease:
+            cur = lease.enter_context(source.lease())
+            built = EventIndex(cur, fetched=lease.close)
+        if event_index.swap(built, generation):  # else a write here got in first
+            refresher.seen = token
+            cache.clear()
+            start_text_index(built)
+            prepare()
+
+    refresher = Refresher(db, refresh, submit=pool.submit)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -526,11 +565,9 @@ def create_app(
             yield
         finally:
             await asyncio.wait([building])
+            refresher.stop()
             pool.shutdown(wait=True, cancel_futures=True)
-            with cursors_lock:
-                for cur in cursors:
-                    cur.close()
-            con.close()
+            source.close()
 
     app = FastAPI(
         title="eventwire",
@@ -542,7 +579,8 @@ def create_app(
     )
     app.state.db_path = db
     app.state.allow_write = allow_write
-    app.state.con = con
+    app.state.source = source
+    app.state.refresher = refresher
 
     @app.exception_handler(EventwireError)
     async def _eventwire_error(_: Request, exc: EventwireError) -> JSONResponse:
@@ -552,8 +590,9 @@ def create_app(
         )
 
     def render_events(flt: EventFilter, limit: int, offset: int) -> bytes:
-        idx = event_index.get()
-        page = idx.page(thread_cursor(), flt, limit=limit, offset=offset)
+        idx = event_index.get()  # before the lease: a build waiting for one may hold it
+        with lazy_cursor(source) as cur:  # the file is opened only for a DuckDB text scan
+            page = idx.page(cur, flt, limit=limit, offset=offset)
         head = f'{{"total":{page.total},"limit":{limit},"offset":{offset},"events":'
         return (head + idx.events_json(page.positions) + "}").encode("utf-8")
 
@@ -563,12 +602,15 @@ def create_app(
         sparing a thread hop and the GIL hand-overs between threads, which cost more than
         the work. Pages that wait for the index or scan in DuckDB go to the pool."""
         idx = event_index.current()
-        return idx is not None and (not flt.q or idx.text is not None or idx.text_cached(flt.q))
+        # A non-ASCII text is lowered by DuckDB (a lease: never on the event loop).
+        ready = idx is not None and idx.text is not None and bool(flt.q and flt.q.isascii())
+        return idx is not None and (not flt.q or ready or idx.text_cached(flt.q))
 
     async def events_body(flt: EventFilter, limit: int, offset: int) -> bytes:
         # A cached page is answered on the event loop, as bytes serialised once (no thread
         # hop, no response-model validation, no re-encoding); so is a page that is only
         # array work (quick). Anything slower runs in the pool.
+        refresher.poke()
         key = ("page", flt, limit, offset)
         body: bytes | None = cache.peek(key)
         if body is None and quick(flt):
@@ -601,8 +643,30 @@ def create_app(
     def top_dyads(cur: duckdb.DuckDBPyConnection, flt: EventFilter, limit: int) -> Any:
         return cache.get(("dyads", flt, limit), lambda: queries.top_dyads(cur, flt, limit=limit))
 
-    def timeline_rows(cur: duckdb.DuckDBPyConnection, flt: EventFilter, freq: Freq) -> Any:
-        return cache.get(("timeline", flt, freq), lambda: queries.timeline(cur, flt, freq=freq))
+    def timeline_rows(
+        cur: duckdb.DuckDBPyConnection, flt: EventFilter, freq: Freq, all_dates: bool = False
+    ) -> Any:
+        """The /api/timeline document. Unless ``all_dates``, an open end of the range is
+        closed at the bulk span of the store's dates (analysis.span: stated dates of the
+        past would stretch the chart over a century), and it says how many events that
+        leaves out."""
+
+        def compute() -> dict[str, Any]:
+            span = None if all_dates else cache.get(("span",), lambda: bulk_span(cur))
+            since, until = clip_to_span(span, flt.since, flt.until)
+            where, params = flt.where()
+            return {
+                "freq": freq,
+                "rows": queries.timeline(
+                    cur, dataclasses.replace(flt, since=since, until=until), freq=freq
+                ),
+                "all_dates": all_dates,
+                "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None,
+                "outside": dated_outside(cur, where, params, since, until).to_dict(),
+            }
+
+        return cache.get(("timeline", flt, freq, all_dates), compute)
 
     @app.get("/api/dyads", summary="Directed dyads with the most events")
     def dyads(
@@ -611,8 +675,17 @@ def create_app(
         return {"dyads": top_dyads(cur, flt, limit)}
 
     @app.get("/api/timeline", summary="Events per period and quad for the filters")
-    def timeline(cur: Cur, flt: Filter, freq: Freq = "week") -> dict[str, Any]:
-        return {"freq": freq, "rows": timeline_rows(cur, flt, freq)}
+    def timeline(
+        cur: Cur,
+        flt: Filter,
+        freq: Freq = "week",
+        all_dates: Annotated[
+            bool,
+            Query(description="Show every date; by default the bulk of the store's dates."),
+        ] = False,
+    ) -> dict[str, Any]:
+        doc: dict[str, Any] = timeline_rows(cur, flt, freq, all_dates)
+        return doc
 
     @app.get("/api/dyads/{a}/{b}/series", summary="The time series of one dyad")
     def series(
@@ -639,22 +712,29 @@ def create_app(
         until: dt.date | None = None,
         evidence: Annotated[int, Query(ge=0, le=50)] = 3,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        min_history: Annotated[
+            int | None,
+            Query(ge=0, le=520, description="Baseline periods holding data (default: window)."),
+        ] = None,
     ) -> dict[str, Any]:
         return alerts_doc(
-            cur, a, b, freq, window, threshold, min_events, since, until, evidence, limit
-        )
+            cur, a, b, freq, window, threshold, min_events, since, until, evidence, limit,
+            min_history=min_history,
+        )  # fmt: skip
 
-    def alerts_doc(cur: duckdb.DuckDBPyConnection, *args: Any) -> Any:
+    def alerts_doc(
+        cur: duckdb.DuckDBPyConnection, *args: Any, min_history: int | None = None
+    ) -> Any:
         a, b, freq, window, threshold, min_events, since, until, evidence, limit = args
         return cache.get(
-            ("alerts", *args),
+            ("alerts", *args, min_history),
             lambda: {
                 "alerts": [
                     al.to_dict()
                     for al in detect_alerts(
                         cur, a=a, b=b, freq=freq, window=window, threshold=threshold,
                         min_events=min_events, since=since, until=until, evidence=evidence,
-                        limit=limit,
+                        limit=limit, min_history=min_history,
                     )
                 ]
             },
@@ -687,16 +767,40 @@ def create_app(
         stored = False
         if store:
             article = _article_for(body, coded)
-            # Same path, same configuration: DuckDB shares the open database in-process.
-            with write_lock, Store(db) as st:
+            # In turn with coding runs and our own reads (store/access.py).
+            with write_lock, SharedStore(db, run=False) as st:
                 st.write_batch([(article, coded)])
             cache.clear()
             event_index.invalidate()
             stored = True
         return {"stored": stored, "events": [_event_json(e) for e in coded]}
 
+    rebuild_queued = threading.Event()
+
+    def rebuild_after_correction() -> None:
+        rebuild_queued.clear()  # corrections from now on queue another rebuild
+        prepare()
+
+    def after_correction() -> None:
+        cache.clear()
+        event_index.invalidate()
+        # Rebuilt now, not by the dashboard's next request; one rebuild queued at most, so
+        # a run of corrections on a large store costs one rebuild after it, not one each.
+        if not rebuild_queued.is_set():
+            rebuild_queued.set()
+            with contextlib.suppress(RuntimeError):  # the pool is shutting down
+                pool.submit(rebuild_after_correction)
+
+    install_corrections(
+        app, db=db, enabled=corrections_token is not None, token=corrections_token,
+        write_lock=write_lock, after_write=after_correction,
+    )  # fmt: skip
+
     @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
+    def index(request: Request) -> Response:
+        if corrections_token is not None:  # the page carries the token (corrections.py)
+            page = page_with_token(STATIC_DIR / "index.html", request, corrections_token)
+            return HTMLResponse(page, headers={"cache-control": "no-store"})
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -767,6 +871,7 @@ def serve(
     allow_write: bool = False,
     cors_origins: Sequence[str] = (),
     workers: int = 1,
+    corrections_token: str | None = None,
 ) -> None:
     """Run the API and dashboard with uvicorn until interrupted (loopback only by default).
 
@@ -777,7 +882,13 @@ def serve(
 
     if workers < 1:
         raise UsageError("workers must be at least 1.")
-    if workers > 1 and allow_write:
+    if corrections_token is not None and not is_loopback_host(host):
+        raise UsageError(
+            f"Corrections are taken on loopback only, not on {host}.",
+            cause="anyone who can reach the server could try to write to the database",
+            fix="drop --host (127.0.0.1 is the default), or --corrections",
+        )
+    if workers > 1 and (allow_write or corrections_token is not None):
         raise UsageError(
             "A writable server runs in one process.",
             cause="DuckDB gives a writer the database file to itself",
@@ -785,10 +896,14 @@ def serve(
         )
     try:
         if workers == 1:
-            app = create_app(db_path, allow_write=allow_write, cors_origins=cors_origins)
+            app = create_app(
+                db_path, allow_write=allow_write, cors_origins=cors_origins,
+                corrections_token=corrections_token,
+            )  # fmt: skip
             uvicorn.run(app, host=host, port=port, log_level="warning", ws="none")
         else:
-            connect(db_path, read_only=True).close()  # a missing store fails here, not per worker
+            with reader(db_path):
+                pass  # a missing store fails here, not per worker
             os.environ[_ENV_DB] = str(db_path)
             os.environ[_ENV_CORS] = ",".join(cors_origins)
             _run_workers(workers, host, port)

@@ -119,7 +119,7 @@ def event_dict(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
 def count_events(con: duckdb.DuckDBPyConnection, flt: EventFilter) -> int:
     where, params = flt.where()
     with duckdb_errors("Counting events"):
-        row = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()
+        row = con.execute(f"SELECT count(*) FROM corrected_events WHERE {where}", params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -133,7 +133,7 @@ def list_events(
     outer = ", ".join([*(f"e.{c}" for c in LIST_COLUMNS), *(f"a.{c}" for c in ARTICLE_COLUMNS)])
     # Page first, join after: the join then touches one page of articles, not every match.
     sql = f"""SELECT {outer} FROM (
-                SELECT {cols} FROM events WHERE {where}
+                SELECT {cols} FROM corrected_events WHERE {where}
                 ORDER BY date DESC NULLS LAST, id LIMIT $limit OFFSET $offset) e
               LEFT JOIN articles a ON a.id = e.article_id
               ORDER BY e.date DESC NULLS LAST, e.id"""
@@ -148,7 +148,8 @@ def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] |
     with duckdb_errors("Reading an event"):
         cur = con.execute(
             """SELECT e.*, a.url, a.title, a.outlet, a.published
-               FROM events e LEFT JOIN articles a ON a.id = e.article_id WHERE e.id = $id""",
+               FROM corrected_events e LEFT JOIN articles a ON a.id = e.article_id
+               WHERE e.id = $id""",
             {"id": event_id},
         )
         row = cur.fetchone()
@@ -167,7 +168,7 @@ def top_dyads(
                        count(*) FILTER (WHERE quad = 1), count(*) FILTER (WHERE quad = 2),
                        count(*) FILTER (WHERE quad = 3), count(*) FILTER (WHERE quad = 4),
                        coalesce(sum(intensity), 0) AS net
-                FROM events
+                FROM corrected_events
                 WHERE {where} AND actor_code IS NOT NULL AND recipient_code IS NOT NULL
                 GROUP BY ALL ORDER BY events DESC, actor_code, recipient_code LIMIT $limit""",
             {**params, "limit": limit},
@@ -190,7 +191,7 @@ def timeline(
         rows = con.execute(
             f"""SELECT date_trunc('{freq}', date)::DATE AS period, quad, count(*),
                        coalesce(sum(intensity), 0)
-                FROM events WHERE {where} AND date IS NOT NULL
+                FROM corrected_events WHERE {where} AND date IS NOT NULL
                 GROUP BY ALL ORDER BY period""",
             params,
         ).fetchall()

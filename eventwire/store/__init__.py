@@ -5,6 +5,14 @@
 >>> list_stories(con, min_articles=2)                    # doctest: +SKIP
 """
 
+from eventwire.store.access import (
+    LockPolicy,
+    SharedReader,
+    SharedStore,
+    data_version,
+    reader,
+    writer,
+)
 from eventwire.store.db import Store, connect, optimize, schema_version
 from eventwire.store.export import FORMATS, export_events, plover_record
 from eventwire.store.queries import (
@@ -26,18 +34,24 @@ __all__ = [
     "SCHEMA_VERSION",
     "EventFilter",
     "InputCounts",
+    "LockPolicy",
     "RejectedGroup",
+    "SharedReader",
+    "SharedStore",
     "Store",
     "Story",
     "connect",
+    "data_version",
     "export_events",
     "input_counts",
     "iter_event_batches",
     "list_stories",
     "optimize",
     "plover_record",
+    "reader",
     "rejected_groups",
     "schema_version",
     "select_events",
     "select_story_events",
+    "writer",
 ]

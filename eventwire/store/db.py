@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from eventwire.errors import StoreError
 from eventwire.model import Article, Event, Rejected
+from eventwire.store.corrections import CORRECTIONS_DDL
 from eventwire.store.schema import DDL, EVENT_COLUMNS, SCHEMA_VERSION, view_ddl
 
 __all__ = ["Store", "connect", "optimize", "schema_version"]
@@ -30,9 +31,12 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
     """Open (and, unless read-only, create or migrate) a store; return the DuckDB connection.
 
     A file written by an older eventwire is migrated in place when opened writable (one
-    transaction); opened read-only it is read through temporary views instead, so reading
-    never needs write access. Raises :class:`StoreError` when the file is locked by another
-    process, is not a DuckDB file, or was written by a newer eventwire.
+    transaction). Opened read-only, it is migrated too when it can be written (readers use
+    cursors, which do not see temporary views, and every reader reads the view
+    ``corrected_events`` of version 3); when it cannot (no write access, another process
+    holds it), it is read through temporary views, on this connection only. Raises
+    :class:`StoreError` when the file is locked by another process, is not a DuckDB file,
+    or was written by a newer eventwire.
     """
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).exists():
@@ -57,6 +61,30 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
             cause=str(exc).splitlines()[0],
             fix="check that the path is an eventwire DuckDB file",
         ) from exc
+    if read_only and target != ":memory:" and _is_older(con):
+        con.close()
+        with contextlib.suppress(StoreError):
+            connect(target).close()  # migrates it
+        return _opened_as_is(target)
+    return con
+
+
+def _is_older(con: duckdb.DuckDBPyConnection) -> bool:
+    found = schema_version(con) if _has_table(con, "meta") else None
+    return found is not None and found < SCHEMA_VERSION
+
+
+def _opened_as_is(target: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, the file left as it is (migrated or not)."""
+    try:
+        con = duckdb.connect(target, read_only=True)
+    except duckdb.Error as exc:
+        raise _open_error(target, exc) from exc
+    try:
+        _prepare(con, target, read_only=True)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -106,6 +134,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
     if found is not None and found > SCHEMA_VERSION:
         raise _too_new(target, found)
     if found is not None and found < SCHEMA_VERSION:
+        # An empty corrections table (and its sequence) for the views to read.
+        for statement in CORRECTIONS_DDL:
+            if not statement.startswith("CREATE INDEX"):
+                con.execute(statement.replace("CREATE ", "CREATE TEMPORARY ", 1))
         for statement in view_ddl(temporary=True):
             con.execute(statement)
 
@@ -156,8 +188,10 @@ def optimize(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    # duckdb_tables(), not information_schema: the view costs ~50 ms on a fresh connection,
+    # and the server opens one per burst of requests (see store/access.py).
     rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
     ).fetchall()
     return bool(rows and rows[0][0])
 
@@ -240,6 +274,12 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    @contextlib.contextmanager
+    def session(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection for one unit of work: the held one here; one opened for it alone
+        in :class:`eventwire.store.access.SharedStore`."""
+        yield self.con
 
     def coded_article_ids(self, ids: Sequence[str]) -> set[str]:
         """The subset of ``ids`` already coded: lets a re-run skip them."""

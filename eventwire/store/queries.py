@@ -97,7 +97,7 @@ def iter_event_batches(
         "SELECT * FROM (SELECT e.*, a.url AS article_url, a.outlet AS article_outlet,"
         " a.title AS article_title, a.story_id AS story_id, "
         + SYNDICATION_COLUMNS
-        + " FROM events e LEFT JOIN articles a ON a.id = e.article_id"
+        + " FROM corrected_events e LEFT JOIN articles a ON a.id = e.article_id"
         + where
         + " "
         + SYNDICATION_WINDOW

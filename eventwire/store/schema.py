@@ -11,12 +11,18 @@ story (``articles.story_id``, near-duplicate clusters) report, GDELT-style: coun
 NumArticles, NumSources (distinct outlets) and NumMentions. They are views, not tables, so
 re-coding an article can never leave a stale count behind.
 
-Version history: 1, the tables; 2, the syndication views.
+Corrections: analysts' corrections are appended to ``corrections`` (store/corrections.py)
+and applied by the view ``corrected_events``, which every reader uses instead of ``events``
+(the coder's rows, never changed); the syndication views read it too.
+
+Version history: 1, the tables; 2, the syndication views; 3, corrections.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from eventwire.store.corrections import CORRECTIONS_DDL, CORRECTIONS_VIEWS
 
 __all__ = [
     "DDL",
@@ -29,7 +35,7 @@ __all__ = [
     "view_ddl",
 ]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("id", "VARCHAR PRIMARY KEY"),
@@ -115,6 +121,7 @@ DDL: Final[tuple[str, ...]] = (
     )""",
     "CREATE INDEX IF NOT EXISTS events_article ON events (article_id)",
     "CREATE INDEX IF NOT EXISTS entities_event ON entities (event_id)",
+    *CORRECTIONS_DDL,
 )
 
 #: What makes two articles' events "the same event" within one story. Polarity and modality
@@ -148,7 +155,7 @@ SYNDICATION_COLUMNS: Final = f"""{_STORY_ID} AS story_key,
 SYNDICATION_WINDOW: Final = f"WINDOW w AS (PARTITION BY {_PARTITION})"
 
 _SYNDICATION_SELECT = f"""SELECT e.id AS event_id, {SYNDICATION_COLUMNS}
-FROM events e LEFT JOIN articles a ON a.id = e.article_id
+FROM corrected_events e LEFT JOIN articles a ON a.id = e.article_id
 {SYNDICATION_WINDOW}"""
 
 _STORY_EVENTS_SELECT = f"""SELECT
@@ -161,12 +168,15 @@ _STORY_EVENTS_SELECT = f"""SELECT
     list(DISTINCT e.article_id ORDER BY e.article_id) AS article_ids,
     list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets,
     min(a.published) AS first_published
-FROM events e LEFT JOIN articles a ON a.id = e.article_id
+FROM corrected_events e LEFT JOIN articles a ON a.id = e.article_id
 GROUP BY {_PARTITION}"""
 
 #: The views, by name. (Created OR REPLACEd on every writable open, so they always match
 #: this code; created TEMPORARY on a read-only open of a file older than version 2.)
 VIEWS: Final[dict[str, str]] = {
+    # The events with the analysts' latest corrections applied, rejected ones left out:
+    # what every reader reads (first: the views below read it).
+    **CORRECTIONS_VIEWS,
     # Per event: its story, its group's representative and counts (for exports, joins).
     "event_syndication": _SYNDICATION_SELECT,
     # Per story event: counted once however many articles of the story report it.

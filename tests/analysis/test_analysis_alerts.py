@@ -49,8 +49,8 @@ def test_change_point_is_found_exactly(db, make_event):
     al = alerts[0]
     assert al.value == pytest.approx(2 * 3 + 4 * 9.5)
     assert al.baseline == pytest.approx(6.0) and al.mad == 0
-    assert al.scale == pytest.approx(1.0)  # the min_scale floor, baseline had no variance
-    assert al.z == pytest.approx((44 - 6) / 1.0)
+    assert al.scale == pytest.approx(3.0)  # the min_scale floor, baseline had no variance
+    assert al.z == pytest.approx((44 - 6) / 3.0)
     assert al.events == 6
     assert al.period_end == START + dt.timedelta(weeks=13)
     # Evidence: the most conflictual events first, with their sentences.
@@ -108,3 +108,88 @@ def test_bad_options(db, make_event):
     for kwargs in ({"window": 1}, {"threshold": 0}, {"freq": "hour"}, {"a": "USA", "b": "USA"}):
         with pytest.raises(UsageError):
             detect_alerts(con, **kwargs)
+
+
+def history_corpus(make_event, burst_week: int):
+    """News collected from week 0 to 15 (five CHN-TWN accusations a week), three events with
+    stated dates of the past (as "signed the Treaty of Rome on March 25, 1957"), and a burst
+    of six RUS-TUR assaults in ``burst_week``: the dyad was silent before it."""
+    events = steady(make_event, "CHN", "TWN", range(0, 16), 5, "news")
+    events += [
+        make_event(f"past-{i}", "FRA", "DEU", day, "AGREE")
+        for i, day in enumerate((dt.date(1957, 3, 25), dt.date(1990, 10, 3), dt.date(2001, 9, 11)))
+    ]
+    events += [
+        make_event(f"burst-{i}", "RUS", "TUR", week(burst_week), "ASSAULT", mode="aerial")
+        for i in range(6)
+    ]
+    return events
+
+
+@pytest.mark.parametrize("burst_week", [0, 1, 3])
+def test_burst_at_the_start_of_the_data_gives_no_alert(db, make_event, burst_week):
+    # Before the history rule, week 0 alerted: 57 against a baseline of eight empty weeks
+    # before collection began (the series starts in 1957, with the stated dates). The
+    # default asks for half the window, 4 of 8 weeks, with data.
+    con = db(history_corpus(make_event, burst_week))
+    assert detect_alerts(con) == []
+
+
+@pytest.mark.parametrize(("burst_week", "history"), [(4, 4), (8, 8), (12, 8)])
+def test_burst_after_a_quiet_but_real_baseline_alerts(db, make_event, burst_week, history):
+    con = db(history_corpus(make_event, burst_week))
+    alerts = detect_alerts(con)
+    assert [(al.a, al.b, al.period) for al in alerts] == [
+        ("RUS", "TUR", START + dt.timedelta(weeks=burst_week))
+    ]
+    al = alerts[0]
+    assert (al.history, al.window, al.baseline, al.value) == (history, 8, 0.0, 57.0)
+    assert (al.scale, al.z) == (3.0, 19.0)  # the spread's floor: one accusation
+    assert al.to_dict()["history"] == history
+    assert f"{history} of 8 baseline weeks with data" in al.summary()
+
+
+@pytest.mark.parametrize(("min_history", "alerts"), [(8, 0), (5, 0), (3, 1), (1, 1)])
+def test_min_history_is_configurable(db, make_event, min_history, alerts):
+    # Week 3 has three weeks of news behind it.
+    con = db(history_corpus(make_event, 3))
+    found = detect_alerts(con, a="RUS", min_history=min_history)
+    assert len(found) == alerts
+    assert all(al.history == 3 for al in found)
+
+
+def test_thin_weeks_are_no_history(db, make_event):
+    # Weeks 0-7 hold one event each, against twenty a week afterwards: collection had not
+    # really begun, so a burst in week 8 has no baseline to speak of.
+    events = steady(make_event, "CHN", "TWN", range(0, 8), 1, "thin")
+    events += steady(make_event, "CHN", "TWN", range(8, 24), 20, "news")
+    events += [
+        make_event(f"burst-{w}-{i}", "RUS", "TUR", week(w), "ASSAULT")
+        for w in (8, 20)
+        for i in range(4)
+    ]
+    found = detect_alerts(db(events), a="RUS")
+    assert [al.period for al in found] == [START + dt.timedelta(weeks=20)]
+
+
+def test_min_history_cannot_exceed_the_window(db, make_event):
+    from eventwire.errors import UsageError
+
+    con = db(steady(make_event, "USA", "PRK", range(0, 3), 1, "b"))
+    for min_history in (5, 0):
+        with pytest.raises(UsageError, match="min_history"):
+            detect_alerts(con, window=4, min_history=min_history)
+
+
+def test_weeks_without_data_are_left_out_of_the_baseline(db, make_event):
+    # Weeks 0-4 are thin (one event each, against twenty a week afterwards): unknown, not
+    # calm. USA-PRK trade two accusations (6 points) a week from week 5, then a burst.
+    events = steady(make_event, "CHN", "TWN", range(0, 5), 1, "thin")
+    events += steady(make_event, "CHN", "TWN", range(5, 12), 20, "news")
+    events += steady(make_event, "USA", "PRK", range(5, 10), 2, "usa")
+    events += [make_event(f"b-{i}", "USA", "PRK", week(9), "ASSAULT") for i in range(3)]
+    (al,) = detect_alerts(db(events), a="USA")
+    # Weeks 1-8 are the baseline; weeks 5-8 hold data: median 6 over them (3 with the
+    # unknown weeks counted as zeros).
+    assert (al.period, al.history, al.baseline) == (START + dt.timedelta(weeks=9), 4, 6.0)
+    assert al.value == 6 + 3 * 9.0

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from eventwire.analysis import highlight_spans, write_report
 
 EVIL = 'Pyongyang <script>alert("x")</script> fired <b>missiles</b> at Washington & Seoul.'
@@ -80,3 +82,46 @@ def test_highlight_spans_fall_back_when_offsets_are_wrong():
         recipient_text=None,
     )
     assert [(s.start, s.end, s.kind) for s in spans] == [(4, 10, "trigger")]
+
+
+def treaty_store(db, make_event):
+    """300 CHN-TWN events a quarter long, three USA-PRK events in it and one USA-PRK event
+    with a stated date of the past (2010)."""
+    events = [
+        make_event(f"n-{d}-{i}", "CHN", "TWN", dt.date(2024, 1, 1) + dt.timedelta(days=d),
+                   "ACCUSE")
+        for d in range(75)
+        for i in range(4)
+    ]  # fmt: skip
+    events += [
+        make_event(f"up-{i}", "USA", "PRK", dt.date(2024, 2, 5 + 7 * i), "CONSULT")
+        for i in range(3)
+    ]
+    events.append(
+        make_event("past", "USA", "PRK", dt.date(2010, 3, 26), "ASSAULT",
+                   sentence="USAland recalled that PRKia struck the Cheonan on March 26, 2010.")
+    )  # fmt: skip
+    return db(events)
+
+
+@pytest.mark.parametrize(
+    ("all_dates", "first_row", "left_out"),
+    [
+        (False, "2024-01-01", "Left out: 1 event of this dyad dated 2010-03-26"),
+        (True, "2010-03-01", None),
+    ],
+)
+def test_report_covers_the_bulk_of_the_dates(
+    db, make_event, tmp_path: Path, all_dates, first_row, left_out
+):
+    con = treaty_store(db, make_event)
+    html = write_report(
+        con, "USA", "PRK", tmp_path / "r.html", all_dates=all_dates, freq="month"
+    ).read_text(encoding="utf-8")
+    rows = re.findall(r'<td class="l">(\d{4}-\d\d-\d\d)</td>', html)
+    assert rows[0] == first_row
+    assert ("Cheonan" in html) is all_dates
+    if left_out:
+        assert left_out in html and "--all-dates" in html
+    else:
+        assert "Left out" not in html

@@ -12,10 +12,16 @@ from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conf
 from eventwire.coder.detector import (
     DEFAULT_DETECTOR,
     Candidate,
+    DetectedCoder,
     Detector,
     candidate_features,
     fit_logistic,
+    imputed,
+    news_features,
 )
+from eventwire.errors import ModelError
+from eventwire.model import Article, Entity, Place
+from eventwire.pipeline import Pipeline
 
 
 def _candidate(modality: str = "actual", date: dt.date | None = None) -> tuple[Candidate, object]:
@@ -66,3 +72,128 @@ def test_weights_round_trip(tmp_path: Path) -> None:
 def test_shipped_detector_loads() -> None:
     det = Detector.load(DEFAULT_DETECTOR)
     assert 0.0 < det.threshold < 1.0 and det.event and det.reference
+
+
+def _uncoded(place: str | None = None) -> Candidate:
+    _, ev = build_event("e2", "UKR", "UKR", None, "ACCUSE", actor_text="Prosecutors")
+    ev = replace(ev, actor=(Entity(text="Prosecutors", sector="JUD"),))
+    if place:
+        ev = replace(ev, place=Place(text="Kiev", country=place))
+    return Candidate(ev, "ACCUSE", 0.8, "ACCUSE")
+
+
+@pytest.mark.parametrize(
+    ("place", "main", "variants"),
+    [
+        (None, None, [("", None), ("target", "UKR")]),
+        (None, "UKR", [("", None), ("target+article", "UKR")]),
+        ("UKR", "USA", [("", None), ("target+place", "UKR"), ("article", "USA")]),
+    ],
+    ids=["target-only", "target-and-article-agree", "article-disagrees"],
+)
+def test_an_uncoded_source_gets_a_variant_per_country(
+    place: str | None, main: str | None, variants: list[tuple[str, str | None]]
+) -> None:
+    got = imputed(_uncoded(place), main)
+    assert [(route, c.event.actor[0].code) for c, route in got] == variants
+    for c, _ in got[1:]:
+        assert c.event.actor[0].text == "Prosecutors" and c.event.actor[0].sector == "JUD"
+
+
+def test_a_coded_source_is_left_alone() -> None:
+    cand, _ = _candidate()
+    assert imputed(cand, "USA") == [(cand, "")]
+
+
+@pytest.mark.parametrize(
+    ("event_type", "expected"),
+    [("ACCUSE", 0.6), ("CONCEDE", 0.1), ("RETREAT", 0.1), ("AID", 0.0)],
+)
+def test_news_features_read_the_type_and_none(event_type: str, expected: float) -> None:
+    probs = {"ACCUSE": 0.6, "YIELD": 0.1, "NONE": 0.3}
+    f = news_features(probs, event_type)
+    assert f["nm_event"] == pytest.approx(0.7)
+    assert f["nm_type"] == pytest.approx(expected)
+    assert ("nm_best" in f) == (event_type == "ACCUSE")
+
+
+def _candidates(pipeline: Pipeline, text: str, **article: object) -> list[list[Candidate]]:
+    coder = DetectedCoder(actors=pipeline.actors, places=pipeline.places, news_model_dir=None)
+    seen: list[list[Candidate]] = []
+
+    class Spy:
+        def needs_entities(self, doc: object) -> bool:
+            return coder.needs_entities(doc)  # type: ignore[arg-type]
+
+        def code_sentence(self, doc, sentence, art, memory):  # type: ignore[no-untyped-def]
+            seen.extend(
+                [c for c, _ in opts] for opts in coder.score_candidates(doc, sentence, art, memory)
+            )
+            return []
+
+    configured = pipeline.coder
+    pipeline.coder = Spy()  # type: ignore[assignment]
+    try:
+        art = Article(id="t1", text=text, published=dt.date(2017, 3, 1), **article)  # type: ignore[arg-type]
+        list(pipeline.code_articles([art]))
+    finally:
+        pipeline.coder = configured
+    assert not pipeline.take_failures()
+    return seen
+
+
+@pytest.mark.slow
+def test_a_sentence_without_a_trigger_word_still_gets_candidates(pipeline: Pipeline) -> None:
+    # "voiced solidarity" is in no rule's lexicon; the classifier reads the pair.
+    found = _candidates(pipeline, "Japan voiced solidarity with the United States.")
+    pairs = {(o[0].event.actor[0].code, o[0].event.recipient[0].code) for o in found if o}
+    assert ("JPN", "USA") in pairs
+
+
+@pytest.mark.parametrize(
+    ("url", "voiced"),
+    [("http://kcna.kp/en/1", True), ("https://www.bbc.co.uk/news/1", False)],
+    ids=["state-outlet", "independent"],
+)
+@pytest.mark.slow
+def test_a_state_outlets_own_voice_is_its_states(
+    pipeline: Pipeline, url: str, voiced: bool
+) -> None:
+    found = _candidates(
+        pipeline, "The U.S. is escalating its reckless war moves against the DPRK.", url=url
+    )
+    voice = [c for opts in found for c in opts if c.event.actor and c.event.actor[0].text == ""]
+    if not voiced:
+        assert voice == []
+        return
+    assert voice and {(c.event.actor[0].code, c.event.recipient[0].code) for c in voice} == {
+        ("PRK", "USA")
+    }
+    assert voice[0].event.event_type in {"ACCUSE", "THREATEN", "REJECT", "REQUEST", "SUPPORT"}
+
+
+@pytest.mark.parametrize(
+    ("resolution", "dated"),
+    [("publication", False), ("stated", True)],
+    ids=["publication-date-dropped", "stated-date-kept"],
+)
+def test_a_background_reference_is_dated_only_by_the_text(resolution: str, dated: bool) -> None:
+    when = dt.date(2017, 3, 1)
+    cand, article = _candidate(date=when)
+    cand = replace(cand, event=replace(cand.event, date_resolution=resolution))
+    coder = DetectedCoder.__new__(DetectedCoder)
+    coder._detector = Detector({"bias": 5.0}, {"bias": 5.0}, threshold=0.5)
+    (ev,) = coder.decide([[(cand, {"bias": 1.0})]], article)  # type: ignore[arg-type]
+    assert ev.modality == "historical"
+    assert (ev.date, ev.date_resolution) == ((when, resolution) if dated else (None, "unknown"))
+
+
+@pytest.mark.parametrize(
+    "content", [None, "not json", '{"event": {}}'], ids=["missing", "not-json", "no-weights"]
+)
+def test_a_bad_detector_file_says_how_to_fix_it(tmp_path: Path, content: str | None) -> None:
+    path = tmp_path / "detector.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError, match="make retrain"):
+        Detector.load(path)

@@ -13,36 +13,12 @@ import pytest
 from eventwire import registry
 from eventwire.coder.classifier import ClassifierInput, EventClassifier, Prediction
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker, fit
+from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker
 from eventwire.coder.ranked import CONFIDENT, RankedCoder, checked
 from eventwire.config import config_from_dict
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence
 from eventwire.pipeline import Pipeline
-
-
-def test_ranker_fit_learns_which_pair_is_right() -> None:
-    right, wrong = {"bias": 1.0, "s:dep=nsubj": 1.0}, {"bias": 1.0, "s:dep=pobj:of": 1.0}
-    groups = [([wrong, right], [False, True]), ([right, wrong], [True, False])] * 5
-    ranker = fit(groups)
-    assert ranker.weights["s:dep=nsubj"] > ranker.weights.get("s:dep=pobj:of", 0.0)
-    assert ranker.info["sentences"] == 10
-
-
-def test_ranker_fit_skips_sentences_with_no_right_pair() -> None:
-    a, b = {"x": 1.0}, {"y": 1.0}
-    ranker = fit([([a, b], [True, False])] * 3 + [([a, b], [False, False])] * 7)
-    assert ranker.info["sentences"] == 3 and ranker.weights["x"] > 0
-
-
-def test_ranker_fit_counts_features_by_sentence_not_by_pair() -> None:
-    # A word seen in one sentence only is dropped however many of its pairs carry it (it
-    # was kept when features were counted by pair: 6,600 weights for ~1,000 sentences).
-    a, b = {"x": 1.0}, {"y": 1.0}
-    rare = {"x": 1.0, "s:lemma=zanzibar": 1.0}
-    groups = [([a, b], [True, False])] * 3 + [([rare, rare, b], [True, True, False])]
-    ranker = fit(groups, min_count=2)
-    assert "s:lemma=zanzibar" not in ranker.weights and ranker.weights["x"] > 0
 
 
 def test_ranker_round_trips_through_json(tmp_path: Path) -> None:

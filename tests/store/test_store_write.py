@@ -92,12 +92,19 @@ def test_a_version_1_file_reads_read_only_and_migrates_when_opened_writable(
 ) -> None:
     path = tmp_path / "v1.duckdb"
     _version_1_file(path)
-    ro = connect(path, read_only=True)
+    # Held open read-only elsewhere in this process, the file cannot be migrated: it is read
+    # through temporary views (and an empty temporary corrections table) instead.
+    held = duckdb.connect(str(path), read_only=True)
     try:
-        assert schema_version(ro) == 1
-        assert ro.execute("SELECT num_articles FROM story_events").fetchall() == [(1,)]
+        ro = connect(path, read_only=True)
+        try:
+            assert schema_version(ro) == 1
+            assert ro.execute("SELECT num_articles FROM story_events").fetchall() == [(1,)]
+            assert ro.execute("SELECT count(*) FROM corrected_events").fetchall() == [(1,)]
+        finally:
+            ro.close()
     finally:
-        ro.close()
+        held.close()
     con = connect(path)
     try:
         assert schema_version(con) == SCHEMA_VERSION
@@ -138,3 +145,22 @@ def test_optimize_sorts_events_by_date_and_keeps_them(tmp_path: Path) -> None:
         order = [r[0].day for r in s.con.execute("SELECT date FROM events").fetchall()]
     assert after == before
     assert order == [3, 11, 20]
+
+
+def test_a_version_2_file_opened_read_only_is_migrated_when_it_can_be(tmp_path: Path) -> None:
+    """Readers work on cursors, which do not see temporary views: so a read-only open
+    migrates the file in place when it can (version 3 only adds corrections)."""
+    path = tmp_path / "v2.duckdb"
+    _version_1_file(path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute("DROP TABLE corrections")
+    con.close()
+    ro = connect(path, read_only=True)
+    try:
+        assert schema_version(ro) == SCHEMA_VERSION
+        cur = ro.cursor()
+        assert cur.execute("SELECT count(*) FROM corrected_events").fetchall() == [(1,)]
+        cur.close()
+    finally:
+        ro.close()

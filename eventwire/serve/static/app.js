@@ -102,6 +102,8 @@ function renderEvents(data) {
     const src = el("td", { class: "source" });
     src.append(sourceNode(ev));
     tr.append(src);
+    // Review buttons, when the server takes corrections (corrections.js).
+    if (window.eventwireCorrections) window.eventwireCorrections.decorate(tr, ev);
     body.append(tr);
   }
   const last = Math.min(offset + data.events.length, total);
@@ -140,9 +142,36 @@ function renderTimeline(rows) {
   });
   const step = Math.max(1, Math.ceil(rows.length / 8));
   rows.forEach((row, i) => {
-    if (i % step === 0) svg.append(svgEl("text", { x: L + i * bw, y: H - 5 }, row.period));
+    const x = L + i * bw;
+    // A date that would run out of the chart is left out (a date is about 62 units wide).
+    if (i % step === 0 && x + 62 <= W) svg.append(svgEl("text", { x, y: H - 5 }, row.period));
   });
   box.append(svg);
+}
+
+// What the timeline leaves out: events dated outside the bulk of the store's dates (dates
+// of the past stated in the news, such as a treaty signed in 1957) are shown on request only,
+// or a handful of them would stretch the chart over a century.
+function renderTimelineNote(doc) {
+  const note = document.getElementById("timeline-note");
+  const out = doc.outside || { events: 0 };
+  if (doc.all_dates) {
+    note.textContent = "All dates shown.";
+  } else if (out.events) {
+    const dates = out.earliest === out.latest ? out.earliest : `${out.earliest} to ${out.latest}`;
+    note.textContent = `${out.events} events dated ${dates} are not shown: ` +
+      `this chart covers ${doc.since || "the start"} to ${doc.until || "the end"}, the bulk of the dates.`;
+  } else {
+    note.textContent = "";
+  }
+}
+
+async function loadTimeline(params) {
+  const query = new URLSearchParams(params || filterParams());
+  if (document.getElementById("t-all-dates").checked) query.set("all_dates", "true");
+  const doc = await getJSON("/api/timeline", query);
+  renderTimeline(doc.rows);
+  renderTimelineNote(doc);
 }
 
 function renderNetwork(dyads) {
@@ -151,7 +180,9 @@ function renderNetwork(dyads) {
   const W = 460, H = 340, R = 130, cx = W / 2, cy = H / 2;
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "dyad network" });
   const defs = svgEl("defs");
-  const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 18, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
+  // Arrowheads of a fixed size (not scaled by the edge's width, which made them cover the
+  // nodes and their labels), their tips where the edge meets the recipient's disc.
+  const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
   marker.append(svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#777" }));
   defs.append(marker);
   svg.append(defs);
@@ -166,10 +197,17 @@ function renderNetwork(dyads) {
     return [n, [cx + R * Math.cos(angle), cy + R * Math.sin(angle)]];
   }));
   const maxEvents = Math.max(1, ...dyads.map((d) => d.events));
+  // Node size follows its share of the busiest node, so it is bounded: the busiest actor
+  // (the USA, in most corpora) once grew past its label, which sat inside its dark disc.
+  const maxWeight = Math.max(1, ...nodes.map((n) => weight.get(n)));
+  const radius = new Map(nodes.map((n) => [n, 4 + 10 * Math.sqrt(weight.get(n) / maxWeight)]));
   for (const d of dyads) {
     if (!pos.has(d.actor) || !pos.has(d.recipient)) continue;
     const [x1, y1] = pos.get(d.actor);
-    const [x2, y2] = pos.get(d.recipient);
+    const [xr, yr] = pos.get(d.recipient);
+    const len = Math.hypot(xr - x1, yr - y1) || 1;
+    const stop = Math.min(len / 2, radius.get(d.recipient) + 1) / len;
+    const [x2, y2] = [xr - (xr - x1) * stop, yr - (yr - y1) * stop];
     const line = svgEl("line", {
       x1, y1, x2, y2, class: "edge", "marker-end": "url(#arrow)",
       stroke: d.net < 0 ? "#de2d26" : "#3182bd", "stroke-opacity": 0.6,
@@ -181,8 +219,21 @@ function renderNetwork(dyads) {
   }
   for (const n of nodes) {
     const [x, y] = pos.get(n);
-    svg.append(svgEl("circle", { cx: x, cy: y, r: 5 + 10 * Math.sqrt(weight.get(n) / (2 * maxEvents)), fill: "#243447" }));
-    svg.append(svgEl("text", { x, y: y - 12, "text-anchor": "middle" }, n));
+    const circle = svgEl("circle", { cx: x, cy: y, r: radius.get(n), fill: "#243447", class: "node" });
+    circle.append(svgEl("title", {}, `${n}: ${weight.get(n)} events`));
+    svg.append(circle);
+  }
+  // Labels after every disc, outside the ring (away from the centre, where edges cross),
+  // with a white halo (style.css) so that edges passing under them leave them readable.
+  for (const n of nodes) {
+    const [x, y] = pos.get(n);
+    const dx = x - cx, dy = y - cy, gap = radius.get(n) + 6;
+    // Beside the disc on the ring's left and right, above or below it at the top and
+    // bottom; y is the text's baseline: its letters stand about 10 px above it.
+    const attrs = Math.abs(dx) >= Math.abs(dy)
+      ? { x: x + Math.sign(dx) * gap, y: y + 4, "text-anchor": dx > 0 ? "start" : "end" }
+      : { x, y: dy < 0 ? y - gap : y + gap + 10, "text-anchor": "middle" };
+    svg.append(svgEl("text", { ...attrs, class: "node-label" }, n));
   }
   if (!nodes.length) svg.append(svgEl("text", { x: cx, y: cy, "text-anchor": "middle" }, "no dyads"));
   box.append(svg);
@@ -194,7 +245,8 @@ function renderAlerts(alerts) {
   if (!alerts.length) list.append(el("li", {}, "none"));
   for (const al of alerts) {
     const li = el("li", { title: "show this dyad" },
-      `${al.period}: ${al.a}–${al.b}, conflict ${al.value} vs baseline ${al.baseline} (z ${al.z}, ${al.events} events)`);
+      `${al.period}: ${al.a}–${al.b}, conflict ${al.value} vs baseline ${al.baseline} ` +
+      `(z ${al.z}, ${al.events} events; ${al.history} of ${al.window} baseline ${al.freq}s with data)`);
     li.addEventListener("click", () => setDyad(al.a, al.b));
     list.append(li);
   }
@@ -225,7 +277,7 @@ async function refresh(resetPage) {
   try {
     await Promise.all([
       loadEvents(),
-      getJSON("/api/timeline", params).then((d) => renderTimeline(d.rows)),
+      loadTimeline(params),
       getJSON("/api/dyads", params).then((d) => renderNetwork(d.dyads)),
       getJSON("/api/alerts", alertParams).then((d) => renderAlerts(d.alerts)),
     ]);
@@ -244,6 +296,10 @@ function init() {
   form.elements.all.checked = initial.get("all") === "true";
   form.addEventListener("submit", (e) => { e.preventDefault(); refresh(true); });
   document.getElementById("reset").addEventListener("click", () => { form.reset(); refresh(true); });
+  document.getElementById("t-all-dates").addEventListener("change", () => {
+    showError(null);
+    loadTimeline().catch(showError);
+  });
   document.getElementById("prev").addEventListener("click", () => {
     offset = Math.max(0, offset - PAGE);
     loadEvents().catch(showError);
@@ -255,4 +311,5 @@ function init() {
   refresh(true);
 }
 
+window.eventwireRefresh = refresh; // corrections.js redraws after a correction
 document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,176 @@
+"""Corrections through the API: off by default, token-guarded, same-origin only, and seen by
+every view once written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from eventwire.errors import UsageError
+from eventwire.serve import create_app
+from eventwire.serve.app import serve
+from eventwire.serve.corrections import TOKEN_HEADER, is_loopback_host
+
+TOKEN = "test-token-0123456789"
+BASE = "http://127.0.0.1:8765"
+URL = "/api/events/usa-3/corrections"
+GOOD = {TOKEN_HEADER: TOKEN, "Origin": BASE}
+
+
+@pytest.fixture
+def client(db_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db_path, corrections_token=TOKEN), base_url=BASE) as c:
+        yield c
+
+
+@pytest.fixture
+def read_only(db_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db_path), base_url=BASE) as c:
+        yield c
+
+
+def _counts(c: TestClient) -> tuple[int, int]:
+    """(events listed, events in the timeline)."""
+    total = c.get("/api/events").json()["total"]
+    rows = c.get("/api/timeline", params={"all_dates": "true"}).json()["rows"]
+    return total, sum(r["q1"] + r["q2"] + r["q3"] + r["q4"] for r in rows)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"action": "reject"}, {"action": "confirm"}, {"action": "note", "note": "x"}],
+)
+def test_a_server_without_corrections_refuses_every_write(
+    read_only: TestClient, body: dict[str, Any]
+) -> None:
+    r = read_only.post(URL, json=body, headers=GOOD)
+    assert r.status_code == 403, r.text
+    assert "--corrections" in r.json()["error"]["fix"]
+    assert read_only.get("/api/corrections").json() == {"enabled": False, "corrections": []}
+    # And the page carries no token.
+    assert "eventwire-token" not in read_only.get("/").text
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),  # no token
+        ({TOKEN_HEADER: "wrong"}, 401),
+        ({TOKEN_HEADER: TOKEN, "Origin": "https://evil.example"}, 403),  # cross-origin
+        ({TOKEN_HEADER: TOKEN, "Origin": "http://127.0.0.1:9999"}, 403),  # another port
+        ({TOKEN_HEADER: TOKEN, "Origin": "null"}, 403),
+        ({TOKEN_HEADER: TOKEN, "Sec-Fetch-Site": "cross-site"}, 403),
+        ({TOKEN_HEADER: TOKEN, "Host": "evil.example:8765"}, 403),  # DNS rebinding
+        ({TOKEN_HEADER: TOKEN, "Host": "evil.example", "Origin": "http://evil.example"}, 403),
+    ],
+)
+def test_a_write_without_the_token_or_from_another_site_is_refused(
+    client: TestClient, headers: dict[str, str], status: int
+) -> None:
+    before = _counts(client)
+    r = client.post(URL, json={"action": "reject"}, headers=headers)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["message"]
+    assert client.get("/api/corrections").json()["corrections"] == []
+    assert _counts(client) == before
+
+
+def test_a_write_with_the_token_is_applied_everywhere(client: TestClient) -> None:
+    total, in_timeline = _counts(client)
+    r = client.post(URL, json={"action": "reject", "note": "a warning, not a threat"},
+                    headers=GOOD)  # fmt: skip
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["event"] is None and body["correction"]["new"]["rejected"] is True
+    assert body["correction"]["old"]["event_type"] == "THREATEN"
+    assert _counts(client) == (total - 1, in_timeline - 1)
+    assert client.get("/api/events/usa-3").status_code == 404
+    r = client.post(
+        "/api/events/usa-2/corrections",
+        json={"action": "retype", "event_type": "ACCUSE", "who": "ana"},
+        headers={TOKEN_HEADER: TOKEN},  # no Origin: a script, not a browser
+    )
+    assert r.status_code == 200, r.text
+    ev = r.json()["event"]
+    assert (ev["event_type"], ev["quad"], ev["corrected"], ev["reviewed"]) == (
+        "ACCUSE", 3, True, True
+    )  # fmt: skip
+    listed = {e["id"]: e for e in client.get("/api/events", params={"actor": "USA"}).json()
+              ["events"]}  # fmt: skip
+    assert listed["usa-2"]["event_type"] == "ACCUSE" and "usa-3" not in listed
+    assert client.get("/api/events", params={"type": "ACCUSE", "actor": "USA"}).json()["total"] == 2
+    history = client.get("/api/corrections").json()
+    assert history["enabled"] is True
+    assert [(c["event_id"], c["action"], c["who"]) for c in history["corrections"]] == [
+        ("usa-2", "retype", "ana"), ("usa-3", "reject", history["corrections"][1]["who"])
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"action": "retype", "event_type": "BOMB"}, 400),
+        ({"action": "actor", "actor": "Zzqx Frobnia"}, 400),
+        ({"action": "qualify", "polarity": "maybe"}, 422),
+        ({"action": "erase"}, 422),
+        ({"action": "note", "note": "x" * 2001}, 422),
+    ],
+)
+def test_a_bad_correction_is_a_clear_error(
+    client: TestClient, body: dict[str, Any], status: int
+) -> None:
+    r = client.post(URL, json=body, headers=GOOD)
+    assert r.status_code == status, r.text
+
+
+def test_an_unknown_event_is_404(client: TestClient) -> None:
+    r = client.post("/api/events/nope/corrections", json={"action": "confirm"}, headers=GOOD)
+    assert r.status_code == 404
+
+
+def test_the_page_carries_the_token_only_through_a_loopback_host(client: TestClient) -> None:
+    page = client.get("/")
+    assert f'<meta name="eventwire-token" content="{TOKEN}">' in page.text
+    assert page.headers["cache-control"] == "no-store"
+    other = client.get("/", headers={"Host": "evil.example:8765"})
+    assert "eventwire-token" not in other.text
+
+
+def test_actor_lookup(client: TestClient) -> None:
+    assert client.get("/api/actors/lookup", params={"q": "prk mil"}).json() == {
+        "code": "PRK", "sector": "MIL", "name": "North Korea"
+    }  # fmt: skip
+    assert client.get("/api/actors/lookup", params={"q": "Zzqx Frobnia"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"host": "0.0.0.0"}, "loopback only"),
+        ({"host": "192.168.1.5"}, "loopback only"),
+        ({"workers": 2}, "one process"),
+    ],
+)
+def test_serve_refuses_corrections_beyond_loopback(
+    db_path: Path, kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(UsageError, match=message):
+        serve(db_path, corrections_token=TOKEN, **kwargs)
+
+
+def test_corrections_and_cors_do_not_mix(db_path: Path) -> None:
+    with pytest.raises(UsageError, match="other origins"):
+        create_app(db_path, corrections_token=TOKEN, cors_origins=["https://a.example"])
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True),
+     ("0.0.0.0", False), ("example.org", False), ("127.0.0.1.evil.example", False)],
+)  # fmt: skip
+def test_is_loopback_host(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
