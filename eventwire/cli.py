@@ -661,6 +661,7 @@ def demo(
     Example: eventwire demo --limit 300
     """
     from eventwire.analysis import dyad_series, top_events, write_report
+    from eventwire.analysis._common import COUNTED_SQL
     from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy
     from eventwire.ingest import ReadOptions
     from eventwire.pipeline import Pipeline
@@ -680,14 +681,14 @@ def demo(
         series = dyad_series(con, "USA", "PRK", since=since, until=until, freq="week")
         top = top_events(con, "USA", "PRK", since=since, until=until, limit=10)
         prk = con.execute(
-            "SELECT event_type, mode, count(*) FROM events WHERE actor_code = 'PRK' "
-            "AND polarity = 'asserted' AND date BETWEEN ? AND ? GROUP BY ALL ORDER BY 3 DESC",
+            "SELECT event_type, mode, count(*) FROM corrected_events WHERE actor_code = 'PRK' "
+            f"AND {COUNTED_SQL} AND date BETWEEN ? AND ? GROUP BY ALL ORDER BY 3 DESC",
             [since, until],
         ).fetchall()
         html = write_report(con, "USA", "PRK", workdir / "usa_prk_report.html",
                             since=since, until=until)  # fmt: skip
     out.rule("The US-North Korea story, February-March 2017")
-    table = Table(title="USA and PRK by week (asserted events)")
+    table = Table(title="USA and PRK by week (asserted, actual events)")
     for c in ("week", "USA→PRK", "PRK→USA", "net score"):
         table.add_column(c, justify="right")
     for p in series.periods:

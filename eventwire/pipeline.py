@@ -298,6 +298,7 @@ class Pipeline:
                     by_type.update(result.events_by_type)
                     self.stats["sentences"] += result.sentences
                     self.stats["sentences_parsed"] += result.sentences_parsed
+                    self.stats.update(result.cuts)
                     report()
         return RunSummary(
             records=counts["records"],

@@ -31,6 +31,14 @@ PART_TABLES: tuple[str, ...] = ("articles", "events", "entities")
 _PIPELINES: dict[Config, Pipeline] = {}
 
 
+# Pipeline.stats counters of input cut for length, carried back from workers.
+CUT_STATS: tuple[str, ...] = (
+    "sentences_cut",
+    "classifier_truncated",
+    "classifier_markers_truncated",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """One coded batch as the parent sees it.
@@ -46,6 +54,8 @@ class BatchResult:
     sentences: int
     sentences_parsed: int
     events_by_type: dict[str, int] = field(default_factory=dict)
+    # What was cut for length (CUT_STATS: sentences, classifier inputs), as a serial run counts.
+    cuts: dict[str, int] = field(default_factory=dict)
     coded: list[tuple[Article, list[Event]]] = field(default_factory=list)
     failed: list[Rejected] = field(default_factory=list)
     part: str | None = None
@@ -82,6 +92,7 @@ def code_batch(config: Config, articles: list[Article], seq: int = 0) -> BatchRe
         sentences=pipe.stats["sentences"] - before["sentences"],
         sentences_parsed=pipe.stats["sentences_parsed"] - before["sentences_parsed"],
         events_by_type=dict(by_type),
+        cuts={k: pipe.stats[k] - before[k] for k in CUT_STATS},
         coded=coded,
         failed=failed,
     )
@@ -119,6 +130,7 @@ def code_batch_to_parquet(
         sentences=result.sentences,
         sentences_parsed=result.sentences_parsed,
         events_by_type=result.events_by_type,
+        cuts=result.cuts,
         failed=result.failed,
         part=name,
     )

@@ -135,3 +135,15 @@ def test_unreachable_scheduler_says_how_to_start_one(
             [INPUT], db=tmp_path / "x.duckdb", engine="dask", scheduler="tcp://127.0.0.1:9"
         )
     assert info.value.fix is not None and "dask scheduler" in info.value.fix
+
+
+def test_a_worker_reports_what_it_cut_for_length() -> None:
+    # Regression: parallel runs reported 0 cuts, because batches did not carry them back.
+    from eventwire.distributed.worker import CUT_STATS, code_batch
+    from eventwire.model import Article
+
+    run_on = " ".join(["Russia"] + ["and its allies"] * 900) + " attacked Ukraine."
+    config = Config(pipeline=PipelineConfig(coder="coder.plover.v1"))
+    result = code_batch(config, [Article(id="long", text=run_on)], 0)
+    assert set(result.cuts) == set(CUT_STATS)
+    assert result.cuts["sentences_cut"] >= 1
