@@ -9,8 +9,8 @@ and "kill any hope", "scenes shot in China", "meet that target", "withhold comme
 "delivered a speech".
 Each reading below keeps the sense the PLOVER codebook names and drops the rest; the
 lexicon's type is the default where the sense is met.
-The word lists the readings test against are in :mod:`eventwire.coder.sense_words`
-(importable from here too).
+The word lists the readings test against are data (``eventwire/coder/data/senses.toml``),
+bound to names in :mod:`eventwire.coder.sense_words` (importable from here too).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger
 from eventwire.coder.senses import SENSE_NOUNS, SENSE_VERBS, noun_sense, verb_sense
+from eventwire.coder.wordtables import word_sets
 from eventwire.model import Entity
 
 if TYPE_CHECKING:
@@ -29,10 +30,13 @@ __all__ = [
 ]
 
 
-# Words that report an event only in some constructions.
-_DISPLAY_WORDS: Final = frozenset({"demonstrate", "demonstration"})
+# The word sets of this module are data: eventwire/coder/data/triggers.toml, where each one's
+# comment is (a misread sentence is fixed there). REFUSABLE, a set of event types, stays here.
+_TABLES: Final = word_sets("triggers")
 
-_TRY_WORDS: Final = frozenset({"seek", "try", "attempt", "push", "press"})
+_DISPLAY_WORDS: Final = _TABLES["DISPLAY_WORDS"]
+
+_TRY_WORDS: Final = _TABLES["TRY_WORDS"]
 
 
 # The words that open a phrase of the lexicon: only theirs need their children read (spaCy
@@ -103,17 +107,11 @@ def _takes_part_in_event(take: Token, part: Token) -> bool:
     )
 
 
-# "granted asylum", "granted a pardon": the noun is the event (codebook: asylum is AID).
-_CARRIER_VERBS: Final = frozenset({"launch", "fire", "open", "mount", "wage", "grant"})
+_CARRIER_VERBS: Final = _TABLES["CARRIER_VERBS"]
 
-_CYBER: Final = frozenset({"cyber", "cyber-", "online", "internet"})
+_CYBER: Final = _TABLES["CYBER"]
 
-# Codebook PROTEST: civilian collective action; diplomatic protests are ACCUSE.
-_CROWDS: Final = frozenset(
-    {"protester", "protestor", "demonstrator", "activist", "student", "worker", "employee",
-     "striker", "farmer", "teacher", "villager", "resident", "people", "crowd", "thousand",
-     "hundred", "dozen", "supporter", "union", "citizen", "woman", "youth", "mob"}
-)  # fmt: skip
+_CROWDS: Final = _TABLES["CROWDS"]
 
 
 def _collective_protest(tok: Token) -> bool:
@@ -135,7 +133,7 @@ def _collective_protest(tok: Token) -> bool:
     return False
 
 
-_TOPIC_PREPS: Final = frozenset({"on", "about", "regarding", "concerning"})
+_TOPIC_PREPS: Final = _TABLES["TOPIC_PREPS"]
 
 
 def _topic_of_a_noun(tok: Token) -> bool:
@@ -148,17 +146,11 @@ def _topic_of_a_noun(tok: Token) -> bool:
     )
 
 
-# Codebook MOBILIZE: single-country exercises; joint ones are COOPERATE.
-_DRILLS: Final = frozenset({"exercise", "drill"})
+_DRILLS: Final = _TABLES["DRILLS"]
 
-_MILITARY_STRIKE: Final = frozenset(
-    {"air", "missile", "drone", "military", "rocket", "artillery", "nuclear", "retaliatory",
-     "preemptive", "pre-emptive", "precision", "surgical", "deadly"}
-)  # fmt: skip
+_MILITARY_STRIKE: Final = _TABLES["MILITARY_STRIKE"]
 
-_COMPLAINT_VERBS: Final = frozenset(
-    {"lodge", "file", "register", "issue", "send", "deliver", "make", "voice", "submit"}
-)
+_COMPLAINT_VERBS: Final = _TABLES["COMPLAINT_VERBS"]
 
 
 def noun_trigger(tok: Token) -> Trigger | None:
@@ -190,11 +182,7 @@ def noun_trigger(tok: Token) -> Trigger | None:
     return hit
 
 
-# Nouns a cyber word turns into an act ("cyber warfare"); not "an online marketplace".
-_CYBER_ACTS: Final = frozenset(
-    {"warfare", "war", "espionage", "operation", "intrusion", "campaign", "offensive",
-     "sabotage", "breach", "hacking", "interference", "meddling", "theft", "spying", "crime"}
-)  # fmt: skip
+_CYBER_ACTS: Final = _TABLES["CYBER_ACTS"]
 
 
 def _joint(tok: Token) -> bool:
@@ -215,13 +203,9 @@ REFUSABLE: Final = frozenset(
     {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 )
 
-_REFUSING_VERBS: Final = frozenset(
-    {"fail", "cancel", "renege", "refuse", "decline", "abandon", "scrap", "postpone"}
-)
+_REFUSING_VERBS: Final = _TABLES["REFUSING_VERBS"]
 
-AGREEMENT_NOUNS: Final = frozenset(
-    {"agreement", "deal", "accord", "treaty", "pact", "memorandum", "text", "terms"}
-)
+AGREEMENT_NOUNS: Final = _TABLES["AGREEMENT_NOUNS"]
 
 
 def refuses(trig: Token) -> bool:
@@ -241,12 +225,9 @@ def refuses(trig: Token) -> bool:
     return trig.lemma_ in _REFUSING_VERBS
 
 
-_AIM_PREPS: Final = frozenset({"at", "into", "on", "toward", "towards"})
+_AIM_PREPS: Final = _TABLES["AIM_PREPS"]
 
-_TARGET_NOUNS: Final = frozenset(
-    {"target", "position", "base", "village", "town", "city", "camp", "border", "territory",
-     "troops", "forces", "protester", "protesters", "crowd", "civilians"}
-)  # fmt: skip
+_TARGET_NOUNS: Final = _TABLES["TARGET_NOUNS"]
 
 
 def aimed_at(tok: Token, mentions: Sequence[tuple[int, int, Entity]]) -> bool:
