@@ -248,18 +248,34 @@ def corrections_split(
 
 
 def rows_of(
-    data: dict[str, tuple[Article, Scored]], gold: dict[str, GoldSentence], weight: float
+    data: dict[str, tuple[Article, Scored]],
+    gold: dict[str, GoldSentence],
+    weight: float,
+    corrections_weight: float = 1.0,
 ) -> tuple[list[dict[str, float]], list[bool], list[bool], list[float]]:
+    """The scorers' rows: each candidate's features, whether it is an event and a reference,
+    and its weight (an analyst's corrected sentence weighs ``corrections_weight``)."""
     feats, ys, refs, ws = [], [], [], []
     for sid, (_, scored) in data.items():
+        w = corrections_weight if gold[sid].corpus == "corrections" else weight
         for options in scored:
             for cand, f in options:
                 y, r = label(cand, gold[sid])
                 feats.append(f)
                 ys.append(y)
                 refs.append(r)
-                ws.append(weight)
+                ws.append(w)
     return feats, ys, refs, ws
+
+
+def coded_or_fail(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, list[Event]]:
+    """code_gold, refusing to score when the coder failed on an article (a missing model
+    would otherwise score as a coder that finds nothing)."""
+    coded = code_gold(sentences, pipe)
+    failed = pipe.take_failures()
+    if failed:
+        raise SystemExit(f"the coder failed on {len(failed)} articles: {failed[0].reason}")
+    return coded
 
 
 def decide_all(
@@ -354,6 +370,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "to score the detector before and after",
     )
     ap.add_argument(
+        "--corrections-weight",
+        type=float,
+        default=1.0,
+        help="the weight of a corrected sentence's candidates against the news gold's (1)",
+    )
+    ap.add_argument(
         "--out-dir",
         type=Path,
         default=None,
@@ -413,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 acc.extend(more)
         return out
 
-    train_rows = rows_of(data["train"], by_id, 1.0)
+    train_rows = rows_of(data["train"], by_id, 1.0, args.corrections_weight)
     log(f"news train: {len(train_rows[0])} candidates, {sum(train_rows[1])} events")
     det = fit(*with_extra([train_rows]), l2=args.l2)  # type: ignore[arg-type]
     coder._detector = det
@@ -452,8 +474,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if held_out:
         shipped = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, detector="")))
         figures = {
-            "before (shipped detector)": score_news(held_out, code_gold(held_out, shipped)),
-            "after (retrained)": score_news(held_out, code_gold(held_out, pipe)),
+            "before (shipped detector)": score_news(held_out, coded_or_fail(held_out, shipped)),
+            "after (retrained)": score_news(held_out, coded_or_fail(held_out, pipe)),
         }
         for name, sc in figures.items():
             report(name, sc)
@@ -466,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in ("coder.plover.v1", "coder.plover.v4", "coder.plover.v5"):
             c = replace(cfg, pipeline=replace(cfg.pipeline, coder=name))
             p = Pipeline(c) if name != "coder.plover.v5" else pipe
-            report(name.split(".")[-1], score_news(sents, code_gold(sents, p)))
+            report(name.split(".")[-1], score_news(sents, coded_or_fail(sents, p)))
     print(json.dumps(final.info))
     return 0
 
