@@ -41,11 +41,11 @@ REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "data" / "news_gold"
 sys.path.insert(0, str(REPO))
 
+from eventwire.coder.candidates import Candidate  # noqa: E402
 from eventwire.coder.classifier import ClassifierInput  # noqa: E402
 from eventwire.coder.detector import (  # noqa: E402
     DEFAULT_DETECTOR,
     NEWS_MODEL_DIR,
-    Candidate,
     DetectedCoder,
     Detector,
     fit_logistic,

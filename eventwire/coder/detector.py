@@ -2,20 +2,24 @@
 sentence reports.
 
 On a news stream most sentences report no political event, even where they carry an event
-word ("a report on the Paris attacks", "he attacked the referee's decision"). v4 reads every
-trigger word it finds as an event; this coder takes v4's events as *candidates* and lets a
-detector, fitted on the news gold's training split (``data/news_gold``), decide for each:
+word ("a report on the Paris attacks", "he attacked the referee's decision"). v5 takes
+candidate events (:mod:`eventwire.coder.candidates`: the rules', the ranked pairs', each
+actor mention's where no trigger word is found, a state outlet's voice, imputed source
+countries) and lets a detector, fitted on the news gold's training split
+(``data/news_gold``), decide for each:
 
-- whether it is an event the sentence reports (NONE is a real outcome), with the type that v4
-  gave it or the one the classifier prefers for its actors, whichever the detector scores
-  higher;
-- whether it is new or a background reference (stored with modality ``historical``).
+- whether it is an event the sentence reports (NONE is a real outcome), with the type it came
+  with or one the classifier prefers for its actors, whichever the detector scores higher;
+- whether it is new or a background reference (stored with modality ``historical``, and
+  undated unless the text gives a date).
 
 The detector is two logistic regressions over sparse features of the candidate (its type,
 trigger word, the words of the sentence, the parties' sectors, polarity, modality, how far
-its stated date lies from publication, the classifier's probability of the type with the
-candidate's actors marked, the outlet); weights in ``detector.json``, fitted by
-``training/train_detector.py`` with numpy alone.
+its stated date lies from publication, where it came from, the classifier's probability of
+the type with the candidate's actors marked, the outlet) and the news event model's
+probabilities for the pair (``models/news-detector``: the classifier with a NONE label,
+fine-tuned on the news gold); weights in ``detector.json``. ``training/train_detector.py``
+fits both (``make train``).
 """
 
 from __future__ import annotations
@@ -24,22 +28,18 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from eventwire.actors.outlets import state_outlet
+from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
 from eventwire.coder.classifier import YIELD_TYPES, ClassifierInput, EventClassifier
-from eventwire.coder.compose import Arg
-from eventwire.coder.compose import Candidate as Trigger
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import PairRanker
-from eventwire.coder.polarity import modality, polarity
-from eventwire.coder.ranked import RankedCoder, _clip, _governing_trigger, _key, checked
-from eventwire.coder.rules import ActorLookup, Analysis, PlaceLookup, as_state, event_id
-from eventwire.coder.typed import codebook_type
+from eventwire.coder.ranked import RankedCoder, checked
+from eventwire.coder.rules import ActorLookup, PlaceLookup, event_id
 from eventwire.errors import ModelError
 from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence, doc_text
@@ -50,12 +50,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_DETECTOR",
+    "NEWS_MODEL_DIR",
     "VERSION",
-    "Candidate",
     "DetectedCoder",
     "Detector",
     "candidate_features",
     "fit_logistic",
+    "news_features",
+    "pair_input",
 ]
 
 VERSION: Final = "coder.plover.v5"
@@ -63,14 +65,6 @@ DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
 # The news event model (the classifier with a NONE label, fine-tuned on the news gold):
 # training/news_model.py writes it; without it the detector reads no news-model features.
 NEWS_MODEL_DIR: Final = Path(__file__).resolve().parents[2] / "models" / "news-detector"
-# The ranker's best pairs that become candidates, and the least pair probability.
-TOP_PAIRS: Final = 3
-MIN_PAIR: Final = 0.05
-# Sentences where no trigger word is found: the actor mentions that become sources of a
-# candidate typed by the classifier alone (quoted accusations, "voiced solidarity with").
-MENTION_SOURCES: Final = 3
-# What an outlet's own voice can do: denounce, praise, demand, threaten, refuse.
-_VOICE_TYPES: Final = frozenset({"ACCUSE", "SUPPORT", "REQUEST", "THREATEN", "REJECT"})
 # The classifier's second-best type is tested too where at least this likely.
 SECOND_TYPE: Final = 0.1
 
@@ -79,16 +73,6 @@ _STOP: Final = frozenset(
     "the a an of to in on and or for with at by from as is was were be been are it its this "
     "that which who whom has have had but not".split()
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A candidate event with the type under test and the classifier's view of its actors."""
-
-    event: Event
-    event_type: str
-    type_prob: float
-    top_type: str
 
 
 def _span(text: str, mention: str) -> tuple[int, int] | None:
@@ -120,10 +104,6 @@ def news_features(probs: Mapping[str, float], event_type: str) -> dict[str, floa
         "nm_best" if best == label else "nm_not_best": 1.0,
         f"nm_none={_bucket(none, (0.2, 0.4, 0.6, 0.8, 0.95))}": 1.0,
     }
-
-
-def _within(m: tuple[int, int, Entity], n: int) -> tuple[int, int] | None:
-    return (m[0], m[1]) if 0 <= m[0] < m[1] <= n else None
 
 
 def _bucket(x: float, edges: Sequence[float]) -> int:
@@ -180,45 +160,6 @@ def candidate_features(
 
 def _code(entities: Sequence[Entity]) -> str:
     return (entities[0].code or "") if entities else ""
-
-
-def _main_country(memory: ArticleMemory) -> str | None:
-    """The country the article has named most often so far."""
-    counts: dict[str, int] = {}
-    for ent in memory.mentions:
-        if ent.code:
-            counts[ent.code] = counts.get(ent.code, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else None
-
-
-def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
-    """The candidate, and where its source names no country ("the judge", "Mr Flynn",
-    "prosecutors"), a variant for each country it may act for: the target's (most such acts
-    are domestic), the place's, and the article's main country. Each variant carries the
-    routes that gave its country; the detector learns which to trust."""
-    ev = cand.event
-    src = ev.actor[0] if ev.actor else None
-    if src is not None and src.code:
-        return [(cand, "")]
-    routes: dict[str, list[str]] = {}
-    tgt = ev.recipient[0] if ev.recipient else None
-    for route, code in (
-        ("target", tgt.code if tgt else None),
-        ("place", ev.place.country if ev.place else None),
-        ("article", main),
-    ):
-        if code:
-            routes.setdefault(code, []).append(route)
-    out = [(cand, "")]
-    for code, names in routes.items():
-        actor = (
-            replace(src, code=code, sector=src.sector or "GOV")
-            if src is not None
-            else Entity(text="", code=code, sector="GOV")
-        )
-        variant = replace(cand, event=replace(ev, actor=(actor, *ev.actor[1:])))
-        out.append((variant, "+".join(names)))
-    return out
 
 
 class Detector:
@@ -406,109 +347,11 @@ class DetectedCoder:
             out.append([Candidate(ev, t, by_type.get(t, 0.0), top) for t in types])
         return out
 
-    def outlet_events(
-        self, doc: Doc, sentence: Sentence, article: Article, an: Analysis
-    ) -> list[Event]:
-        """In a state outlet's article, a sentence with no speaker is the outlet's own voice:
-        its state as the source of an event the classifier types, against the first mention
-        of another country (the detector decides whether the sentence denounces, praises,
-        demands or threatens anything)."""
-        outlet = state_outlet(article)
-        if outlet is None or an.speaker is not None or '"' in sentence.text:
-            return []
-        target = next((m for m in an.mentions if m[2].code and m[2].code != outlet.code), None)
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if target is None or root is None:
-            return []
-        n = len(sentence.text)
-        (pred,) = self.candidates.classifier.predict(
-            [ClassifierInput(sentence.text, None, _within(target, n))]
-        )
-        mod = modality(root)
-        label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
-        if label not in _VOICE_TYPES:
-            # The outlet reports the target's deed in order to denounce (or praise) it: its
-            # own act is the words (KCNA on "war moves": ACCUSE, not THREATEN or ASSAULT).
-            label = "SUPPORT" if quad(label) <= 2 else "ACCUSE"
-        src = Arg((outlet.entity(),), (0, 0), from_syntax=False)
-        tgt = as_state(Arg((target[2],), (target[0], target[1]), from_syntax=False))
-        trig = Trigger(root, label, None, source=src, target=tgt)
-        ev = self.candidates._rules.make_event(
-            trig, label, None, polarity(root), mod, sentence, article, None, an.mentions
-        )
-        return [replace(ev, confidence=round(pred.score, 3))]
-
-    def mention_events(
-        self, doc: Doc, sentence: Sentence, article: Article, an: Analysis
-    ) -> list[Event]:
-        """Where the rules find no trigger word: each of the first actor mentions (and the
-        speaker) as the source of an event the classifier types, against the next mention of
-        another country; the sentence's root word stands as the trigger."""
-        roots = [t for t in doc if t.dep_ == "ROOT"]
-        if not roots:
-            return []
-        root = roots[0]
-        n = len(sentence.text)
-        ents = [(s, e, ent) for s, e, ent in an.mentions if ent.code or ent.sector]
-        pairs: list[tuple[tuple[int, int, Entity], tuple[int, int, Entity] | None]] = []
-        for m in ents[:MENTION_SOURCES]:
-            other = next((o for o in ents if o[2].code and o[2].code != m[2].code), None)
-            pairs.append((m, other))
-        if not pairs:
-            return []
-        v4 = self.candidates
-        preds = v4.classifier.predict(
-            [
-                ClassifierInput(sentence.text, _within(m, n), _within(o, n) if o else None)
-                for m, o in pairs
-            ]
-        )  # fmt: skip
-        out = []
-        for (m, o), pred in zip(pairs, preds, strict=True):
-            src = as_state(Arg((m[2],), (m[0], m[1]), from_syntax=False))
-            tgt = as_state(Arg((o[2],), (o[0], o[1]), from_syntax=False)) if o else None
-            mod = modality(root)
-            label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
-            trig = Trigger(root, label, None, source=src, target=tgt)
-            ev = v4._rules.make_event(
-                trig, label, None, polarity(root), mod, sentence, article, an.speaker, an.mentions
-            )
-            out.append(replace(ev, confidence=round(pred.score, 3)))
-        return out
-
     def events(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[tuple[Event, str]]:
-        """The candidate events of a sentence, each with where it came from: the rules'
-        events, then the classifier's reading of the ranker's best pairs (up to
-        :data:`TOP_PAIRS`), without repeats."""
-        v4 = self.candidates
-        an, pairs = v4.pairs(doc, sentence, article, memory)
-        out: list[tuple[Event, str]] = [(ev, "rules") for ev in an.events]
-        out += [(ev, "outlet") for ev in self.outlet_events(doc, sentence, article, an)]
-        if not an.candidates:
-            return out + [(ev, "mention") for ev in self.mention_events(doc, sentence, article, an)]
-        if not pairs:
-            return out
-        ranked = [(p, pair) for p, pair in v4.ranker.rank(pairs)[:TOP_PAIRS] if p >= MIN_PAIR]
-        if not ranked:
-            return out
-        n = len(sentence.text)
-        preds = v4.classifier.predict(
-            [
-                ClassifierInput(sentence.text, _clip(pair.source, n), _clip(pair.target, n))
-                for _, pair in ranked
-            ]
-        )
-        seen = {_key(ev) for ev, _ in out}
-        for k, ((prob, pair), pred) in enumerate(zip(ranked, preds, strict=True)):
-            trig = _governing_trigger(doc, pair, an.candidates)
-            ev = v4._event(trig, pair, pred.label, an, sentence, article)
-            ev = replace(ev, confidence=round(prob * pred.score, 3))
-            if _key(ev) not in seen:
-                seen.add(_key(ev))
-                out.append((ev, f"ranked{k}"))
-        return out
+        """The sentence's candidate events with where each came from (:func:`found_events`)."""
+        return found_events(self.candidates, doc, sentence, article, memory)
 
     def score_candidates(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
@@ -516,7 +359,7 @@ class DetectedCoder:
         """The sentence's candidate events, each with its typed variants and their features."""
         found = self.events(doc, sentence, article, memory)
         text = doc_text(doc)
-        main = _main_country(memory)
+        main = main_country(memory)
         nm = self.news_model
         news: list[dict[str, float] | None] = [None] * len(found)
         if nm is not None and found:

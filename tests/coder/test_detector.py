@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
+from eventwire.coder.candidates import Candidate, imputed
 from eventwire.coder.detector import (
     DEFAULT_DETECTOR,
-    Candidate,
     DetectedCoder,
     Detector,
     candidate_features,
     fit_logistic,
-    imputed,
     news_features,
 )
 from eventwire.errors import ModelError
