@@ -130,6 +130,9 @@ class Event:
     confidence: float = 1.0
     sentence_index: int = 0
     event_index: int = 0
+    # The actor (its first entity) is implied, not named as acting: a state outlet's own
+    # voice, or a country given to a source the text names without one ("the judge").
+    actor_implied: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings)."""

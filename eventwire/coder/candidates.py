@@ -104,7 +104,7 @@ def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
             if src is not None
             else Entity(text="", code=code, sector="GOV")
         )
-        variant = replace(cand, event=replace(ev, actor=(actor, *ev.actor[1:])))
+        variant = replace(cand, event=replace(ev, actor=(actor, *ev.actor[1:]), actor_implied=True))
         out.append((variant, "+".join(names)))
     return out
 
@@ -137,7 +137,7 @@ def outlet_events(
     ev = v4._rules.make_event(
         trig, label, None, polarity(root), mod, sentence, article, None, an.mentions
     )
-    return [replace(ev, confidence=round(pred.score, 3))]
+    return [replace(ev, confidence=round(pred.score, 3), actor_implied=True)]
 
 
 def mention_events(

@@ -24,8 +24,13 @@ ExportFormat = Literal["plover-jsonl", "csv", "parquet", "gdelt-tsv"]
 FORMATS: Final[tuple[str, ...]] = ("plover-jsonl", "csv", "parquet", "gdelt-tsv")
 
 
-def _entity(code: Any, sector: Any, name: Any, text: Any) -> dict[str, Any]:
-    return {"code": code, "sector": sector, "entity_text": text, "identifier_text": name}
+def _entity(code: Any, sector: Any, name: Any, text: Any, implied: Any = None) -> dict[str, Any]:
+    ent = {"code": code, "sector": sector, "entity_text": text, "identifier_text": name}
+    if implied:
+        # Not named as acting: a state outlet's own voice, or a country the coder gave a
+        # source the text names without one ("the judge").
+        ent["implied"] = True
+    return ent
 
 
 def plover_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +40,7 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "id": row["id"],
         "date": date.isoformat() if date else None,
         "actor": [_entity(row["actor_code"], row["actor_sector"], row["actor_name"],
-                          row["actor_text"])],
+                          row["actor_text"], row.get("actor_implied"))],
         "recipient": (
             [_entity(row["recipient_code"], row["recipient_sector"], row["recipient_name"],
                      row["recipient_text"])]

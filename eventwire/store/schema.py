@@ -15,7 +15,8 @@ Corrections: analysts' corrections are appended to ``corrections`` (store/correc
 and applied by the view ``corrected_events``, which every reader uses instead of ``events``
 (the coder's rows, never changed); the syndication views read it too.
 
-Version history: 1, the tables; 2, the syndication views; 3, corrections.
+Version history: 1, the tables; 2, the syndication views; 3, corrections; 4,
+``events.actor_implied``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ __all__ = [
     "view_ddl",
 ]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("id", "VARCHAR PRIMARY KEY"),
@@ -78,6 +79,7 @@ EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("trigger_end", "INTEGER"),
     ("confidence", "DOUBLE"),
     ("coder_version", "VARCHAR"),
+    ("actor_implied", "BOOLEAN"),
 )
 
 DDL: Final[tuple[str, ...]] = (

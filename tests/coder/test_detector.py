@@ -95,8 +95,10 @@ def test_an_uncoded_source_gets_a_variant_per_country(
 ) -> None:
     got = imputed(_uncoded(place), main)
     assert [(route, c.event.actor[0].code) for c, route in got] == variants
+    assert not got[0][0].event.actor_implied
     for c, _ in got[1:]:
         assert c.event.actor[0].text == "Prosecutors" and c.event.actor[0].sector == "JUD"
+        assert c.event.actor_implied, "the export must flag the imputed country as implied"
 
 
 def test_a_coded_source_is_left_alone() -> None:
@@ -169,6 +171,7 @@ def test_a_state_outlets_own_voice_is_its_states(
         ("PRK", "USA")
     }
     assert voice[0].event.event_type in {"ACCUSE", "THREATEN", "REJECT", "REQUEST", "SUPPORT"}
+    assert all(c.event.actor_implied for c in voice)
 
 
 @pytest.mark.parametrize(

@@ -128,3 +128,18 @@ def test_export_caps_duckdb_memory_and_restores_it(tmp_path: Path) -> None:
         with pytest.raises(UsageError, match="memory limit"):
             export_events(con, tmp_path / "e.csv", fmt="csv", memory_limit="lots'; DROP")
         assert isinstance(con, duckdb.DuckDBPyConnection)
+
+
+@pytest.mark.parametrize("implied", [True, False], ids=["implied", "named"])
+def test_an_implied_actor_is_flagged_in_the_plover_export(tmp_path: Path, implied: bool) -> None:
+    from dataclasses import replace
+
+    a = article("imp")
+    ev = replace(event(a), actor_implied=implied)
+    with Store(tmp_path / "i.duckdb") as s:
+        s.write_batch([(a, [ev])])
+        out = tmp_path / "i.jsonl"
+        export_events(s.con, out, fmt="plover-jsonl")
+    (rec,) = _read(out, "plover-jsonl")
+    assert rec["actor"][0].get("implied", False) is implied
+    assert rec["actor"][0]["code"] == "FRA"

@@ -164,3 +164,24 @@ def test_a_version_2_file_opened_read_only_is_migrated_when_it_can_be(tmp_path: 
         cur.close()
     finally:
         ro.close()
+
+
+def test_a_version_3_file_gains_the_implied_actor_column(tmp_path: Path) -> None:
+    path = tmp_path / "v3.duckdb"
+    a = article("v3")
+    with Store(path) as s:
+        s.write_batch([(a, [event(a)])])
+    con = duckdb.connect(str(path))
+    con.execute("DROP VIEW IF EXISTS story_events")
+    con.execute("DROP VIEW IF EXISTS event_syndication")
+    con.execute("DROP VIEW IF EXISTS corrected_events")
+    con.execute("DROP INDEX IF EXISTS events_article")  # DuckDB drops no column under one
+    con.execute("ALTER TABLE events DROP COLUMN actor_implied")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as s:
+        assert schema_version(s.con) == SCHEMA_VERSION
+        b = article("v4")
+        s.write_batch([(b, [event(b)])])
+        rows = s.con.execute("SELECT article_id, actor_implied FROM events ORDER BY 1").fetchall()
+    assert rows == [("v3", None), ("v4", False)]
