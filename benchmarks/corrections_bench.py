@@ -4,8 +4,8 @@ Starts `eventwire serve --corrections` in its own process on api_bench's store (
 1,000,000 events; cached), waits for its index, then sends corrections one after another
 (confirm, reject, retype, note, at random events) and prints p50/p95/max of the round trip:
 POST /api/events/{id}/corrections until its answer (the correction stored, committed and
-the corrected event read back). Each correction also makes the server rebuild its event
-index in the background (seconds at a million events), which competes for the CPUs.
+the corrected event read back, and the server's event index patched with it; before the
+patch, each correction started a rebuild of the index that the next one waited for).
 
     .venv/bin/python benchmarks/corrections_bench.py --events 1000000 --n 60
 

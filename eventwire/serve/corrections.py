@@ -29,6 +29,7 @@ import ipaddress
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
@@ -37,7 +38,7 @@ from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
 from eventwire.errors import UsageError
-from eventwire.serve import queries
+from eventwire.serve.index_patch import IndexRow, read_corrected
 from eventwire.store.access import writer
 from eventwire.store.corrections import (
     Change,
@@ -52,6 +53,7 @@ __all__ = [
     "CorrectionsOffError",
     "CrossSiteError",
     "TokenError",
+    "Written",
     "install",
     "is_loopback_host",
     "new_token",
@@ -154,6 +156,17 @@ def page_with_token(page: Path, request: Request, token: str | None) -> str:
     return html.replace("<head>", "<head>\n" + meta, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A stored correction, as the app needs it to patch its event index: the corrected
+    events as they now read, and the file's data_version before and after the write (taken
+    within the writer's turn, store/access.py ``writer``)."""
+
+    rows: tuple[IndexRow, ...]
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+
 class CorrectionRequest(BaseModel):
     """One correction of one event. ``action`` says which fields are read."""
 
@@ -177,7 +190,7 @@ def install(
     enabled: bool,
     token: str | None,
     write_lock: threading.Lock,
-    after_write: Callable[[], None],
+    after_write: Callable[[Written], None],
 ) -> None:
     """Add the corrections routes to ``app`` (writes refused unless ``enabled``)."""
     default_who = _user()
@@ -193,12 +206,16 @@ def install(
             recipient=body.recipient, polarity=body.polarity, modality=body.modality,
             note=body.note,
         )  # fmt: skip
-        with write_lock, writer(db) as con:
+        versions: list[tuple[int, ...]] = []
+        with write_lock, writer(db, versions=lambda *v: versions.extend(v)) as con:
             record = record_correction(con, event_id, change, who=body.who or default_who)
-            # The event as every reader now sees it (None once rejected).
-            event = queries.get_event(con, event_id)
-        after_write()
-        return {"correction": record.to_dict(), "event": event}
+            # The events of its key as every reader now sees them (in this transaction:
+            # nothing else can have been written in between), for the app's index and the
+            # answer (the event, None once rejected).
+            read = read_corrected(con, record)
+        before, after = versions
+        after_write(Written(read.rows, before, after))
+        return {"correction": record.to_dict(), "event": read.events.get(event_id)}
 
     @app.get("/api/corrections", summary="Corrections, newest first (the history)")
     def corrections(

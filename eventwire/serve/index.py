@@ -17,8 +17,10 @@ newest first, undated last, then id):
   (:class:`TextIndex`), built in the background after start-up from the lowered sentences;
   until it is ready, text searches scan the sentences in DuckDB, as before.
 
-The store may change under a serving app (a coding run, docs/CONCURRENCY.md): the app's own
-writes drop the index (it is rebuilt on the next request); another process's are noticed by
+The store may change under a serving app (a coding run, docs/CONCURRENCY.md): an analyst's
+correction is patched in (:meth:`EventIndex.corrected`, milliseconds: the corrected events'
+values, lists and counts change, a rejected event is marked removed); the app's other writes
+drop the index (it is rebuilt on the next request); another process's are noticed by
 ``live.Refresher``, which builds a new index in the background and swaps it in.
 
 The results are those of the SQL in ``queries`` (``list_events``, ``count_events``); the
@@ -28,18 +30,20 @@ The parts, each in its own module (every name the app and tests use is importabl
 here): ``index_postings`` (sorted position lists and their intersections),
 ``index_text`` (the token index behind text search), ``index_columns`` (the displayed
 columns, written as JSON), ``index_spans`` (the highlight spans of every event) and
-``index_holder`` (the current index, rebuilt after writes and swapped by ``live``).
+``index_holder`` (the current index, patched or rebuilt after writes and swapped by
+``live``) and ``index_patch`` (what a correction changes, read back in its transaction).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -50,15 +54,18 @@ import pyarrow as pa
 
 from eventwire.analysis._common import COUNTED_SQL, duckdb_errors
 from eventwire.analysis.evidence import highlight_spans
-from eventwire.serve.index_columns import _Columns, _owned
+from eventwire.serve.index_columns import _Columns, _owned, _same
 from eventwire.serve.index_holder import IndexHolder
+from eventwire.serve.index_patch import PATCHED, IndexRow
 from eventwire.serve.index_postings import (
     BoolArray,
     PosArray,
     _cut,
     _in_sorted,
-    _Postings,
+    _Lists,
     _small_codes,
+    _with,
+    _without,
 )
 from eventwire.serve.index_spans import _SPAN_COLUMNS, _SPANS_SQL, _Spans, _spans_json
 from eventwire.serve.index_text import TextIndex
@@ -83,6 +90,7 @@ _TEXT_CACHE: Final = 64
 _TEXT_CACHE_POSITIONS: Final = 16_000_000
 # The events the index holds: corrected_events with the coder's row's rowid.
 _CORRECTED: Final = corrected_events_sql("e.rowid AS rowid")
+_PATCHED: Final = list(PATCHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +105,43 @@ class Page:
 class _Category:
     codes: npt.NDArray[Any]  # the value code of each position (-1: NULL)
     values: dict[Any, int]  # value -> code
-    every: _Postings
-    counted: _Postings
+    every: _Lists
+    counted: _Lists
 
     @property
     def nbytes(self) -> int:
         return int(self.codes.nbytes + self.every.nbytes + self.counted.nbytes)
+
+    def value(self, code: int) -> Any:
+        """The value of ``code`` (-1: NULL)."""
+        return None if code < 0 else next(v for v, c in self.values.items() if c == code)
+
+    def moved(
+        self, position: int, value: Any, *, was: tuple[bool, bool], now: tuple[bool, bool]
+    ) -> _Category:
+        """This category with ``position`` holding ``value`` (a new value gets the next
+        code); ``was`` and ``now`` say whether it is listed and counted, before and after.
+        Shares what did not change with ``self``."""
+        old = int(self.codes[position])
+        values = self.values
+        new = -1 if value is None else values.get(value, len(values))
+        if new == len(values):  # a value the build never saw
+            values = {**values, value: new}
+        codes = self.codes
+        if new != old:
+            codes = codes.astype(np.result_type(codes.dtype, _small_codes(len(values))))  # a copy
+            codes[position] = new
+        grew = len(values) != len(self.values)
+        every, counted = self.every, self.counted
+        if (was[0], old) != (now[0], new) or grew:
+            every = every.moved(position, old if was[0] else -1, new if now[0] else -1, len(values))
+        if (was[1], old) != (now[1], new) or grew:
+            counted = counted.moved(
+                position, old if was[1] else -1, new if now[1] else -1, len(values)
+            )
+        if codes is self.codes and every is self.every and counted is self.counted:
+            return self
+        return _Category(codes, values, every, counted)
 
 
 def _category(column: pa.ChunkedArray, counted: BoolArray) -> _Category:
@@ -113,9 +152,32 @@ def _category(column: pa.ChunkedArray, counted: BoolArray) -> _Category:
     return _Category(
         codes,
         values,
-        _Postings.of(codes, len(values), None),
-        _Postings.of(codes, len(values), counted),
+        _Lists.of(codes, len(values), None),
+        _Lists.of(codes, len(values), counted),
     )
+
+
+class _TextSlot:
+    """The lowered sentences, then the token index built from them: one slot shared by an
+    index and its corrected copies, so that the background build serves them all."""
+
+    def __init__(self, lowered: pa.Array) -> None:
+        self.lowered: pa.Array | None = lowered
+        self.text: TextIndex | None = None
+        self._lock = threading.Lock()
+
+    def build(self) -> bool:
+        """Build the token index unless it is built (or building); whether this built it."""
+        with self._lock:
+            lowered, self.lowered = self.lowered, None
+        if lowered is None:
+            return False
+        try:
+            self.text = TextIndex(lowered)
+        except BaseException:
+            self.lowered = lowered  # the next try starts again
+            raise
+        return True
 
 
 class EventIndex:
@@ -200,24 +262,37 @@ class EventIndex:
         self._position = np.full(int(rowid.max(initial=-1)) + 1, -1, dtype=np.int32)
         self._position[rowid] = np.arange(self.size, dtype=np.int32)
         # Until the text index is built from it (then dropped).
-        self.lowered: pa.Array | None = table["lowered"].combine_chunks()
+        # The text index and the cache of text matches are shared with the copies that
+        # corrections make (:meth:`corrected`): a sentence is never corrected, so a copy's
+        # text matches are its original's.
+        self._text_slot = _TextSlot(table["lowered"].combine_chunks())
         self._spans = _Spans(table)
         self.shown = _Columns(table.select(list(LIST_COLUMNS)))
-        self.text: TextIndex | None = None
+        # Events rejected since the build (corrections patch the index, not rebuild it):
+        # their positions stay, left out of every list and count.
+        self.removed: BoolArray | None = None
+        self.removed_positions: PosArray = np.zeros(0, dtype=np.int32)
         del table
         self._text_cache: OrderedDict[str, PosArray] = OrderedDict()
         self._text_lock = threading.Lock()
 
     # ------------------------------------------------------------------ text
 
+    @property
+    def text(self) -> TextIndex | None:
+        """The token index, once built (:meth:`build_text_index`)."""
+        return self._text_slot.text
+
+    @property
+    def lowered(self) -> pa.Array | None:
+        """The lowered sentences, until the token index is built from them."""
+        return self._text_slot.lowered
+
     def build_text_index(self) -> None:
         """Build the token index (seconds for a million sentences; run it in the
         background: text searches scan in DuckDB meanwhile)."""
-        if self.lowered is None:  # built already
-            return
-        self.text = TextIndex(self.lowered)
-        self.lowered = None
-        _release_memory()
+        if self._text_slot.build():
+            _release_memory()
 
     def text_cached(self, q: str) -> bool:
         with self._text_lock:
@@ -309,13 +384,12 @@ class EventIndex:
         text: PosArray | None = None
         if "q" in params:
             text = _cut(self._text_positions(con, params["q"]), lo, hi)
+            if self.removed is not None:  # the text matches hold every event of the build
+                text = text[~self.removed[text]]
             lists.append((text, None))
         if not lists:
             if flt.everything:
-                total = hi - lo
-                start = min(hi, lo + offset)
-                positions = np.arange(start, min(hi, start + limit), dtype=np.int32)
-                return Page(total, positions)
+                return self._all_page(lo, hi, limit=limit, offset=offset)
             found = _cut(self.counted_positions, lo, hi)
             return Page(int(found.size), found[offset : offset + limit])
         lists.sort(key=lambda item: item[0].size)
@@ -332,6 +406,86 @@ class EventIndex:
         if text is not None and lists[0][1] is None and not flt.everything:
             found = found[self.counted[found]]  # the text list holds every event
         return Page(int(found.size), found[offset : offset + limit])
+
+    def _all_page(self, lo: int, hi: int, *, limit: int, offset: int) -> Page:
+        """Every event in the position range [lo, hi), but the removed ones."""
+        gone = _cut(self.removed_positions, lo, hi)
+        total = hi - lo - int(gone.size)
+        if gone.size == 0:
+            start = min(hi, lo + offset)
+            return Page(total, np.arange(start, min(hi, start + limit), dtype=np.int32))
+        # The j-th event kept is at lo + j + (the removed positions at or before it): the
+        # i-th removed one (ascending) has gone[i] - lo - i kept ones before it.
+        kept_before = gone.astype(np.int64) - lo - np.arange(gone.size)
+        j = np.arange(offset, max(offset, min(total, offset + limit)), dtype=np.int64)
+        positions = lo + j + np.searchsorted(kept_before, j, side="right")
+        return Page(total, positions.astype(np.int32))
+
+    # ------------------------------------------------------------ corrections
+
+    def corrected(self, rows: Sequence[IndexRow]) -> EventIndex | None:
+        """A copy of this index with ``rows`` (events as ``index_patch.read_corrected`` read
+        them after a correction) patched in: their values, lists and counts changed, a
+        rejected one removed. Milliseconds at a million events, where a rebuild takes
+        seconds and holds the file meanwhile. What is not changed is shared with ``self``,
+        which stays as it was for the requests still reading it.
+
+        None where a patch cannot say it: an event this index does not hold (coded after
+        the build, or rejected before it and now brought back), or a row that is not the
+        event the index holds there (the store was re-coded since the build). The caller
+        rebuilds then."""
+        out = copy.copy(self)
+        categories = dict(self.categories)
+        counted, removed = self.counted, self.removed
+        counted_positions, removed_positions = self.counted_positions, self.removed_positions
+        shown = self.shown
+        for row in rows:
+            p = int(self._position[row.rowid]) if 0 <= row.rowid < self._position.size else -1
+            if p < 0 or shown.values(np.array([p], dtype=np.int32), ["id"])[0][0] != row.id:
+                return None
+            was_in = removed is None or not removed[p]
+            is_in = row.values is not None
+            if is_in and not was_in and removed is not None:
+                removed = removed.copy()
+                removed[p] = False
+                removed_positions = removed_positions[removed_positions != p]
+            elif was_in and not is_in:
+                removed = np.zeros(self.size, dtype=bool) if removed is None else removed.copy()
+                removed[p] = True
+                removed_positions = _with(
+                    removed_positions, int(np.searchsorted(removed_positions, p)), p
+                )
+            was_counted, is_counted = bool(counted[p]), is_in and row.counted
+            if was_counted != is_counted:
+                counted = counted.copy()
+                counted[p] = is_counted
+                at = int(np.searchsorted(counted_positions, p))
+                counted_positions = (
+                    _with(counted_positions, at, p)
+                    if is_counted
+                    else _without(counted_positions, at)
+                )
+            for key, column in _CATEGORIES:
+                cat = categories[key]
+                old = int(cat.codes[p])
+                value = cat.value(old) if row.values is None else row.values[column]
+                categories[key] = cat.moved(
+                    p, value, was=(was_in, was_counted), now=(is_in, is_counted)
+                )
+            if row.values is not None:
+                current = shown.values(np.array([p], dtype=np.int32), _PATCHED)
+                changes = {
+                    name: row.values[name]
+                    for name, (value,) in zip(_PATCHED, current, strict=True)
+                    if not _same(value, row.values[name])
+                }
+                if changes:
+                    shown = shown.replaced(p, changes)
+        out.categories, out.shown = categories, shown
+        out.counted, out.counted_positions = counted, counted_positions
+        out.removed = removed if removed is not None and removed.any() else None
+        out.removed_positions = removed_positions
+        return out
 
     def events_json(self, positions: PosArray) -> str:
         """The JSON array of the events at ``positions``: the rows of

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -103,6 +104,47 @@ class _Columns:
                   for n, m in self._numbers.values())
         )  # fmt: skip
 
+    def replaced(self, row: int, changes: Mapping[str, Any]) -> _Columns:
+        """A copy with ``row``'s values in the named columns changed (values as
+        :meth:`values` gives them; not dates). Changed columns are copied (a new value goes
+        into a coded column's values, before NULL's); the rest are shared with ``self``,
+        which requests may still be reading."""
+        out = copy.copy(self)
+        out._plain, out._numbers = dict(self._plain), dict(self._numbers)
+        out._coded = dict(self._coded)
+        for name, value in changes.items():
+            if name in self._coded:
+                codes, values, members = self._coded[name]
+                code = next((i for i, v in enumerate(values[:-1]) if _same(v, value)), None)
+                if value is None:
+                    code = -1
+                elif code is None:  # a value this column did not hold: the next code
+                    code = len(values) - 1
+                    values = [*values[:-1], value, None]
+                    if members is not None:
+                        made = None if name in self._lazy else _member(name, _json_value(value))
+                        members = [*members[:-1], made, members[-1]]
+                codes = codes.astype(np.result_type(codes.dtype, _small_codes(len(values))))
+                codes[row] = code  # astype copied the array
+                out._coded[name] = (codes, values, members)
+            elif name in self._numbers:
+                numbers, nulls = self._numbers[name]
+                numbers = numbers.copy()
+                numbers[row] = 0 if value is None else value
+                if value is not None or nulls is not None:
+                    nulls = nulls.copy() if nulls is not None else np.zeros(numbers.size, bool)
+                    nulls[row] = value is None
+                    nulls[-1] = True
+                out._numbers[name] = (numbers, nulls)
+            else:
+                column = self._plain[name]
+                mask = np.zeros(len(column), dtype=bool)
+                mask[row] = True
+                out._plain[name] = pc.if_else(
+                    pa.array(mask), pa.scalar(value, type=column.type), column
+                )
+        return out
+
     def _numbers_at(self, name: str, rows: npt.NDArray[np.int32]) -> list[Any]:
         numbers, nulls = self._numbers[name]
         values: list[Any] = numbers[rows].tolist()
@@ -173,6 +215,11 @@ def _json_value(value: Any) -> str:
     if isinstance(value, str):
         return _json_str(value)
     return json.dumps(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two column values are the same value (True is not 1 here)."""
+    return type(a) is type(b) and a == b
 
 
 def _mean_length(strings: pa.Array) -> float:

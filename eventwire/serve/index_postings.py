@@ -7,6 +7,7 @@ cutting them to a date range are numpy searches and gathers, not Python loops.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -47,6 +48,57 @@ class _Postings:
     @property
     def nbytes(self) -> int:
         return int(self.ptr.nbytes + self.pos.nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    """Positions grouped by value, as :class:`_Postings` (of which they are views), but
+    one array per value: a correction that moves an event from one value to another
+    (:meth:`moved`) copies those two lists, not the positions of every value."""
+
+    lists: tuple[PosArray, ...]
+
+    @classmethod
+    def of(cls, codes: npt.NDArray[Any], n_values: int, keep: BoolArray | None) -> _Lists:
+        grouped = _Postings.of(codes, n_values, keep)
+        ptr = grouped.ptr.tolist()
+        return cls(tuple(grouped.pos[a:b] for a, b in itertools.pairwise(ptr)))
+
+    def get(self, code: int) -> PosArray:
+        return self.lists[code]
+
+    def count(self, code: int) -> int:
+        return int(self.lists[code].size)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(a.nbytes) for a in self.lists)
+
+    def moved(self, position: int, old: int, new: int, n_values: int) -> _Lists:
+        """These lists with ``position`` taken out of value ``old``'s and put into value
+        ``new``'s (-1: none), for ``n_values`` values (more than before when a value was
+        seen for the first time: its list starts empty). The two lists are copied; the
+        others, and ``self``, which requests may still be reading, are left as they are."""
+        lists = list(self.lists)
+        lists += [np.zeros(0, dtype=np.int32)] * (n_values - len(lists))
+        if old >= 0:
+            at = int(np.searchsorted(lists[old], position))
+            if at < lists[old].size and lists[old][at] == position:
+                lists[old] = _without(lists[old], at)
+        if new >= 0:
+            lists[new] = _with(lists[new], int(np.searchsorted(lists[new], position)), position)
+        return _Lists(tuple(lists))
+
+
+def _without(positions: PosArray, at: int) -> PosArray:
+    """``positions`` without the one at index ``at``, in a new array. (np.delete costs
+    four times as much: it builds a mask of the whole array.)"""
+    return np.concatenate((positions[:at], positions[at + 1 :]))
+
+
+def _with(positions: PosArray, at: int, position: int) -> PosArray:
+    """``positions`` with ``position`` inserted at index ``at``, in a new array."""
+    return np.concatenate((positions[:at], np.array([position], positions.dtype), positions[at:]))
 
 
 def _small_codes(n: int) -> type[np.signedinteger[Any]]:

@@ -36,11 +36,13 @@ __all__ = [
     "top_dyads",
 ]
 
+# The last three are corrected_events' review columns (store/corrections.py), so that the
+# dashboard can tell reviewed and corrected events in the list.
 LIST_COLUMNS: Final = (
     "id", "date", "event_type", "mode", "quad", "intensity", "actor_code", "actor_name",
     "actor_text", "recipient_code", "recipient_name", "recipient_text", "polarity", "modality",
     "speaker_text", "sentence", "sentence_start", "trigger", "trigger_start", "trigger_end",
-    "confidence", "article_id",
+    "confidence", "article_id", "reviewed", "corrected", "correction_note",
 )  # fmt: skip
 ARTICLE_COLUMNS: Final = ("url", "title", "outlet", "published")
 

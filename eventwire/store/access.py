@@ -258,11 +258,19 @@ def _connect(
         time.sleep(next(waits))
 
 
+Versions = Callable[[tuple[int, ...], tuple[int, ...]], None]
+
+
 @contextlib.contextmanager
 def _opened(
-    path: str | Path, *, read_only: bool, policy: LockPolicy | None
+    path: str | Path,
+    *,
+    read_only: bool,
+    policy: LockPolicy | None,
+    versions: Versions | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The file open for one unit of work, in turn (see the module docstring)."""
+    """The file open for one unit of work, in turn (see the module docstring); for a
+    writer, ``versions`` (see :func:`writer`) once the file is closed."""
     target = str(path)
     if target == ":memory:":  # private to this connection: nobody to take turns with
         con = connect(target, read_only=read_only)
@@ -290,11 +298,14 @@ def _opened(
     turns.begin_write(deadline, timeout)
     try:
         with _Gate(target).closed(deadline, policy, target):
+            before = data_version(target)
             con = _connect(target, read_only=False, deadline=deadline, policy=policy)
             try:
                 yield con
             finally:
                 con.close()  # checkpoints: the file holds the write when the gate opens
+            if versions is not None:  # still our turn: nobody else has written
+                versions(before, data_version(target))
     finally:
         turns.end_write()
 
@@ -313,7 +324,7 @@ def reader(
 
 @contextlib.contextmanager
 def writer(
-    path: str | Path, *, policy: LockPolicy | None = None
+    path: str | Path, *, policy: LockPolicy | None = None, versions: Versions | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """One short write transaction on the store, taken in turn with coding runs and readers.
 
@@ -325,8 +336,14 @@ def writer(
     running ``eventwire serve`` sees the change on its next request. Keep the block short:
     every reader and coding run waits for it. Raises :class:`StoreError` when the file
     stays locked beyond ``policy`` (default :class:`LockPolicy`, 30 s) or the commit fails.
+
+    ``versions``, when given, is called after a successful write with the file's
+    :func:`data_version` when this turn began and once the write was closed into it, both
+    taken before the turn ends: no other process can have written in between. A server
+    whose index holds the first can then take the second as its own write's, and keep its
+    index (patched) rather than rebuild it (serve/app.py).
     """
-    with _opened(path, read_only=False, policy=policy) as con:
+    with _opened(path, read_only=False, policy=policy, versions=versions) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con

@@ -137,9 +137,10 @@ _JOIN_ON = (
 )
 
 
-def corrected_events_sql(extra: str = "") -> str:
+def corrected_events_sql(extra: str = "", where: str = "") -> str:
     """The SELECT behind ``corrected_events``; ``extra`` adds columns (the dashboard's index
-    adds ``e.rowid``, which a view cannot carry)."""
+    adds ``e.rowid``, which a view cannot carry) and ``where`` a condition on the coder's
+    rows ``e`` (the server reads one key's events back after a correction)."""
     replaced = ", ".join(
         f"CASE WHEN c.seq IS NULL THEN e.{n} ELSE c.new_{n} END AS {n}" for n in _VALUE_NAMES
     )
@@ -151,7 +152,7 @@ def corrected_events_sql(extra: str = "") -> str:
         " c.note AS correction_note"
         + (f", {extra}" if extra else "")
         + f" FROM events e LEFT JOIN latest_corrections c ON {_JOIN_ON}"
-        " WHERE c.new_rejected IS NOT TRUE"
+        " WHERE c.new_rejected IS NOT TRUE" + (f" AND ({where})" if where else "")
     )
 
 

@@ -14,6 +14,7 @@ from eventwire.errors import UsageError
 from eventwire.serve import create_app
 from eventwire.serve.app import serve
 from eventwire.serve.corrections import TOKEN_HEADER, is_loopback_host
+from eventwire.store.access import data_version
 
 TOKEN = "test-token-0123456789"
 BASE = "http://127.0.0.1:8765"
@@ -108,6 +109,51 @@ def test_a_write_with_the_token_is_applied_everywhere(client: TestClient) -> Non
     assert [(c["event_id"], c["action"], c["who"]) for c in history["corrections"]] == [
         ("usa-2", "retype", "ana"), ("usa-3", "reject", history["corrections"][1]["who"])
     ]  # fmt: skip
+
+
+def test_a_correction_is_in_the_list_at_once_without_a_rebuild(
+    client: TestClient, db_path: Path
+) -> None:
+    """The event index is patched, not rebuilt (issue 21: a rebuild per correction made the
+    next one wait seconds at 1M events): the list, its filters, text search and counts show
+    each correction in the next request, and the review flags come with the events."""
+    app: Any = client.app
+    holder, refresher = app.state.event_index, app.state.refresher
+
+    def listed(**params: str) -> tuple[int, dict[str, dict[str, Any]]]:
+        doc = client.get("/api/events", params={"limit": "500", **params}).json()
+        return doc["total"], {e["id"]: e for e in doc["events"]}
+
+    total, events = listed()
+    _, in_timeline = _counts(client)
+    everything, _ = listed(all="true")
+    warned, _ = listed(q="warned")
+    builds = holder.builds
+    assert builds >= 1 and events["usa-3"]["reviewed"] is False
+    assert client.post(URL, json={"action": "reject"}, headers=GOOD).status_code == 200
+    r = client.post("/api/events/usa-2/corrections",
+                    json={"action": "retype", "event_type": "ACCUSE"}, headers=GOOD)  # fmt: skip
+    assert r.status_code == 200
+    r = client.post("/api/events/usa-1/corrections",
+                    json={"action": "confirm", "note": "seen it"}, headers=GOOD)  # fmt: skip
+    assert r.status_code == 200
+    now, events = listed()
+    assert now == total - 1 and "usa-3" not in events
+    assert listed(all="true")[0] == everything - 1
+    assert listed(q="warned")[0] == warned - 1
+    assert "usa-3" not in listed(actor="USA")[1]
+    accused = listed(type="ACCUSE", actor="USA")[1]
+    assert set(accused) == {"usa-1", "usa-2"}
+    assert (accused["usa-2"]["reviewed"], accused["usa-2"]["corrected"]) == (True, True)
+    usa1 = accused["usa-1"]
+    assert (usa1["reviewed"], usa1["corrected"]) == (True, False)
+    assert usa1["correction_note"] == "seen it"
+    assert _counts(client) == (total - 1, in_timeline - 1)
+    # Patched three times, never rebuilt: and the refresher takes our writes as seen.
+    assert (holder.builds, holder.patches) == (builds, 3)
+    assert refresher.seen == data_version(db_path)
+    client.get("/api/events", params={"actor": "PRK"})  # a poke: nothing to refresh
+    assert holder.builds == builds
 
 
 @pytest.mark.parametrize(

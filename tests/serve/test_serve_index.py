@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -389,3 +390,106 @@ def test_text_index_on_a_large_vocabulary(bitmaps):
             assert not q.strip(" "), q
             continue
         assert found.tolist() == expected, q
+
+
+def test_corrections_patched_into_the_index_match_the_sql(store_path, tmp_path):
+    """Corrections patched into the index (EventIndex.corrected, as the server does after
+    each one) give what the SQL over corrected_events gives: rejections (and an event
+    brought back), retypes, new actor codes, a claim negated, two events of one key; and
+    the index patched leaves the original as it was (requests may still read it)."""
+    from eventwire.serve.index_patch import read_corrected
+    from eventwire.store.access import writer
+    from eventwire.store.corrections import Change, record_correction
+
+    path = tmp_path / "corrected.duckdb"
+    shutil.copy(store_path, path)
+    with writer(path) as w:
+        ids = [r[0] for r in w.execute("SELECT id FROM events ORDER BY id").fetchall()]
+        unused = sorted(set(EVENT_TYPES) - {r[0] for r in w.execute(
+            "SELECT DISTINCT event_type FROM events").fetchall()})  # fmt: skip
+        # Two events of one key (article, sentence offsets, coded type and codes): a
+        # correction of one applies to both.
+        w.execute(
+            """UPDATE events SET article_id = s.article_id, sentence_start = s.sentence_start,
+                   sentence_end = s.sentence_end, event_type = s.event_type,
+                   actor_code = s.actor_code, recipient_code = s.recipient_code
+               FROM (SELECT * FROM events WHERE id = $a) s WHERE events.id = $b""",
+            {"a": ids[30], "b": ids[31]},
+        )
+    shutil.copy(path, tmp_path / "before.duckdb")  # the store the original index holds
+    con = connect(path, read_only=True)
+    try:
+        original = idx = EventIndex(con)
+    finally:
+        con.close()
+    changes = [
+        (ids[20], Change(action="reject")),
+        (ids[30], Change(action="retype", event_type="ACCUSE")),  # and ids[31]
+        (ids[21], Change(action="retype", event_type=(unused or ["AID"])[0])),
+        (ids[22], Change(action="actor", actor="JPN")),  # a code the store never held
+        (ids[3], Change(action="actor", actor="RUS")),  # its actor was NULL
+        (ids[4], Change(action="reject")),  # its recipient is NULL
+        (ids[23], Change(action="qualify", polarity="negated")),
+        (ids[24], Change(action="note", note="checked")),
+        (ids[25], Change(action="confirm")),
+        (ids[20], Change(action="confirm")),  # brought back
+        (ids[26], Change(action="reject")),
+        (ids[26], Change(action="qualify", modality="future")),  # back, not counted
+    ]
+    for n, (event_id, change) in enumerate(changes):
+        with writer(path) as w:
+            read = read_corrected(w, record_correction(w, event_id, change))
+            # The answer's event is GET /api/events/{id}'s.
+            assert read.events.get(event_id) == queries.get_event(w, event_id)
+            rows = read.rows
+        assert len(rows) == (2 if event_id == ids[30] else 1)
+        patched = idx.corrected(rows)
+        assert patched is not None and patched is not idx
+        idx = patched
+        if n == 5:
+            idx.build_text_index()  # the copies share it
+    assert original.text is idx.text is not None
+    con = connect(path, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM corrected_events").fetchone() == (idx.size - 1,)
+        new_values = [EventFilter(everything=True), EventFilter(actor="JPN"),
+                      EventFilter(actor="JPN", everything=True),
+                      EventFilter(since=START + dt.timedelta(days=3), everything=True),
+                      EventFilter(event_type=(unused or ["AID"])[0], everything=True)]  # fmt: skip
+        for flt in _filters(con)[::2] + new_values:
+            _check(idx, con, flt)
+        assert idx.page(con, new_values[2], limit=5, offset=0).total == 1
+        listed = {e["id"]: e for e in idx.rows(np.arange(idx.size, dtype=np.int32))}
+        assert (listed[ids[24]]["reviewed"], listed[ids[24]]["corrected"]) == (True, False)
+        assert listed[ids[24]]["correction_note"] == "checked"
+        assert listed[ids[22]]["actor_code"] == "JPN" and listed[ids[22]]["corrected"] is True
+    finally:
+        con.close()
+    con = connect(tmp_path / "before.duckdb", read_only=True)
+    try:
+        for flt in _filters(con)[::5]:
+            _check(original, con, flt)
+    finally:
+        con.close()
+
+
+def test_a_correction_the_index_cannot_patch_asks_for_a_rebuild(store_path, tmp_path):
+    """An event the index does not hold (rejected before the build, now brought back):
+    ``corrected`` says so (None), and the server rebuilds."""
+    from eventwire.serve.index_patch import read_corrected
+    from eventwire.store.access import writer
+    from eventwire.store.corrections import Change, record_correction
+
+    path = tmp_path / "corrected.duckdb"
+    shutil.copy(store_path, path)
+    with writer(path) as w:
+        event_id = w.execute("SELECT min(id) FROM events").fetchall()[0][0]
+        record_correction(w, event_id, Change(action="reject"))
+    con = connect(path, read_only=True)
+    try:
+        idx = EventIndex(con)
+    finally:
+        con.close()
+    with writer(path) as w:
+        rows = read_corrected(w, record_correction(w, event_id, Change(action="confirm"))).rows
+    assert rows and idx.corrected(rows) is None
