@@ -56,7 +56,9 @@ def _inflect(w: str) -> set[str]:
         out |= {w[:-1] + "ies", w[:-1] + "ied"}
     if w.endswith("ie"):
         out |= {w[:-2] + "ying"}  # tie -> tying
-    if len(w) > 2 and w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and w[-3] not in "aeiou":
+    # The u of "qu" is a consonant ("acquit", "quit"): acquitted, quitting.
+    before = w[-3] not in "aeiou" or w[-4:-2] == "qu"
+    if len(w) > 2 and w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and before:
         # CVC doubling, in both British and American use: ban -> banned, patrol -> patrolled
         out |= {w + w[-1] + "ed", w + w[-1] + "ing", w + w[-1] + "er", w + w[-1] + "ers"}
     # British and American spellings of -ize/-ise verbs and their nominalisations.
