@@ -134,6 +134,16 @@ class Event:
     # voice, or a country given to a source the text names without one ("the judge").
     actor_implied: bool = False
 
+    @property
+    def actor_code(self) -> str | None:
+        """The first actor's code (what a dyad is keyed on), or None."""
+        return self.actor[0].code if self.actor else None
+
+    @property
+    def recipient_code(self) -> str | None:
+        """The first recipient's code, or None."""
+        return self.recipient[0].code if self.recipient else None
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings)."""
         d = dataclasses.asdict(self)

@@ -147,14 +147,10 @@ class NewsScores:
         return out
 
 
-def _code(entities: Sequence[Any]) -> str:
-    return (entities[0].code or "") if entities else ""
-
-
 def _matches(ev: Event, g: GoldEvent, *, with_target: bool) -> bool:
     if ev.event_type != g.type:
         return False
-    src, tgt = _code(ev.actor), _code(ev.recipient)
+    src, tgt = ev.actor_code or "", ev.recipient_code or ""
     pairs = [(g.source_code, g.target_code)]
     if g.reciprocal:
         pairs.append((g.target_code, g.source_code))

@@ -20,8 +20,8 @@ its weights (eventwire/coder/detector.json).
 5. ``--eval test`` prints the test split's figures for v1, v4 and v5: only for final
    figures, never for choosing anything.
 
-``--with-plv`` adds PLV's candidates to the scorers' fitting: off by default, as on the news
-dev split they lowered type + source F1 (0.169 to 0.121, measured before the news model).
+Tried and not kept: PLV's candidates in the scorers' fitting (dev type + source F1 0.169 to
+0.121, measured before the news model; CHANGELOG.md).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ class _Collector:
 
     def __init__(self, coder: DetectedCoder) -> None:
         self.coder = coder
+        self.version: str = coder.version
         self.seen: dict[tuple[str, int], tuple[Article, Scored]] = {}
 
     def needs_entities(self, doc: Any) -> bool:
@@ -93,8 +94,9 @@ class _Collector:
 def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tuple[Article, Scored]]:
     """Each gold sentence's scored candidates (by sentence id)."""
     coder = pipe.coder
+    assert isinstance(coder, DetectedCoder)
     collector = _Collector(coder)
-    pipe.coder = collector  # type: ignore[assignment]
+    pipe.coder = collector
     try:
         arts = gold_articles(sentences)
         for _ in pipe.code_articles([a for a, _ in arts]):
@@ -112,13 +114,9 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
     return out
 
 
-def _code(entities: Sequence[Any]) -> str:
-    return (entities[0].code or "") if entities else ""
-
-
 def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool]:
     """(an event of the sentence, a background reference) for one typed candidate."""
-    src = _code(cand.event.actor)
+    src = cand.event.actor_code or ""
     for g in s.events:
         codes = {g.source_code} | ({g.target_code} if g.reciprocal else set())
         if g.type == cand.event_type and src and src in codes:
@@ -138,7 +136,8 @@ def news_model_probs(
     cache = args.news_cache
     if cache is not None and cache.is_file():
         log(f"news model probabilities read from {cache}")
-        return pickle.loads(cache.read_bytes())  # type: ignore[no-any-return]
+        cached: dict[ClassifierInput, dict[str, float]] = pickle.loads(cache.read_bytes())
+        return cached
     from training import news_model as nm
 
     recipe = nm.Recipe()
@@ -244,11 +243,29 @@ def corrections_split(
     sentences: Sequence[GoldSentence],
 ) -> tuple[list[GoldSentence], list[GoldSentence]]:
     """(to train on, held out): a fifth of the articles, by a hash of their id, held out."""
-    train, held = [], []
+    train: list[GoldSentence] = []
+    held: list[GoldSentence] = []
     for s in sentences:
         held_out = zlib.crc32(s.article_id.encode()) % 5 == 0
         (held if held_out else train).append(replace(s, split="heldout" if held_out else "train"))
     return train, held
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The scorers' training rows: each candidate's features, whether it is an event and a
+    background reference, and its weight."""
+
+    feats: list[dict[str, float]] = field(default_factory=list)
+    ys: list[bool] = field(default_factory=list)
+    refs: list[bool] = field(default_factory=list)
+    ws: list[float] = field(default_factory=list)
+
+    def __add__(self, other: Rows) -> Rows:
+        return Rows(
+            self.feats + other.feats, self.ys + other.ys, self.refs + other.refs,
+            self.ws + other.ws,
+        )  # fmt: skip
 
 
 def rows_of(
@@ -256,20 +273,20 @@ def rows_of(
     gold: dict[str, GoldSentence],
     weight: float,
     corrections_weight: float = 1.0,
-) -> tuple[list[dict[str, float]], list[bool], list[bool], list[float]]:
-    """The scorers' rows: each candidate's features, whether it is an event and a reference,
-    and its weight (an analyst's corrected sentence weighs ``corrections_weight``)."""
-    feats, ys, refs, ws = [], [], [], []
+) -> Rows:
+    """Every candidate of ``data`` as a row (an analyst's corrected sentence weighs
+    ``corrections_weight``)."""
+    rows = Rows()
     for sid, (_, scored) in data.items():
         w = corrections_weight if gold[sid].corpus == "corrections" else weight
         for options in scored:
             for cand, f in options:
                 y, r = label(cand, gold[sid])
-                feats.append(f)
-                ys.append(y)
-                refs.append(r)
-                ws.append(w)
-    return feats, ys, refs, ws
+                rows.feats.append(f)
+                rows.ys.append(y)
+                rows.refs.append(r)
+                rows.ws.append(w)
+    return rows
 
 
 def coded_or_fail(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, list[Event]]:
@@ -288,50 +305,11 @@ def decide_all(
     return {sid: coder.decide(scored, article) for sid, (article, scored) in data.items()}
 
 
-def fit(
-    feats: list[dict[str, float]], ys: list[bool], refs: list[bool], ws: list[float], l2: float
-) -> Detector:
-    event = fit_logistic(feats, ys, weights=ws, l2=l2)
-    pos = [i for i, y in enumerate(ys) if y]
-    reference = fit_logistic([feats[i] for i in pos], [refs[i] for i in pos], l2=l2)
+def fit(rows: Rows, l2: float) -> Detector:
+    event = fit_logistic(rows.feats, rows.ys, weights=rows.ws, l2=l2)
+    pos = [i for i, y in enumerate(rows.ys) if y]
+    reference = fit_logistic([rows.feats[i] for i in pos], [rows.refs[i] for i in pos], l2=l2)
     return Detector(event, reference)
-
-
-def plv_sentences(path: Path) -> list[tuple[GoldSentence, str, str]]:
-    """PLV's sentences, each with its gold label and source text (PLV gives source text, not
-    codes, so candidates are matched on head words)."""
-    import csv
-
-    out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            s = GoldSentence(
-                id=f"plv{row['sentence_id']}", corpus="plv", article_id=row["sentence_id"],
-                index=0, start=0, end=len(row["text"]), sha="", split="train", text=row["text"],
-            )  # fmt: skip
-            out.append((s, row["label"], row["source"]))
-    return out
-
-
-def plv_rows(
-    data: dict[str, tuple[Article, Scored]], sentences: Sequence[tuple[GoldSentence, str, str]]
-) -> tuple[list[dict[str, float]], list[bool], list[bool], list[float]]:
-    """PLV candidates: the one whose type is the gold label and whose source shares a word
-    with the gold source is an event; the others, at a lower weight, are not."""
-    from eventwire.evaluate import gold_label, head_words
-
-    feats, ys, refs, ws = [], [], [], []
-    for s, gold_type, gold_src in sentences:
-        words = head_words(gold_src)
-        for options in data.get(s.id, (None, []))[1]:
-            for cand, f in options:
-                src = cand.event.actor[0].text if cand.event.actor else ""
-                ok = gold_label(cand.event_type) == gold_type and bool(words & head_words(src))
-                feats.append(f)
-                ys.append(ok)
-                refs.append(False)
-                ws.append(1.0 if ok else 0.3)
-    return feats, ys, refs, ws
 
 
 def report(name: str, scores: NewsScores) -> None:
@@ -348,11 +326,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--corpus-root", type=Path, default=REPO.parent / "shared" / "corpus")
     ap.add_argument(
         "--plv", type=Path, default=REPO.parent / "shared" / "data" / "plv" / "train.csv"
-    )
-    ap.add_argument(
-        "--with-plv",
-        action="store_true",
-        help="add PLV's candidates (dev type+source F1 0.121 with them, 0.169 without)",
     )
     ap.add_argument(
         "--no-news-model", action="store_true", help="fit the detector without the news model"
@@ -432,25 +405,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         probs = news_model_probs(data, by_id, args)
         for sp in ("train", "dev"):
             add_news_features(data[sp], probs)
-    extra: tuple[list[dict[str, float]], list[bool], list[bool], list[float]] = ([], [], [], [])
-    if args.with_plv and args.plv.exists():
-        plv = plv_sentences(args.plv)
-        extra = plv_rows(collect([s for s, _, _ in plv], pipe), plv)
-        log(f"PLV: {len(extra[0])} candidates, {sum(extra[1])} events")
-
-    def with_extra(parts: Sequence[tuple[list[Any], ...]]) -> tuple[list[Any], ...]:
-        out: tuple[list[Any], ...] = ([], [], [], [])
-        for p in (*parts, extra):
-            for acc, more in zip(out, p, strict=True):
-                acc.extend(more)
-        return out
-
     train_rows = rows_of(data["train"], by_id, 1.0, args.corrections_weight)
-    log(f"news train: {len(train_rows[0])} candidates, {sum(train_rows[1])} events")
+    log(f"news train: {len(train_rows.ys)} candidates, {sum(train_rows.ys)} events")
     # (dev type+source F1, l2, threshold): both chosen on dev, for the train-only fit.
     best = (-1.0, args.l2[0], 0.5)
     for l2 in args.l2:
-        det = fit(*with_extra([train_rows]), l2=l2)  # type: ignore[arg-type]
+        det = fit(train_rows, l2)
         coder._detector = det
         for thr in THRESHOLDS:
             det.threshold = thr
@@ -460,25 +420,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 best = (sc.type_source.f1, l2, thr)
     log(f"l2 {best[1]:g}, threshold {best[2]} (dev type+source F1 {best[0]:.3f})")
     dev_rows = rows_of(data["dev"], by_id, 1.0)
-    final = fit(*with_extra([train_rows, dev_rows]), l2=best[1])  # type: ignore[arg-type]
+    final = fit(train_rows + dev_rows, best[1])
     final.threshold = best[2]
     final.info = {
-        "trained_on": {
-            "news_gold": {sp: len(splits[sp]) for sp in ("train", "dev")},
-            "plv_candidates": len(extra[0]),
-        },
+        "trained_on": {"news_gold": {sp: len(splits[sp]) for sp in ("train", "dev")}},
         "news_model": not args.no_news_model,
-        "candidates": len(train_rows[0]) + len(dev_rows[0]),
+        "candidates": len(train_rows.ys) + len(dev_rows.ys),
         "threshold_chosen_on": "dev, best type+source F1 of the train-only fit (l2 too)",
         "dev_type_source_f1_at_threshold": round(best[0], 3),
         "l2": best[1],
     }
+    correction_info: dict[str, Any] = {}
     if held_out:
-        final.info["corrections"] = {
+        correction_info = {
             "file": str(args.with_corrections),
             "trained_on": sum(s.split == "train" and s.corpus == "corrections" for s in gold),
             "held_out": len(held_out),
         }
+        final.info["corrections"] = correction_info
     final.save(args.out)
     log(f"wrote {args.out}")
     coder._detector = final
@@ -491,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         for name, sc in figures.items():
             report(name, sc)
-        final.info["corrections"]["held_out_scores"] = {k: v.to_json() for k, v in figures.items()}
+        correction_info["held_out_scores"] = {k: v.to_json() for k, v in figures.items()}
         final.save(args.out)
     if args.out_dir is not None:
         (args.out_dir / "MODEL_CARD.md").write_text(detector_card(final.info), encoding="utf-8")

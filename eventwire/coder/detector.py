@@ -41,7 +41,7 @@ from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
 from eventwire.coder.rules import ActorLookup, PlaceLookup, event_id
 from eventwire.errors import ModelError
-from eventwire.model import Article, Entity, Event
+from eventwire.model import Article, Event
 from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology.plover import cameo_root, intensity, quad
 
@@ -156,10 +156,6 @@ def candidate_features(
     if re.search(r"\b(1[89]\d\d|20[01]\d)\b", sentence):
         f["year_in_sentence"] = 1.0
     return f
-
-
-def _code(entities: Sequence[Entity]) -> str:
-    return (entities[0].code or "") if entities else ""
 
 
 class Detector:
@@ -399,7 +395,7 @@ class DetectedCoder:
             if p < det.threshold:
                 continue
             ev = cand.event
-            said = (cand.event_type, _code(ev.actor), _code(ev.recipient))
+            said = (cand.event_type, ev.actor_code or "", ev.recipient_code or "")
             if said in kept:
                 continue  # two readings of one event: the first stands
             kept.add(said)

@@ -4,30 +4,11 @@ Hand-written news-style sentences; the end-to-end suite is test_polarity_suite.p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import pytest
+from parsing import case, token_of  # tests/coder/parsing.py (pytest puts tests/coder on sys.path)
 
 from eventwire.coder.polarity import clause_path, modality, polarity, speculative
 from eventwire.pipeline import Pipeline
-
-if TYPE_CHECKING:
-    from spacy.tokens import Token
-
-
-def case(text: str, word: str, expected: object, *, miss: str = "") -> Any:
-    """One sentence, the trigger read in it, and what is expected of it; ``miss``: why the
-    module gets it wrong today (a strict xfail)."""
-    marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
-    return pytest.param(text, word, expected, marks=marks, id=f"{word}: {text}")
-
-
-def _token(pipeline: Pipeline, text: str, word: str) -> Token:
-    doc = pipeline.nlp(text)
-    found = [t for t in doc if t.text == word]
-    assert found, f"{word!r} is not a token of {text!r}"
-    return found[0]
-
 
 POLARITY_CASES = [
     case("Russia attacked Ukraine.", "attacked", "asserted"),
@@ -56,7 +37,7 @@ POLARITY_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), POLARITY_CASES)
 def test_polarity(pipeline: Pipeline, text: str, word: str, expected: str) -> None:
-    assert polarity(_token(pipeline, text, word)) == expected
+    assert polarity(token_of(pipeline, text, word)) == expected
 
 
 MODALITY_CASES = [
@@ -87,7 +68,7 @@ MODALITY_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), MODALITY_CASES)
 def test_modality(pipeline: Pipeline, text: str, word: str, expected: str) -> None:
-    assert modality(_token(pipeline, text, word)) == expected
+    assert modality(token_of(pipeline, text, word)) == expected
 
 
 SPECULATION_CASES = [
@@ -104,7 +85,7 @@ SPECULATION_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), SPECULATION_CASES)
 def test_speculative(pipeline: Pipeline, text: str, word: str, expected: bool) -> None:
-    assert speculative(_token(pipeline, text, word)) is expected
+    assert speculative(token_of(pipeline, text, word)) is expected
 
 
 PATH_CASES = [
@@ -122,4 +103,4 @@ PATH_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), PATH_CASES)
 def test_clause_path(pipeline: Pipeline, text: str, word: str, expected: list[str]) -> None:
-    assert [t.text for t in clause_path(_token(pipeline, text, word))] == expected
+    assert [t.text for t in clause_path(token_of(pipeline, text, word))] == expected

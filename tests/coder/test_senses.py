@@ -4,31 +4,12 @@ sentences: each case is a sentence, the word, and the reading the PLOVER codeboo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import pytest
+from parsing import case, token_of  # tests/coder/parsing.py (pytest puts tests/coder on sys.path)
 
 from eventwire.coder.lexicon import NOUNS, Trigger
 from eventwire.coder.senses import SENSE_NOUNS, SENSE_VERBS, noun_sense, verb_sense
 from eventwire.pipeline import Pipeline
-
-if TYPE_CHECKING:
-    from spacy.tokens import Token
-
-
-def case(text: str, word: str, expected: Trigger | None, *, miss: str = "") -> Any:
-    """One sentence, the word read in it, and its expected reading; ``miss``: why the module
-    gets it wrong today (a strict xfail)."""
-    marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
-    return pytest.param(text, word, expected, marks=marks, id=f"{word}: {text}")
-
-
-def _token(pipeline: Pipeline, text: str, word: str) -> Token:
-    doc = pipeline.nlp(text)
-    found = [t for t in doc if t.text == word]
-    assert found, f"{word!r} is not a token of {text!r}"
-    return found[0]
-
 
 VERB_CASES = [
     # return: people or property handed back, not travel
@@ -169,7 +150,7 @@ VERB_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), VERB_CASES)
 def test_verb_sense(pipeline: Pipeline, text: str, word: str, expected: Trigger | None) -> None:
-    tok = _token(pipeline, text, word)
+    tok = token_of(pipeline, text, word)
     assert tok.pos_ == "VERB" and tok.lemma_ in SENSE_VERBS, (tok.pos_, tok.lemma_)
     assert verb_sense(tok) == expected
 
@@ -212,7 +193,7 @@ NOUN_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), NOUN_CASES)
 def test_noun_sense(pipeline: Pipeline, text: str, word: str, expected: Trigger | None) -> None:
-    tok = _token(pipeline, text, word)
+    tok = token_of(pipeline, text, word)
     hit = NOUNS.get(tok.lemma_) or NOUNS.get(tok.lower_)
     assert hit is not None and tok.pos_ == "NOUN", (tok.pos_, tok.lemma_)
     assert tok.lemma_ in SENSE_NOUNS or hit[0] == "REQUEST"

@@ -3,33 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import pytest
+from parsing import case, token_of  # tests/coder/parsing.py (pytest puts tests/coder on sys.path)
 
 from eventwire.coder.lexicon import ADJECTIVES, NOUNS, PHRASES, VERBS, Trigger, surface_forms
 from eventwire.coder.triggers import aimed_at, refuses, trigger_of
 from eventwire.model import Entity
 from eventwire.ontology.plover import EVENT_TYPES, MODES
 from eventwire.pipeline import Pipeline
-
-if TYPE_CHECKING:
-    from spacy.tokens import Token
-
-
-def case(text: str, word: str, expected: object, *, miss: str = "") -> Any:
-    """One sentence, the word read in it, and what is expected of it; ``miss``: why the module
-    gets it wrong today (a strict xfail)."""
-    marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
-    return pytest.param(text, word, expected, marks=marks, id=f"{word}: {text}")
-
-
-def _token(pipeline: Pipeline, text: str, word: str) -> Token:
-    doc = pipeline.nlp(text)
-    found = [t for t in doc if t.text == word]
-    assert found, f"{word!r} is not a token of {text!r}"
-    return found[0]
-
 
 # ------------------------------------------------------------------------------- trigger_of
 
@@ -78,7 +59,7 @@ TRIGGER_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), TRIGGER_CASES)
 def test_trigger_of(pipeline: Pipeline, text: str, word: str, expected: Trigger | None) -> None:
-    assert trigger_of(_token(pipeline, text, word)) == expected
+    assert trigger_of(token_of(pipeline, text, word)) == expected
 
 
 # --------------------------------------------------------------------------------- refuses
@@ -95,7 +76,7 @@ REFUSAL_CASES = [
 
 @pytest.mark.parametrize(("text", "word", "expected"), REFUSAL_CASES)
 def test_refuses(pipeline: Pipeline, text: str, word: str, expected: bool) -> None:
-    assert refuses(_token(pipeline, text, word)) is expected
+    assert refuses(token_of(pipeline, text, word)) is expected
 
 
 # -------------------------------------------------------------------------------- aimed_at
@@ -119,7 +100,7 @@ def test_aimed_at(pipeline: Pipeline, text: str, word: str, expected: bool) -> N
         for name, code in _CODES.items()
         if name in text
     ]
-    assert aimed_at(_token(pipeline, text, word), mentions) is expected
+    assert aimed_at(token_of(pipeline, text, word), mentions) is expected
 
 
 def test_aim_at_an_uncoded_place_is_no_aim(pipeline: Pipeline) -> None:
@@ -127,7 +108,7 @@ def test_aim_at_an_uncoded_place_is_no_aim(pipeline: Pipeline) -> None:
     text = "Hamas fired rockets into Israel."
     start = text.index("Israel")
     uncoded = [(start, start + len("Israel"), Entity("Israel", None))]
-    assert aimed_at(_token(pipeline, text, "fired"), uncoded) is False
+    assert aimed_at(token_of(pipeline, text, "fired"), uncoded) is False
 
 
 # --------------------------------------------------------------------------------- lexicon
