@@ -510,11 +510,16 @@ def create_app(
         max_workers=min(4, (os.cpu_count() or 1) + 2), thread_name_prefix="eventwire-api"
     )
 
-    def build_index() -> EventIndex:
-        token = data_version(db)  # taken first: the index holds at least this much
+    def read_index() -> tuple[tuple[int, ...], EventIndex]:
+        """A new index, with the file's data_version taken first: it holds at least that."""
+        token = data_version(db)
         with contextlib.ExitStack() as lease:
             cur = lease.enter_context(source.lease())
             built = EventIndex(cur, fetched=lease.close)  # the file is let go once read
+        return token, built
+
+    def build_index() -> EventIndex:
+        token, built = read_index()
         refresher.seen = token
         return built
 
@@ -544,10 +549,7 @@ def create_app(
         """After another process wrote to the store: a new index and opening view, built
         while the current ones keep answering, then swapped in."""
         generation = event_index.generation
-        token = data_version(db)
-        with contextlib.ExitStack() as lease:
-            cur = lease.enter_context(source.lease())
-            built = EventIndex(cur, fetched=lease.close)
+        token, built = read_index()
         if event_index.swap(built, generation):  # else a write here got in first
             refresher.seen = token
             cache.clear()

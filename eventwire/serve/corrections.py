@@ -31,16 +31,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
 from eventwire.errors import UsageError
+from eventwire.model import Modality, Polarity
 from eventwire.serve.index_patch import IndexRow, read_corrected
 from eventwire.store.access import writer
 from eventwire.store.corrections import (
+    Action,
     Change,
     list_corrections,
     record_correction,
@@ -170,15 +172,15 @@ class Written:
 class CorrectionRequest(BaseModel):
     """One correction of one event. ``action`` says which fields are read."""
 
-    action: Literal["confirm", "reject", "retype", "actor", "recipient", "qualify", "note"]
+    action: Action
     event_type: str | None = Field(default=None, max_length=32, description="retype: the type")
     mode: str | None = Field(default=None, max_length=32, description="retype: the mode")
     actor: str | None = Field(
         default=None, max_length=200, description="actor: a code (PRK, PRK MIL) or a name"
     )
     recipient: str | None = Field(default=None, max_length=200, description="recipient: same")
-    polarity: Literal["asserted", "negated"] | None = None
-    modality: Literal["actual", "future", "hypothetical", "historical"] | None = None
+    polarity: Polarity | None = None
+    modality: Modality | None = None
     note: str | None = Field(default=None, max_length=2000, description="Any action's note.")
     who: str | None = Field(default=None, max_length=100, description="The analyst's name.")
 

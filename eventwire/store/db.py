@@ -50,15 +50,24 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
             cause="nothing has been coded into it yet, or the path is wrong",
             fix="run `eventwire code INPUT --db PATH` first, or pass the right --db",
         )
+    con, found = _open(target, read_only=read_only)
+    if read_only and target != ":memory:" and found is not None and found < SCHEMA_VERSION:
+        con.close()
+        with contextlib.suppress(StoreError):
+            connect(target).close()  # migrates it
+        con, _ = _open(target, read_only=True)  # the file as it is now (migrated or not)
+    return con
+
+
+def _open(target: str, *, read_only: bool) -> tuple[duckdb.DuckDBPyConnection, int | None]:
+    """The file opened and prepared (:func:`_prepare`), with the schema version a read-only
+    open found in it; every failure as a :class:`StoreError`."""
     try:
         con = duckdb.connect(target, read_only=read_only and target != ":memory:")
     except duckdb.Error as exc:
         raise _open_error(target, exc) from exc
     try:
-        _prepare(con, target, read_only=read_only)
-    except StoreError:
-        con.close()
-        raise
+        found = _prepare(con, target, read_only=read_only)
     except duckdb.Error as exc:
         con.close()
         raise StoreError(
@@ -66,31 +75,10 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
             cause=str(exc).splitlines()[0],
             fix="check that the path is an eventwire DuckDB file",
         ) from exc
-    if read_only and target != ":memory:" and _is_older(con):
-        con.close()
-        with contextlib.suppress(StoreError):
-            connect(target).close()  # migrates it
-        return _opened_as_is(target)
-    return con
-
-
-def _is_older(con: duckdb.DuckDBPyConnection) -> bool:
-    found = schema_version(con) if _has_table(con, "meta") else None
-    return found is not None and found < SCHEMA_VERSION
-
-
-def _opened_as_is(target: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, the file left as it is (migrated or not)."""
-    try:
-        con = duckdb.connect(target, read_only=True)
-    except duckdb.Error as exc:
-        raise _open_error(target, exc) from exc
-    try:
-        _prepare(con, target, read_only=True)
     except BaseException:
         con.close()
         raise
-    return con
+    return con, found
 
 
 def _open_error(target: str, exc: duckdb.Error) -> StoreError:
@@ -110,11 +98,13 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
     )
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> None:
-    """Create the schema (writable), check the version, and migrate or adapt an older file."""
+def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> int | None:
+    """Create the schema (writable), check the version, and migrate or adapt an older file.
+    Returns, read-only, the version found (None for a file without one; writable, None):
+    read once per open, as the server opens the file once per burst of requests."""
     if not read_only:
         if _schema_current(con):
-            return
+            return None
         con.execute("BEGIN TRANSACTION")
         try:
             for statement in DDL:
@@ -138,7 +128,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
             raise
-        return
+        return None
     found = schema_version(con) if _has_table(con, "meta") else None
     if found is not None and found > SCHEMA_VERSION:
         raise _too_new(target, found)
@@ -149,6 +139,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
                 con.execute(statement.replace("CREATE ", "CREATE TEMPORARY ", 1))
         for statement in view_ddl(temporary=True):
             con.execute(statement)
+    return found
 
 
 def _schema_current(con: duckdb.DuckDBPyConnection) -> bool:

@@ -75,16 +75,22 @@ def test_a_failed_batch_keeps_nothing_of_it(store: Store) -> None:
     assert _count(store, "events") == 2
 
 
-def _version_1_file(path: Path) -> None:
-    """A file as eventwire with schema version 1 left it: the same tables, no views."""
-    a = article("old")
+def _old_version_file(path: Path, version: int, *undo: str, article_id: str = "old") -> None:
+    """A file as eventwire with schema ``version`` left it: one coded article, then the
+    statements ``undo`` taking away what later versions added."""
+    a = article(article_id)
     with Store(path) as s:
         s.write_batch([(a, [event(a)])])
     con = duckdb.connect(str(path))
-    con.execute("DROP VIEW story_events")
-    con.execute("DROP VIEW event_syndication")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    for statement in undo:
+        con.execute(statement)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
+
+
+def _version_1_file(path: Path) -> None:
+    """Version 1: the same tables, no views."""
+    _old_version_file(path, 1, "DROP VIEW story_events", "DROP VIEW event_syndication")
 
 
 def test_a_version_1_file_reads_read_only_and_migrates_when_opened_writable(
@@ -168,17 +174,15 @@ def test_a_version_2_file_opened_read_only_is_migrated_when_it_can_be(tmp_path: 
 
 def test_a_version_3_file_gains_the_implied_actor_column(tmp_path: Path) -> None:
     path = tmp_path / "v3.duckdb"
-    a = article("v3")
-    with Store(path) as s:
-        s.write_batch([(a, [event(a)])])
-    con = duckdb.connect(str(path))
-    con.execute("DROP VIEW IF EXISTS story_events")
-    con.execute("DROP VIEW IF EXISTS event_syndication")
-    con.execute("DROP VIEW IF EXISTS corrected_events")
-    con.execute("DROP INDEX IF EXISTS events_article")  # DuckDB drops no column under one
-    con.execute("ALTER TABLE events DROP COLUMN actor_implied")
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    con.close()
+    _old_version_file(
+        path, 3,
+        "DROP VIEW IF EXISTS story_events",
+        "DROP VIEW IF EXISTS event_syndication",
+        "DROP VIEW IF EXISTS corrected_events",
+        "DROP INDEX IF EXISTS events_article",  # DuckDB drops no column under one
+        "ALTER TABLE events DROP COLUMN actor_implied",
+        article_id="v3",
+    )  # fmt: skip
     with Store(path) as s:
         assert schema_version(s.con) == SCHEMA_VERSION
         b = article("v4")
