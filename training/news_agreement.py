@@ -1,6 +1,6 @@
 """Agreement between the two independent annotations of the news gold's double sample.
 
-    python training/news_agreement.py [--disagreements .cache/news_gold/disagreements.jsonl]
+    python training/news_agreement.py [--part kcna] [--disagreements FILE]
 
 Reads ``data/news_gold/ann/`` (first annotator) and ``data/news_gold/ann2/`` (second) and
 prints, on the sentences both annotated:
@@ -54,10 +54,18 @@ def _kappa(pairs: list[tuple[bool, bool]]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--disagreements", type=Path, default=None)
+    ap.add_argument(
+        "--part",
+        choices=("all", "main", "kcna"),
+        default="all",
+        help="main: the first sample; kcna: its KCNA extension (slices.json kcna_extension)",
+    )
     args = ap.parse_args()
     first = read_annotations(sorted((GOLD / "ann").glob("*.jsonl")))
     second = read_annotations(sorted((GOLD / "ann2").glob("*.jsonl")))
-    ids = sorted(i for i in second if i in first)
+    meta = json.loads((GOLD / "slices.json").read_text(encoding="utf-8"))
+    kcna = {i for sl in meta.get("kcna_extension", []) for i in sl}
+    ids = sorted(i for i in second if i in first and args.part != ("main" if i in kcna else "kcna"))
     if not ids:
         print("no sentence annotated twice yet")
         return 1

@@ -13,6 +13,12 @@ Sampling, by design:
   least half of all sentences carry one.
 - KCNA 2024: whole items (first sentences), for sentences in an outlet's own voice.
 - Splits are drawn by article: no article has sentences in two splits.
+
+``--extend-kcna N`` adds N more KCNA items (the next ones of the same seeded draw) to an
+existing sample, with new ids after the last, in the train and dev splits only (the test
+split stays as it was scored), dealt to ``--slices`` annotators as ``kcna{k}``. It serves
+an outlet's own voice (few such events otherwise) and a domain with enough events to
+simulate an analyst's corrections (benchmarks/retrain_bench.py).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 from eventwire.coder.prefilter import may_hold_event
@@ -62,6 +69,83 @@ def _unit(corpus: str, article: Article, sents: list, kind: str) -> list[dict]:
     ]
 
 
+def _cache_rows(path: Path, rows: list[dict]) -> None:
+    """The annotators' input: id, article, outlet, date and text of each sentence."""
+    with path.open("w", encoding="utf-8") as fh:
+        for s in rows:
+            out = {
+                "id": s["id"],
+                "article": s["article_id"][:16],
+                "outlet": s["outlet"],
+                "published": s["published"],
+                "text": s["text"],
+            }
+            fh.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
+def extend_kcna(args: argparse.Namespace) -> None:
+    """Append ``args.extend_kcna`` further KCNA items to the sample in ``args.out``."""
+    rng = random.Random(SEED)
+    news = _articles(args.corpus_root, "newsarticles_2017")
+    rng.shuffle(news)  # the main draw's first use of the generator, so KCNA's order repeats
+    kcna = _articles(args.corpus_root, "kcna_2024")
+    rng.shuffle(kcna)
+    meta = json.loads((args.out / "slices.json").read_text(encoding="utf-8"))
+    if "kcna_extension" in meta:
+        raise SystemExit(f"{args.out} already holds the KCNA extension; nothing to add")
+    old = [json.loads(line) for line in (args.out / "sentences.jsonl").open(encoding="utf-8")]
+    used = {r["article_id"] for r in old if r["corpus"] == "kcna_2024"}
+    fresh = [a for a in kcna[args.kcna_items :] if a.id not in used][: args.extend_kcna]
+    units = [
+        _unit("kcna_2024", a, split_sentences(a.text)[: args.max_per_article], "article")
+        for a in fresh
+    ]
+    next_id = max(int(r["id"][2:]) for r in old) + 1
+    dev_share = args.dev_share / (1.0 - args.test_share)
+    total = sum(len(u) for u in units)
+    slices: list[list[dict]] = [[] for _ in range(args.slices)]
+    rows: list[dict] = []
+    n_dev = dropped = 0
+    sizes = [0] * args.slices
+    # KCNA republishes items under new ids, and some ids name two items: an item sharing any
+    # sentence with one drawn before (it would put the same text in two splits) or whose id
+    # is not unique (its text could not be rebuilt) is left out, its ids still taken, so that
+    # the annotated ids stay those the draw gives.
+    seen = {r["sha"] for r in old}
+    id_count = Counter(a.id for a in kcna)
+    for a, unit in zip(fresh, units, strict=True):
+        split = "dev" if n_dev < dev_share * total else "train"
+        copy = id_count[a.id] > 1 or any(s["sha"] in seen for s in unit)
+        seen.update(s["sha"] for s in unit)
+        k = min(range(args.slices), key=lambda j: sizes[j])
+        sizes[k] += len(unit)
+        for s in unit:
+            s["split"] = split
+            s["id"] = f"ng{next_id:05d}"
+            next_id += 1
+            if copy:
+                continue
+            rows.append(s)
+            slices[k].append(s)
+        n_dev += len(unit) if split == "dev" else 0
+        dropped += len(unit) if copy else 0
+    keep = ("id", "corpus", "article_id", "index", "start", "end", "sha", "split", "published")
+    with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
+        for s in rows:
+            fh.write(json.dumps({**{k: s[k] for k in keep}, "outlet": s["outlet"]}) + "\n")
+    meta["kcna_extension"] = [[s["id"] for s in sl] for sl in slices]
+    (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    for k, sl in enumerate(slices):
+        _cache_rows(args.cache / f"kcna{k + 1}_primary.jsonl", sl)
+    by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev")}
+    print(
+        f"{len(rows)} KCNA sentences ({dropped} in republished items left out); "
+        f"{len(units)} items; splits {by_split}; "
+        f"slices {[len(sl) for sl in slices]}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpus-root", type=Path, default=Path("../shared/corpus"))
@@ -76,7 +160,11 @@ def main() -> None:
     ap.add_argument("--dev-share", type=float, default=0.16)
     ap.add_argument("--slices", type=int, default=8)
     ap.add_argument("--double", type=int, default=440, help="sentences annotated twice")
+    ap.add_argument("--extend-kcna", type=int, default=0, metavar="N", help="add N KCNA items")
     args = ap.parse_args()
+    if args.extend_kcna:
+        extend_kcna(args)
+        return
     rng = random.Random(SEED)
 
     news = _articles(args.corpus_root, "newsarticles_2017")
