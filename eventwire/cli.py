@@ -709,7 +709,9 @@ def demo(
 
 
 # --------------------------------------------------------------------------- eval
-def _eval_news(news: Path, pipe: Any, *, split: str | None, corpus_root: Path) -> None:
+def _eval_news(
+    news: Path, pipe: Any, *, split: str | None, corpus_root: Path, title: str = ""
+) -> None:
     from eventwire.newseval import code_gold, score_news
     from eventwire.newsgold import load_gold_set, read_news_gold
 
@@ -729,7 +731,11 @@ def _eval_news(news: Path, pipe: Any, *, split: str | None, corpus_root: Path) -
         ):
             table.add_row(name, str(sc.sentences), label, f"{prf.precision:.3f}",
                           f"{prf.recall:.3f}", f"{prf.f1:.3f}")  # fmt: skip
-    out.print(f"{pipe.config.pipeline.coder} on {news}" + (f" ({split})" if split else ""))
+    out.print(
+        (f"{title}: " if title else "")
+        + f"{pipe.config.pipeline.coder} on {news}"
+        + (f" ({split})" if split else "")
+    )
     out.print(table)
 
 
@@ -764,6 +770,13 @@ def eval_(
         str | None,
         typer.Option(help="A registered coder instead of the config's, e.g. coder.plover.v4."),
     ] = None,
+    detector: Annotated[
+        Path | None,
+        typer.Option(
+            help="A retrained detector directory (make retrain OUT=DIR): coder.plover.v5 is "
+            "scored with the config's detector (before) and with this one (after)."
+        ),
+    ] = None,
 ) -> None:
     """Score the coder on gold sentences: accuracy, macro-F1, per-type P/R/F1.
 
@@ -778,6 +791,8 @@ def eval_(
     Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v3
 
     Example: eventwire eval --news data/news_gold --split dev
+
+    Example: eventwire eval --news my-detector/held_out.jsonl --detector my-detector
     """
     from dataclasses import replace
 
@@ -790,9 +805,20 @@ def eval_(
     cfg = load_config(config)
     if coder is not None:
         cfg = replace(cfg, pipeline=replace(cfg.pipeline, coder=coder))
+    if detector is not None:
+        if not (detector / "detector.json").is_file():
+            raise UsageError(
+                f"{detector} holds no detector.json.",
+                fix="give the directory that `make retrain OUT=DIR` wrote",
+            )
+        cfg = replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v5"))
+        if news is not None:
+            _eval_news(news, Pipeline(cfg), split=split, corpus_root=corpus_root, title="before")
+        cfg = replace(cfg, pipeline=replace(cfg.pipeline, detector=str(detector)))
     pipe = Pipeline(cfg)
     if news is not None:
-        _eval_news(news, pipe, split=split, corpus_root=corpus_root)
+        title = "after" if detector is not None else ""
+        _eval_news(news, pipe, split=split, corpus_root=corpus_root, title=title)
     if gold is None:
         return
     report = evaluate(gold, given_actors=given_actors, pipeline=pipe)

@@ -133,3 +133,13 @@ def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[st
     for name in commands:
         assert main([name, "--help"]) == 0
         assert "Example:" in capsys.readouterr().out, name
+
+
+def test_eval_detector_without_detector_json_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = tmp_path / "held_out.jsonl"
+    gold.write_text('{"text": "Russia attacked Ukraine.", "events": []}\n', encoding="utf-8")
+    assert main(["eval", "--news", str(gold), "--detector", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "detector.json" in err and "make retrain" in err

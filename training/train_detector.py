@@ -33,7 +33,7 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +217,12 @@ def detector_card(info: dict[str, Any]) -> str:
                 for k in ("detection", "type_source", "type_source_target")
             ]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += [
+            "",
+            "Re-score the held-out sentences, before and after:",
+            "`eventwire eval --news <this directory>/held_out.jsonl --detector <this directory>`.",
+            "",
+        ]
     lines += ["```json", json.dumps(info, indent=1), "```", ""]
     return "\n".join(lines)
 
@@ -452,6 +457,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             report(name, sc)
         correction_info["held_out_scores"] = {k: v.to_json() for k, v in figures.items()}
         final.save(args.out)
+        if args.out_dir is not None:
+            # So that `eventwire eval --news DIR/held_out.jsonl --detector DIR` re-scores them.
+            with (args.out_dir / "held_out.jsonl").open("w", encoding="utf-8") as fh:
+                for s in held_out:
+                    row = {**s.to_ref(), "text": s.text, "events": [asdict(e) for e in s.events]}
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.out_dir is not None:
         (args.out_dir / "MODEL_CARD.md").write_text(detector_card(final.info), encoding="utf-8")
     if args.eval:
