@@ -340,7 +340,7 @@ def _rank(doc: Doc, ev: Event, base: int) -> tuple[int, int, int]:
 
 
 def _nearest_trigger(doc: Doc, spans: Iterable[tuple[int, int] | None]) -> str | None:
-    from eventwire.coder.rules import trigger_of
+    from eventwire.coder.triggers import trigger_of
 
     marks = [s for s in spans if s is not None]
     best: tuple[int, int, str] | None = None

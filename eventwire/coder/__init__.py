@@ -7,9 +7,20 @@ target) pairs with a learned ranker and lets the classifier type the chosen one;
 (:class:`~eventwire.coder.detector.DetectedCoder`) lets a detector learnt from annotated news
 keep, retype or drop v4's candidates. Each is chosen by name in the config (``[pipeline]
 coder``); docs/CODER.md says which to use when.
+
+Each coder is one module composing shared parts: :mod:`~eventwire.coder.base` (the
+:class:`~eventwire.coder.base.Coder` protocol, the lookups, the rules' sentence reading, event
+ids), :mod:`~eventwire.coder.triggers` (trigger words), :mod:`~eventwire.coder.arguments`
+(source and target), :mod:`~eventwire.coder.compose` (nested triggers),
+:mod:`~eventwire.coder.polarity` (polarity and modality), :mod:`~eventwire.coder.speakers`,
+:mod:`~eventwire.coder.typed` (the classifier's label as a PLOVER type),
+:mod:`~eventwire.coder.pairs` (the pair ranker) and :mod:`~eventwire.coder.candidates` (v5's
+candidates).
 """
 
+from eventwire.coder.base import event_id
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.rules import RuleCoder, event_id, trigger_of
+from eventwire.coder.rules import RuleCoder
+from eventwire.coder.triggers import trigger_of
 
 __all__ = ["ArticleMemory", "RuleCoder", "event_id", "trigger_of"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import cache
 from typing import TYPE_CHECKING, Final, cast
 
 from eventwire.coder.base import ActorLookup, ContextActorLookup, PlaceLookup
@@ -28,7 +29,7 @@ from eventwire.nlp import doc_text
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["ArgumentReader"]
+__all__ = ["ArgumentReader", "as_state"]
 
 
 # Nouns before which a city's name says where, not who: "the Minsk agreements", "the Astana
@@ -588,3 +589,20 @@ def _recent_other(memory: ArticleMemory, code: str | None) -> Entity | None:
         if ent.code and ent.code != code:
             return ent
     return None
+
+
+@cache
+def _is_country(code: str | None) -> bool:
+    import pycountry
+
+    return bool(code) and pycountry.countries.get(alpha_3=code) is not None
+
+
+def as_state(arg: Arg) -> Arg:
+    """A country named as the doer of a political act is its government: "North Korea
+    tested a missile", "the United States offered talks" (PLOVER sector GOV)."""
+    ents = tuple(
+        replace(e, sector="GOV") if e.sector is None and _is_country(e.code) else e
+        for e in arg.entities
+    )
+    return replace(arg, entities=ents)

@@ -1,9 +1,13 @@
-"""What a coder is to the rest of eventwire, and the lookups it is handed.
+"""What a coder is to the rest of eventwire, the lookups it is handed, and what coders share.
 
 The pipeline builds a coder from the registry (``[pipeline] coder``) and asks it only what
 :class:`Coder` declares; evaluation asks more of some coders, and each such capability is a
 protocol of its own (:class:`GivenActorsCoder`, :class:`ClassifiedCoder`,
 :class:`RankingCoder`) so that a user's coder needs none of them to run in the pipeline.
+
+The coders share two things beyond these: :class:`Analysis`, the rules' reading of a sentence
+that coders v3, v4 and v5 build their candidates from, and :func:`event_id`, the stable id
+every coder gives its events.
 
 The capability protocols are ``runtime_checkable``: evaluation tests them with ``isinstance``.
 On Python 3.11 that test reads each member with ``hasattr``, so testing for a member that is
@@ -13,25 +17,30 @@ a lazy property (``classifier``) loads it; test for one only where it is about t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from eventwire.coder.classifier import EventClassifier
+    from eventwire.coder.compose import Candidate
     from eventwire.coder.context import ArticleMemory
     from eventwire.model import Article, Entity, Event, Place
     from eventwire.nlp import Sentence
 
 __all__ = [
     "ActorLookup",
+    "Analysis",
     "ClassifiedCoder",
     "Coder",
     "ContextActorLookup",
     "GivenActorsCoder",
     "PlaceLookup",
     "RankingCoder",
+    "event_id",
 ]
 
 
@@ -119,3 +128,22 @@ class RankingCoder(Coder, Protocol):
 
     @property
     def ranks_events(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What :meth:`~eventwire.coder.rules.RuleCoder.analyse` read in a sentence: the events it
+    codes, and the mentions, speaker and trigger candidates (after composition) it coded them
+    from. Coders v3, v4 and v5 rank, type and detect from it."""
+
+    events: list[Event]
+    mentions: tuple[tuple[int, int, Entity], ...]
+    speaker: Entity | None
+    candidates: list[Candidate]
+
+
+def event_id(article_id: str, sentence_index: int, event_index: int, version: str) -> str:
+    """The stable id of an event: article, sentence, position in the sentence, and the
+    coder's ``version`` (so two coders' events of one sentence never share an id)."""
+    raw = f"{article_id}:{sentence_index}:{event_index}:{version}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]

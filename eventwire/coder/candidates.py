@@ -19,13 +19,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 from eventwire.actors.outlets import state_outlet
+from eventwire.coder.arguments import as_state
+from eventwire.coder.base import Analysis
 from eventwire.coder.classifier import ClassifierInput
 from eventwire.coder.compose import Arg
 from eventwire.coder.compose import Candidate as Trigger
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.polarity import modality, polarity
 from eventwire.coder.ranked import RankedCoder, _clip, _governing_trigger, _key
-from eventwire.coder.rules import Analysis, as_state
 from eventwire.coder.typed import codebook_type
 from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence

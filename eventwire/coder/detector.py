@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from eventwire.coder.base import ActorLookup, PlaceLookup, event_id
 from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
 from eventwire.coder.classifier import YIELD_TYPES, ClassifierInput, EventClassifier
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
-from eventwire.coder.rules import ActorLookup, PlaceLookup, event_id
 from eventwire.errors import ModelError
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence, doc_text

@@ -29,13 +29,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
-from eventwire.coder.base import ActorLookup, PlaceLookup
+from eventwire.coder.arguments import as_state
+from eventwire.coder.base import ActorLookup, Analysis, PlaceLookup, event_id
 from eventwire.coder.classifier import ClassifierInput, EventClassifier
 from eventwire.coder.compose import Arg, Candidate
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
 from eventwire.coder.polarity import modality, polarity, speculative
-from eventwire.coder.rules import Analysis, as_state, event_id
 from eventwire.coder.typed import RulesAndClassifier, codebook_type
 from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence

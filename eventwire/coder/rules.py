@@ -6,21 +6,21 @@ article memory, composes nested triggers the way the PLOVER codebook asks ("soug
 diplomacy" is REQUEST:meet, not a CONSULT; "eager for talks" is AGREE; cooperative acts
 reported in the future are AGREE), and writes the events: type and mode, polarity, modality,
 date, place and evidence.
+
+What the other coders share with it lives beside it: the coder protocols, the lookups, the
+:class:`~eventwire.coder.base.Analysis` that :meth:`RuleCoder.analyse` returns and event ids
+in :mod:`eventwire.coder.base`; reading a country as its government
+(:func:`~eventwire.coder.arguments.as_state`) with the argument reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import cache
 from typing import TYPE_CHECKING, Final
 
-from eventwire.coder.arguments import ArgumentReader, _codes, _without_venues
-
-# The lookups live in base.py with the coder protocols; imported from here too, as before.
-from eventwire.coder.base import ActorLookup, PlaceLookup
+from eventwire.coder.arguments import ArgumentReader, _codes, _without_venues, as_state
+from eventwire.coder.base import ActorLookup, Analysis, PlaceLookup, event_id
 from eventwire.coder.compose import (
     COOPERATIVE,
     INTENTION_WORDS,
@@ -48,20 +48,9 @@ from eventwire.ontology.plover import REQUIRES_RECIPIENT
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["ActorLookup", "Analysis", "PlaceLookup", "RuleCoder", "as_state", "trigger_of"]
+__all__ = ["VERSION", "RuleCoder"]
 
 VERSION: Final = "coder.plover.v1"
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """What :meth:`RuleCoder.analyse` read in a sentence: the events it codes, and the
-    mentions, speaker and trigger candidates (after composition) it coded them from."""
-
-    events: list[Event]
-    mentions: tuple[tuple[int, int, Entity], ...]
-    speaker: Entity | None
-    candidates: list[Candidate]
 
 
 # Words of worry that report disapproval only when they name what worries the actor.
@@ -230,7 +219,7 @@ class RuleCoder(ArgumentReader):
             conf -= 0.2
         assert c.source is not None  # filtered by the caller
         return Event(
-            id=event_id(article.id, sentence.index, index),
+            id=event_id(article.id, sentence.index, index, VERSION),
             article_id=article.id,
             event_type=etype,
             mode=mode,
@@ -298,12 +287,6 @@ def _stated_year(tok: Token) -> int | None:
     return None
 
 
-def event_id(article_id: str, sentence_index: int, event_index: int, version: str = VERSION) -> str:
-    """The stable id of an event: article, sentence, position in the sentence, coder."""
-    raw = f"{article_id}:{sentence_index}:{event_index}:{version}"
-    return hashlib.sha1(raw.encode()).hexdigest()[:20]
-
-
 def _overlaps_mention(
     text: str, sentence: str, mentions: Sequence[tuple[int, int, Entity]]
 ) -> bool:
@@ -312,23 +295,6 @@ def _overlaps_mention(
         return False
     end = at + len(text)
     return any(s < end and at < e and m.code and (m.sector or m.id) for s, e, m in mentions)
-
-
-@cache
-def _is_country(code: str | None) -> bool:
-    import pycountry
-
-    return bool(code) and pycountry.countries.get(alpha_3=code) is not None
-
-
-def as_state(arg: Arg) -> Arg:
-    """A country named as the doer of a political act is its government: "North Korea
-    tested a missile", "the United States offered talks" (PLOVER sector GOV)."""
-    ents = tuple(
-        replace(e, sector="GOV") if e.sector is None and _is_country(e.code) else e
-        for e in arg.entities
-    )
-    return replace(arg, entities=ents)
 
 
 def _actors(arg: Arg | None) -> tuple[tuple[str | None, str | None], ...]:
