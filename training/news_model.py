@@ -30,7 +30,7 @@ import numpy as np
 
 from eventwire.coder.classifier import DEFAULT_MODEL_DIR as TEACHER
 from eventwire.coder.classifier import ClassifierInput, Markers, encode, load_tokenizer
-from eventwire.coder.detector import pair_input
+from eventwire.coder.detection import pair_input
 from eventwire.newsgold import GoldSentence
 from training.classifier.data import LABELS, find_span
 from training.classifier.export import export

@@ -43,15 +43,15 @@ sys.path.insert(0, str(REPO))
 
 from eventwire.coder.candidates import Candidate  # noqa: E402
 from eventwire.coder.classifier import ClassifierInput  # noqa: E402
-from eventwire.coder.detector import (  # noqa: E402
+from eventwire.coder.detection import (  # noqa: E402
     DEFAULT_DETECTOR,
     NEWS_MODEL_DIR,
-    DetectedCoder,
     Detector,
     fit_logistic,
     news_features,
     pair_input,
 )
+from eventwire.coder.detector import DetectedCoder  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
 from eventwire.newseval import NewsScores, code_gold, gold_articles, score_news  # noqa: E402

@@ -14,8 +14,9 @@ ids), :mod:`~eventwire.coder.triggers` (trigger words), :mod:`~eventwire.coder.a
 (source and target), :mod:`~eventwire.coder.compose` (nested triggers),
 :mod:`~eventwire.coder.polarity` (polarity and modality), :mod:`~eventwire.coder.speakers`,
 :mod:`~eventwire.coder.typed` (the classifier's label as a PLOVER type),
-:mod:`~eventwire.coder.pairs` (the pair ranker) and :mod:`~eventwire.coder.candidates` (v5's
-candidates).
+:mod:`~eventwire.coder.pairs` (the pair ranker, and what the ranked coders share in reading a
+pair), :mod:`~eventwire.coder.candidates` (v5's candidates) and
+:mod:`~eventwire.coder.detection` (v5's news detector: its features and model).
 """
 
 from eventwire.coder.base import event_id

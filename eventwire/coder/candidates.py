@@ -1,6 +1,6 @@
 """Where coder.plover.v5's candidate events come from.
 
-v5's detector (:mod:`eventwire.coder.detector`) can keep only what is offered to it, so the
+v5's detector (:mod:`eventwire.coder.detection`) can keep only what is offered to it, so the
 candidates aim at recall:
 
 - the rules' events (v4's reading of the sentence's trigger words);
@@ -25,8 +25,9 @@ from eventwire.coder.classifier import ClassifierInput
 from eventwire.coder.compose import Arg
 from eventwire.coder.compose import Candidate as Trigger
 from eventwire.coder.context import ArticleMemory
+from eventwire.coder.pairs import event_key, governing_trigger, span_within
 from eventwire.coder.polarity import modality, polarity
-from eventwire.coder.ranked import RankedCoder, _clip, _governing_trigger, _key
+from eventwire.coder.ranked import RankedCoder
 from eventwire.coder.typed import codebook_type
 from eventwire.model import Article, Entity, Event
 from eventwire.nlp import Sentence
@@ -199,16 +200,16 @@ def found_events(
     n = len(sentence.text)
     preds = v4.classifier.predict(
         [
-            ClassifierInput(sentence.text, _clip(pair.source, n), _clip(pair.target, n))
+            ClassifierInput(sentence.text, span_within(pair.source, n), span_within(pair.target, n))
             for _, pair in ranked
         ]
     )
-    seen = {_key(ev) for ev, _ in out}
+    seen = {event_key(ev) for ev, _ in out}
     for k, ((prob, pair), pred) in enumerate(zip(ranked, preds, strict=True)):
-        trig = _governing_trigger(doc, pair, an.candidates)
+        trig = governing_trigger(doc, pair, an.candidates)
         ev = v4._event(trig, pair, pred.label, an, sentence, article)
         ev = replace(ev, confidence=round(prob * pred.score, 3))
-        if _key(ev) not in seen:
-            seen.add(_key(ev))
+        if event_key(ev) not in seen:
+            seen.add(event_key(ev))
             out.append((ev, f"ranked{k}"))
     return out

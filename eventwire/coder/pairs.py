@@ -16,6 +16,10 @@ scores them with the shipped weights (``pair_ranker.json``). They are fitted wit
 on all of PLV train by ``python training/train_ranker.py ../shared/data/plv/train.csv``
 (fitting and its training data live there, outside the library), so PLV figures for it must
 come from cross-validation (benchmarks/coder_bench.py --coder v3 fits one ranker per fold).
+
+It also holds what v3, v4 and v5 share in reading a chosen pair: the spans the classifier is
+shown (:func:`span_within`), the trigger that reports the pair's event
+(:func:`governing_trigger`), and what makes two events one (:func:`event_key`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import numpy as np
 
 from eventwire.coder.compose import Candidate
 from eventwire.coder.context import GENERIC_ACTOR_WORDS, PRONOUNS
-from eventwire.model import Entity
+from eventwire.model import Entity, Event
 from eventwire.nlp import doc_text
 
 if TYPE_CHECKING:
@@ -46,8 +50,11 @@ __all__ = [
     "Pair",
     "PairRanker",
     "SpanCandidate",
+    "event_key",
+    "governing_trigger",
     "pair_features",
     "span_candidates",
+    "span_within",
 ]
 
 DEFAULT_RANKER: Final = Path(__file__).with_name("pair_ranker.json")
@@ -417,3 +424,75 @@ class PairRanker:
     def save(self, path: Path) -> None:
         data = {"info": self.info, "weights": dict(sorted(self.weights.items()))}
         path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def event_key(ev: Event) -> tuple[object, ...]:
+    """What two events of one sentence must share to be one: the type, the parties' codes,
+    polarity and modality (the ranked coders and v5's candidates keep the first of two)."""
+    return (
+        ev.event_type,
+        tuple(a.code for a in ev.actor),
+        tuple(r.code for r in ev.recipient),
+        ev.polarity,
+        ev.modality,
+    )
+
+
+def span_within(c: SpanCandidate, n: int) -> tuple[int, int] | None:
+    """The candidate's span where it lies within a sentence of ``n`` characters, as the
+    classifier is shown it; else None."""
+    return (c.start, c.end) if 0 <= c.start < c.end <= n else None
+
+
+def governing_trigger(doc: Doc, pair: Pair, cands: Sequence[Candidate]) -> Candidate:
+    """The trigger that reports the pair's event: the rules' own when they chose this pair;
+    else the nearest trigger on the target's path up to where it meets the source's; else the
+    one nearest the root of the parse."""
+    live = [c for c in cands if not c.absorbed] or list(cands)
+    for c in live:
+        if (
+            c.source is not None
+            and c.target is not None
+            and _inside(c.source.span, pair.source)
+            and _inside(c.target.span, pair.target)
+        ):
+            return c
+    by_tok = {c.token.i: c for c in cands}
+    src_anc = set()
+    t: Token = doc[pair.source.root]
+    while True:
+        src_anc.add(t.i)
+        if t.head == t:
+            break
+        t = t.head
+    t = doc[pair.target.root]
+    for _ in range(40):
+        if t.i in by_tok:
+            c = by_tok[t.i]
+            return _outer(c, cands)
+        if t.i in src_anc or t.head == t:
+            break
+        t = t.head
+    if t.i in by_tok:
+        return _outer(by_tok[t.i], cands)
+
+    def depth(c: Candidate) -> int:
+        d, x = 0, c.token
+        while x.head != x and d < 40:
+            x, d = x.head, d + 1
+        return d
+
+    return min(live, key=lambda c: (depth(c), c.token.i))
+
+
+def _outer(c: Candidate, cands: Sequence[Candidate]) -> Candidate:
+    """An absorbed trigger's absorber ("urged ... to return to talks": the request)."""
+    if not c.absorbed:
+        return c
+    anc = {t.i for t in c.token.ancestors}
+    outer = [o for o in cands if o.token.i in anc and not o.absorbed]
+    return min(outer, key=lambda o: abs(o.token.i - c.token.i)) if outer else c
+
+
+def _inside(span: tuple[int, int], c: SpanCandidate) -> bool:
+    return span[0] < c.end and c.start < span[1]

@@ -34,7 +34,15 @@ from eventwire.coder.base import ActorLookup, Analysis, PlaceLookup, event_id
 from eventwire.coder.classifier import ClassifierInput, EventClassifier
 from eventwire.coder.compose import Arg, Candidate
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.pairs import Pair, PairRanker, SpanCandidate, pair_features, span_candidates
+from eventwire.coder.pairs import (
+    Pair,
+    PairRanker,
+    event_key,
+    governing_trigger,
+    pair_features,
+    span_candidates,
+    span_within,
+)
 from eventwire.coder.polarity import modality, polarity, speculative
 from eventwire.coder.typed import RulesAndClassifier, codebook_type
 from eventwire.model import Article, Entity, Event
@@ -143,13 +151,13 @@ class RankedCoder(RulesAndClassifier):
         if not pairs:
             return self._rules_instead(an, article, sentence)
         prob, best = self.ranker.rank(pairs)[0]
-        trig = _governing_trigger(doc, best, an.candidates)
+        trig = governing_trigger(doc, best, an.candidates)
         pred = self.classifier.predict(
             [
                 ClassifierInput(
                     text=sentence.text,
-                    source=_clip(best.source, len(sentence.text)),
-                    target=_clip(best.target, len(sentence.text)),
+                    source=span_within(best.source, len(sentence.text)),
+                    target=span_within(best.target, len(sentence.text)),
                 )
             ]
         )[0]
@@ -175,13 +183,13 @@ class RankedCoder(RulesAndClassifier):
         out = [event]
         if self._keep_rule_events:
             # The rules' events from other trigger words, unless they say what this one does.
-            seen = {_key(event)}
+            seen = {event_key(event)}
             for ev in an.events:
                 if (
                     ev.evidence.trigger_start != event.evidence.trigger_start
-                    and _key(ev) not in seen
+                    and event_key(ev) not in seen
                 ):
-                    seen.add(_key(ev))
+                    seen.add(event_key(ev))
                     out.append(ev)
         return self._numbered(out, article, sentence)
 
@@ -339,71 +347,3 @@ def _rules_pair_for_self_event(event: Event, rule_events: Sequence[Event]) -> Ev
         ):
             return ev
     return event
-
-
-def _key(ev: Event) -> tuple[object, ...]:
-    return (
-        ev.event_type,
-        tuple(a.code for a in ev.actor),
-        tuple(r.code for r in ev.recipient),
-        ev.polarity,
-        ev.modality,
-    )
-
-
-def _clip(c: SpanCandidate, n: int) -> tuple[int, int] | None:
-    return (c.start, c.end) if 0 <= c.start < c.end <= n else None
-
-
-def _governing_trigger(doc: Doc, pair: Pair, cands: Sequence[Candidate]) -> Candidate:
-    """The trigger that reports the pair's event: the rules' own when they chose this pair;
-    else the nearest trigger on the target's path up to where it meets the source's; else the
-    one nearest the root of the parse."""
-    live = [c for c in cands if not c.absorbed] or list(cands)
-    for c in live:
-        if (
-            c.source is not None
-            and c.target is not None
-            and _inside(c.source.span, pair.source)
-            and _inside(c.target.span, pair.target)
-        ):
-            return c
-    by_tok = {c.token.i: c for c in cands}
-    src_anc = set()
-    t: Token = doc[pair.source.root]
-    while True:
-        src_anc.add(t.i)
-        if t.head == t:
-            break
-        t = t.head
-    t = doc[pair.target.root]
-    for _ in range(40):
-        if t.i in by_tok:
-            c = by_tok[t.i]
-            return _outer(c, cands)
-        if t.i in src_anc or t.head == t:
-            break
-        t = t.head
-    if t.i in by_tok:
-        return _outer(by_tok[t.i], cands)
-
-    def depth(c: Candidate) -> int:
-        d, x = 0, c.token
-        while x.head != x and d < 40:
-            x, d = x.head, d + 1
-        return d
-
-    return min(live, key=lambda c: (depth(c), c.token.i))
-
-
-def _outer(c: Candidate, cands: Sequence[Candidate]) -> Candidate:
-    """An absorbed trigger's absorber ("urged ... to return to talks": the request)."""
-    if not c.absorbed:
-        return c
-    anc = {t.i for t in c.token.ancestors}
-    outer = [o for o in cands if o.token.i in anc and not o.absorbed]
-    return min(outer, key=lambda o: abs(o.token.i - c.token.i)) if outer else c
-
-
-def _inside(span: tuple[int, int], c: SpanCandidate) -> bool:
-    return span[0] < c.end and c.start < span[1]

@@ -10,14 +10,14 @@ import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
 from eventwire.coder.candidates import Candidate, imputed
-from eventwire.coder.detector import (
+from eventwire.coder.detection import (
     DEFAULT_DETECTOR,
-    DetectedCoder,
     Detector,
     candidate_features,
     fit_logistic,
     news_features,
 )
+from eventwire.coder.detector import DetectedCoder
 from eventwire.errors import ModelError
 from eventwire.model import Article, Entity, Place
 from eventwire.pipeline import Pipeline

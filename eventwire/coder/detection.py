@@ -1,0 +1,235 @@
+"""The news detector of coder.plover.v5: the features of a candidate event and the model that
+scores them.
+
+The detector is two logistic regressions over sparse features of the candidate (its type,
+trigger word, the words of the sentence, the parties' sectors, polarity, modality, how far
+its stated date lies from publication, where it came from, the classifier's probability of
+the type with the candidate's actors marked, the outlet) and the news event model's
+probabilities for the pair (``models/news-detector``: the classifier with a NONE label,
+fine-tuned on the news gold): one says whether the candidate is an event the sentence
+reports, the other, given that, whether it is a background reference. Weights are in
+``detector.json`` beside this module; ``training/train_detector.py`` fits both with
+:func:`fit_logistic` (``make train``). The coder that asks it is
+:class:`~eventwire.coder.detector.DetectedCoder`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from eventwire.coder.candidates import Candidate
+from eventwire.coder.classifier import YIELD_TYPES, ClassifierInput
+from eventwire.errors import ModelError
+from eventwire.model import Article, Event
+
+__all__ = [
+    "DEFAULT_DETECTOR",
+    "NEWS_MODEL_DIR",
+    "Detector",
+    "candidate_features",
+    "fit_logistic",
+    "news_features",
+    "pair_input",
+]
+
+# The shipped weights: eventwire/coder/detector.json, beside this module.
+DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
+# The news event model (the classifier with a NONE label, fine-tuned on the news gold):
+# training/news_model.py writes it; without it the detector reads no news-model features.
+NEWS_MODEL_DIR: Final = Path(__file__).resolve().parents[2] / "models" / "news-detector"
+
+_WORD: Final = re.compile(r"[a-z][a-z'-]+")
+_STOP: Final = frozenset(
+    "the a an of to in on and or for with at by from as is was were be been are it its this "
+    "that which who whom has have had but not".split()
+)
+
+
+def _span(text: str, mention: str) -> tuple[int, int] | None:
+    if not mention:
+        return None
+    i = text.find(mention)
+    return (i, i + len(mention)) if i >= 0 else None
+
+
+def pair_input(ev: Event, text: str) -> ClassifierInput:
+    """The classifier's input for a candidate: its sentence with source and target marked."""
+    return ClassifierInput(
+        text,
+        _span(text, ev.actor[0].text if ev.actor else ""),
+        _span(text, ev.recipient[0].text if ev.recipient else ""),
+    )
+
+
+def news_features(probs: Mapping[str, float], event_type: str) -> dict[str, float]:
+    """What the news event model says of a candidate pair typed ``event_type``."""
+    none = probs.get("NONE", 0.0)
+    label = "YIELD" if event_type in YIELD_TYPES["YIELD"] else event_type
+    p = probs.get(label, 0.0)
+    best = max((k for k in probs if k != "NONE"), key=lambda k: probs[k], default="")
+    return {
+        "nm_event": 1.0 - none,
+        "nm_type": p,
+        f"nm_type|{event_type}": p,
+        "nm_best" if best == label else "nm_not_best": 1.0,
+        f"nm_none={_bucket(none, (0.2, 0.4, 0.6, 0.8, 0.95))}": 1.0,
+    }
+
+
+def _bucket(x: float, edges: Sequence[float]) -> int:
+    return sum(x >= e for e in edges)
+
+
+def candidate_features(
+    cand: Candidate, sentence: str, sentence_index: int, article: Article
+) -> dict[str, float]:
+    """The sparse features of one candidate (name -> value)."""
+    ev = cand.event
+    t = cand.event_type
+    trig = ev.evidence.trigger.lower()
+    f: dict[str, float] = {"bias": 1.0, f"type={t}": 1.0, f"trig={trig}": 1.0}
+    f[f"type|trig={t}|{trig}"] = 1.0
+    f[f"pol={ev.polarity}"] = 1.0
+    f[f"mod={ev.modality}"] = 1.0
+    f[f"type|mod={t}|{ev.modality}"] = 1.0
+    f["typeprob"] = cand.type_prob
+    f[f"type|typeprob={t}"] = cand.type_prob
+    f[f"top={cand.top_type}"] = 1.0
+    f["agree" if cand.top_type == t else "disagree"] = 1.0
+    f[f"same_as_coder={t == ev.event_type}"] = 1.0
+    f[f"conf={_bucket(ev.confidence, (0.3, 0.5, 0.7, 0.9))}"] = 1.0
+    src = ev.actor[0] if ev.actor else None
+    tgt = ev.recipient[0] if ev.recipient else None
+    f[f"src_sector={src.sector if src else 'none'}"] = 1.0
+    f[f"src_code={'yes' if src and src.code else 'no'}"] = 1.0
+    f[f"tgt={'code' if tgt and tgt.code else 'text' if tgt else 'none'}"] = 1.0
+    f[f"type|tgt={t}|{'yes' if tgt else 'no'}"] = 1.0
+    if src and tgt and src.code and src.code == tgt.code:
+        f["same_country"] = 1.0
+    f[f"speaker={'yes' if ev.speaker else 'no'}"] = 1.0
+    f[f"date_res={ev.date_resolution}"] = 1.0
+    if ev.date and article.published:
+        gap = (article.published - ev.date).days
+        f[f"gap={_bucket(gap, (-1, 2, 8, 32, 366))}"] = 1.0
+    f[f"pos={min(sentence_index, 3)}"] = 1.0
+    f[f"len={_bucket(len(sentence), (60, 120, 200, 300))}"] = 1.0
+    if article.outlet:
+        f[f"outlet={article.outlet}"] = 1.0
+    low = sentence.lower()
+    words = {w for w in _WORD.findall(low) if w not in _STOP}
+    for w in words:
+        f[f"w={w}"] = 1.0
+    i = ev.evidence.trigger_start - ev.evidence.start
+    before = _WORD.findall(low[max(0, i - 30) : max(0, i)])
+    if before:
+        f[f"prev={before[-1]}"] = 1.0
+    if re.search(r"\b(1[89]\d\d|20[01]\d)\b", sentence):
+        f["year_in_sentence"] = 1.0
+    return f
+
+
+class Detector:
+    """Two linear scorers over candidate features: the candidate is an event the sentence
+    reports (``event``), and, given that, a background reference (``reference``)."""
+
+    def __init__(
+        self,
+        event: Mapping[str, float],
+        reference: Mapping[str, float],
+        *,
+        threshold: float = 0.5,
+        reference_threshold: float = 0.5,
+        info: Mapping[str, object] | None = None,
+    ) -> None:
+        self.event = dict(event)
+        self.reference = dict(reference)
+        self.threshold = threshold
+        self.reference_threshold = reference_threshold
+        self.info = dict(info or {})
+
+    @staticmethod
+    def _prob(weights: Mapping[str, float], feats: Mapping[str, float]) -> float:
+        z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def event_prob(self, feats: Mapping[str, float]) -> float:
+        return self._prob(self.event, feats)
+
+    def reference_prob(self, feats: Mapping[str, float]) -> float:
+        return self._prob(self.reference, feats)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Detector:
+        where = path or DEFAULT_DETECTOR
+        try:
+            data = json.loads(where.read_text(encoding="utf-8"))
+            return cls(
+                data["event"],
+                data["reference"],
+                threshold=float(data["threshold"]),
+                reference_threshold=float(data["reference_threshold"]),
+                info=data.get("info", {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(
+                f"Could not read the news detector {where}: {exc}",
+                cause="the file is missing or is not one training/train_detector.py wrote",
+                fix="point [pipeline] detector at a directory that `make retrain` wrote, "
+                "or leave it empty for the shipped detector",
+            ) from exc
+
+    def save(self, path: Path) -> None:
+        data = {
+            "info": self.info,
+            "threshold": self.threshold,
+            "reference_threshold": self.reference_threshold,
+            "event": dict(sorted(self.event.items())),
+            "reference": dict(sorted(self.reference.items())),
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def fit_logistic(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[bool],
+    *,
+    l2: float = 1.0,
+    steps: int = 300,
+    lr: float = 0.1,
+    min_count: int = 2,
+    weights: Sequence[float] | None = None,
+) -> dict[str, float]:
+    """A binary logistic regression by full-batch Adam (deterministic). Features seen in
+    fewer than ``min_count`` rows are dropped."""
+    counts: dict[str, int] = {}
+    for f in rows:
+        for k in f:
+            counts[k] = counts.get(k, 0) + 1
+    names = sorted(k for k, n in counts.items() if n >= min_count or k == "bias")
+    index = {k: i for i, k in enumerate(names)}
+    x = np.zeros((len(rows), len(names)), dtype=np.float64)
+    for r, f in enumerate(rows):
+        for k, v in f.items():
+            j = index.get(k)
+            if j is not None:
+                x[r, j] = v
+    y = np.asarray(labels, dtype=np.float64)
+    sw = np.asarray(weights if weights is not None else [1.0] * len(rows), dtype=np.float64)
+    w = np.zeros(len(names))
+    m = np.zeros_like(w)
+    v2 = np.zeros_like(w)
+    n = max(1.0, float(sw.sum()))
+    for step in range(1, steps + 1):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ ((p - y) * sw) / n + l2 * w / n
+        m = 0.9 * m + 0.1 * grad
+        v2 = 0.999 * v2 + 0.001 * grad * grad
+        w -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v2 / (1 - 0.999**step)) + 1e-8)
+    return {k: round(float(w[i]), 5) for k, i in index.items() if abs(w[i]) >= 1e-5}
