@@ -14,11 +14,13 @@ Sampling, by design:
 - KCNA 2024: whole items (first sentences), for sentences in an outlet's own voice.
 - Splits are drawn by article: no article has sentences in two splits.
 
-``--extend-kcna N`` adds N more KCNA items (the next ones of the same seeded draw) to an
-existing sample, with new ids after the last, in the train and dev splits only (the test
-split stays as it was scored), dealt to ``--slices`` annotators as ``kcna{k}``. It serves
-an outlet's own voice (few such events otherwise) and a domain with enough events to
-simulate an analyst's corrections (benchmarks/retrain_bench.py).
+``--extend-kcna N`` and ``--extend-news N`` add N more whole KCNA items or NewsArticles 2017
+articles to an existing sample (the next ones of the same seeded draw), with new ids after
+the last, in the train and dev splits only (the test split stays as it was scored), dealt
+to ``--slices`` annotators as ``kcna{k}`` / ``news{k}``. KCNA serves an outlet's own voice
+(few such events otherwise) and a domain with enough events to simulate an analyst's
+corrections (benchmarks/retrain_bench.py); NewsArticles, more training news like the test
+split's.
 """
 
 from __future__ import annotations
@@ -83,22 +85,24 @@ def _cache_rows(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 
-def extend_kcna(args: argparse.Namespace) -> None:
-    """Append ``args.extend_kcna`` further KCNA items to the sample in ``args.out``."""
+def extend(args: argparse.Namespace, corpus: str, n: int) -> None:
+    """Append ``n`` further whole articles of ``corpus`` (kcna_2024 or newsarticles_2017) to
+    the sample in ``args.out``: the next ones of the main draw's seeded order."""
     rng = random.Random(SEED)
     news = _articles(args.corpus_root, "newsarticles_2017")
     rng.shuffle(news)  # the main draw's first use of the generator, so KCNA's order repeats
     kcna = _articles(args.corpus_root, "kcna_2024")
     rng.shuffle(kcna)
+    name = "kcna" if corpus == "kcna_2024" else "news"
     meta = json.loads((args.out / "slices.json").read_text(encoding="utf-8"))
-    if "kcna_extension" in meta:
-        raise SystemExit(f"{args.out} already holds the KCNA extension; nothing to add")
+    if f"{name}_extension" in meta:
+        raise SystemExit(f"{args.out} already holds the {name} extension; nothing to add")
     old = [json.loads(line) for line in (args.out / "sentences.jsonl").open(encoding="utf-8")]
-    used = {r["article_id"] for r in old if r["corpus"] == "kcna_2024"}
-    fresh = [a for a in kcna[args.kcna_items :] if a.id not in used][: args.extend_kcna]
+    used = {r["article_id"] for r in old if r["corpus"] == corpus}
+    pool = kcna[args.kcna_items :] if corpus == "kcna_2024" else news
+    fresh = [a for a in pool if a.id not in used][:n]
     units = [
-        _unit("kcna_2024", a, split_sentences(a.text)[: args.max_per_article], "article")
-        for a in fresh
+        _unit(corpus, a, split_sentences(a.text)[: args.max_per_article], "article") for a in fresh
     ]
     next_id = max(int(r["id"][2:]) for r in old) + 1
     dev_share = args.dev_share / (1.0 - args.test_share)
@@ -107,12 +111,12 @@ def extend_kcna(args: argparse.Namespace) -> None:
     rows: list[dict] = []
     n_dev = dropped = 0
     sizes = [0] * args.slices
-    # KCNA republishes items under new ids, and some ids name two items: an item sharing any
+    # Outlets republish items under new ids, and some ids name two items: an item sharing any
     # sentence with one drawn before (it would put the same text in two splits) or whose id
     # is not unique (its text could not be rebuilt) is left out, its ids still taken, so that
     # the annotated ids stay those the draw gives.
     seen = {r["sha"] for r in old}
-    id_count = Counter(a.id for a in kcna)
+    id_count = Counter(a.id for a in (kcna if corpus == "kcna_2024" else news))
     for a, unit in zip(fresh, units, strict=True):
         split = "dev" if n_dev < dev_share * total else "train"
         copy = id_count[a.id] > 1 or any(s["sha"] in seen for s in unit)
@@ -133,14 +137,14 @@ def extend_kcna(args: argparse.Namespace) -> None:
     with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
         for s in rows:
             fh.write(json.dumps({**{k: s[k] for k in keep}, "outlet": s["outlet"]}) + "\n")
-    meta["kcna_extension"] = [[s["id"] for s in sl] for sl in slices]
+    meta[f"{name}_extension"] = [[s["id"] for s in sl] for sl in slices]
     (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     args.cache.mkdir(parents=True, exist_ok=True)
     for k, sl in enumerate(slices):
-        _cache_rows(args.cache / f"kcna{k + 1}_primary.jsonl", sl)
+        _cache_rows(args.cache / f"{name}{k + 1}_primary.jsonl", sl)
     by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev")}
     print(
-        f"{len(rows)} KCNA sentences ({dropped} in republished items left out); "
+        f"{len(rows)} {corpus} sentences ({dropped} in republished items left out); "
         f"{len(units)} items; splits {by_split}; "
         f"slices {[len(sl) for sl in slices]}"
     )
@@ -161,9 +165,14 @@ def main() -> None:
     ap.add_argument("--slices", type=int, default=8)
     ap.add_argument("--double", type=int, default=440, help="sentences annotated twice")
     ap.add_argument("--extend-kcna", type=int, default=0, metavar="N", help="add N KCNA items")
+    ap.add_argument(
+        "--extend-news", type=int, default=0, metavar="N", help="add N NewsArticles articles"
+    )
     args = ap.parse_args()
-    if args.extend_kcna:
-        extend_kcna(args)
+    if args.extend_kcna or args.extend_news:
+        for corpus, n in (("kcna_2024", args.extend_kcna), ("newsarticles_2017", args.extend_news)):
+            if n:
+                extend(args, corpus, n)
         return
     rng = random.Random(SEED)
 
