@@ -785,6 +785,10 @@ def create_app(
         prepare()
 
     def after_correction(written: Written) -> None:
+        if not written.rows:  # the corrections' checkpoint: the file changed, no event did
+            if refresher.seen == written.before:
+                refresher.seen = written.after
+            return
         cache.clear()
         # The corrected events are patched into the index (milliseconds), not rebuilt
         # (seconds at a million events, holding the file meanwhile: the next correction

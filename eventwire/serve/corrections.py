@@ -23,34 +23,45 @@ actor lookup) are open like the rest of the API.
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import hmac
 import ipaddress
 import secrets
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
 
+import duckdb
 from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
-from eventwire.errors import UsageError
+from eventwire.analysis._common import duckdb_errors
+from eventwire.errors import EventwireError, UsageError
 from eventwire.model import Modality, Polarity
-from eventwire.serve.index_patch import IndexRow, read_corrected
-from eventwire.store.access import writer
+from eventwire.serve.index_patch import PATCHED, Corrected, IndexRow
+from eventwire.serve.queries import ARTICLE_COLUMNS, event_dict
+from eventwire.store.access import checkpoint, writer
 from eventwire.store.corrections import (
+    VALUE_TYPES,
     Action,
     Change,
+    Recorded,
+    corrected_row,
     list_corrections,
-    record_correction,
     resolve_actor,
+    write_correction,
 )
+from eventwire.store.marks import _ITEMS, _NONE, MARK_COLUMNS
 
 __all__ = [
     "TOKEN_HEADER",
+    "Checkpointer",
     "CorrectionRequest",
     "CorrectionsOffError",
     "CrossSiteError",
@@ -162,7 +173,8 @@ def page_with_token(page: Path, request: Request, token: str | None) -> str:
 class Written:
     """A stored correction, as the app needs it to patch its event index: the corrected
     events as they now read, and the file's data_version before and after the write (taken
-    within the writer's turn, store/access.py ``writer``)."""
+    within the writer's turn, store/access.py ``writer``). No rows: the corrections'
+    checkpoint (:class:`Checkpointer`), which changed the file but no event."""
 
     rows: tuple[IndexRow, ...]
     before: tuple[int, ...]
@@ -185,6 +197,176 @@ class CorrectionRequest(BaseModel):
     who: str | None = Field(default=None, max_length=100, description="The analyst's name.")
 
 
+def _shown(values: list[Any]) -> str:
+    """marks.py ``_shown``: one value as DuckDB casts it to text (str() agrees for the
+    types of these columns: text, integers, doubles such as 7.0 or -2.5), a code and its
+    sector joined by a space (NULLs skipped); NULL as ``_NONE``."""
+    if len(values) == 1:
+        return _NONE if values[0] is None else str(values[0])
+    return " ".join(str(v) for v in values if v is not None) or _NONE
+
+
+def _marks(coded: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
+    """store/marks.py's ``confirmed`` and ``changes`` of the coder's row ``coded`` under the
+    correction just recorded, in Python: MARKS_SQL is the same in SQL, and its query alone
+    (mostly DuckDB planning its expressions) cost 30 to 40 ms of the round trip at a
+    million events on a busy machine. Built from marks.py's own list of items; the tests
+    check both agree (tests/serve/test_serve_corrections.py)."""
+    new = recorded.record.new
+
+    def differs(names: tuple[str, ...]) -> bool:
+        return any(new[n] != coded[n] for n in names)  # IS DISTINCT FROM
+
+    changes = [
+        f"{label}: {_shown([coded[n] for n in names])} → {_shown([new[n] for n in names])}"
+        for label, names, unless in _ITEMS
+        if differs(names) and not (unless and differs(unless))
+    ]
+    confirmed = not differs(tuple(VALUE_TYPES)) and recorded.judged
+    return dict(zip(MARK_COLUMNS, (confirmed, "; ".join(changes) or None), strict=True))
+
+
+def _corrected(con: duckdb.DuckDBPyConnection, recorded: Recorded) -> Corrected:
+    """What ``index_patch.read_corrected`` reads back after a correction (the events of its
+    key as every reader now sees them, for the index and the answer), built from the rows
+    the correction read (store/corrections.py ``corrected_row``, :func:`_marks`) and the
+    article's metadata (one lookup by primary key; skipped once rejected): the view's query
+    cost a third of the round trip at a million events. tests/serve/
+    test_serve_corrections.py checks that both give the same."""
+    record = recorded.record
+    rows: list[IndexRow] = []
+    events: dict[str, dict[str, Any]] = {}
+    article: tuple[Any, ...] | None = None
+    with duckdb_errors("Reading the corrected events"):
+        for coded in recorded.coded:
+            rowid, event_id = int(coded["rowid"]), str(coded["id"])
+            row = corrected_row(coded, record)
+            if row is None:  # rejected: out of the view, and of the list
+                rows.append(IndexRow(rowid, event_id, None, False))
+                continue
+            marks = _marks(coded, recorded)
+            if article is None:
+                found = con.execute(
+                    f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?",
+                    [record.article_id],
+                ).fetchall()
+                article = found[0] if found else (None,) * len(ARTICLE_COLUMNS)  # LEFT JOIN
+            # The columns of queries.get_event: the view's with the marks, the article's.
+            shown = {**row, **marks, **dict(zip(ARTICLE_COLUMNS, article, strict=True))}
+            event = event_dict(list(shown), tuple(shown.values()))
+            events[event_id] = event
+            values = {name: event[name] for name in PATCHED}
+            # analysis._common.COUNTED_SQL, coalesced to FALSE
+            counted = event["polarity"] == "asserted" and event["modality"] == "actual"
+            rows.append(IndexRow(rowid, event_id, values, counted))
+    return Corrected(tuple(rows), events)
+
+
+class Checkpointer:
+    """Folds the corrections' write-ahead log into the file once corrections pause.
+
+    A correction is answered once committed (durable in ``<db>.wal``, store/access.py
+    ``writer(checkpoint=False)``); checkpointing it in the request cost about a quarter of
+    the round trip at a million events. This thread checkpoints ``quiet`` seconds after the
+    last correction (at the latest ``most`` seconds after the first one not yet folded),
+    in a writer's turn like any other, and at exit. So the file alone holds the corrections
+    again within a second, and other processes' opens do not replay a growing log. The
+    checkpoint changes the file's data_version: ``after_write`` gets it (with no rows), so
+    that the server takes it as its own write and does not rebuild its index."""
+
+    def __init__(
+        self,
+        db: str,
+        write_lock: threading.Lock,
+        after_write: Callable[[Written], None],
+        *,
+        quiet: float = 0.2,
+        most: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.quiet = quiet
+        self.most = most
+        self._write_lock = write_lock
+        self._after_write = after_write
+        self._cond = threading.Condition()
+        self._first = 0.0  # when the oldest correction not yet folded was written; 0: none
+        self._last = 0.0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.checkpoints = 0
+        self.error: EventwireError | None = None  # the last failure (retried on the next)
+        _CHECKPOINTERS.add(self)
+
+    def written(self) -> None:
+        """A correction was committed without a checkpoint."""
+        with self._cond:
+            if self._closed:  # the process is exiting: it stays in the log (durable)
+                return
+            now = time.monotonic()
+            self._first = self._first or now
+            self._last = now
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="eventwire-checkpoint", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed or not self._first:
+                    self._thread = None
+                    return
+                due = min(self._last + self.quiet, self._first + self.most)
+                left = due - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+            self.flush()
+
+    def flush(self) -> None:
+        """Checkpoint now if a correction is not folded yet. All of it under the write
+        lock: a flush waits for one under way (:meth:`close` relies on it), and the app
+        learns of each write before the next one starts (else it could see the versions of
+        two writes out of order, take the file for another process's and rebuild)."""
+        with self._write_lock:
+            with self._cond:
+                if not self._first:
+                    return
+                self._first = 0.0
+            versions: list[tuple[int, ...]] = []
+            try:
+                done = checkpoint(self.db, versions=lambda *v: versions.extend(v))
+            except EventwireError as exc:  # the store is held elsewhere: the next one retries
+                self.error = exc
+                return
+            if done:
+                self.checkpoints += 1
+                before, after = versions
+                self._after_write(Written((), before, after))
+
+    def close(self) -> None:
+        """Fold what is left and stop (at exit). Once it returns, no checkpoint of this
+        one is under way: the thread is a daemon, and a thread stopped by the interpreter's
+        exit inside DuckDB aborts the process."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self.flush()
+
+
+_CHECKPOINTERS: weakref.WeakSet[Checkpointer] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """At exit (a server stopped with Ctrl-C or SIGTERM), the last corrections are folded
+    into the file too; after ``kill -9`` every open reads them from the log."""
+    for c in list(_CHECKPOINTERS):
+        c.close()
+
+
 def install(
     app: FastAPI,
     *,
@@ -194,8 +376,11 @@ def install(
     write_lock: threading.Lock,
     after_write: Callable[[Written], None],
 ) -> None:
-    """Add the corrections routes to ``app`` (writes refused unless ``enabled``)."""
+    """Add the corrections routes to ``app`` (writes refused unless ``enabled``); its
+    :class:`Checkpointer` is ``app.state.checkpointer``."""
     default_who = _user()
+    checkpointer = Checkpointer(db, write_lock, after_write)
+    app.state.checkpointer = checkpointer
 
     @app.post(
         "/api/events/{event_id}/corrections",
@@ -209,15 +394,17 @@ def install(
             note=body.note,
         )  # fmt: skip
         versions: list[tuple[int, ...]] = []
-        with write_lock, writer(db, versions=lambda *v: versions.extend(v)) as con:
-            record = record_correction(con, event_id, change, who=body.who or default_who)
-            # The events of its key as every reader now sees them (in this transaction:
-            # nothing else can have been written in between), for the app's index and the
-            # answer (the event, None once rejected).
-            read = read_corrected(con, record)
-        before, after = versions
-        after_write(Written(read.rows, before, after))
-        return {"correction": record.to_dict(), "event": read.events.get(event_id)}
+        with write_lock:  # held until the app knows of the write (see Checkpointer.flush)
+            with writer(db, versions=lambda *v: versions.extend(v), checkpoint=False) as con:
+                recorded = write_correction(con, event_id, change, who=body.who or default_who)
+                # The events of its key as every reader now sees them (from the rows read
+                # in this transaction: nothing else can have been written in between), for
+                # the app's index and the answer (the event, None once rejected).
+                read = _corrected(con, recorded)
+            before, after = versions
+            after_write(Written(read.rows, before, after))
+        checkpointer.written()
+        return {"correction": recorded.record.to_dict(), "event": read.events.get(event_id)}
 
     @app.get("/api/corrections", summary="Corrections, newest first (the history)")
     def corrections(

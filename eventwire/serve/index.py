@@ -71,6 +71,7 @@ from eventwire.serve.index_spans import _SPAN_COLUMNS, _SPANS_SQL, _Spans, _span
 from eventwire.serve.index_text import TextIndex
 from eventwire.serve.queries import ARTICLE_COLUMNS, LIST_COLUMNS, EventFilter
 from eventwire.store.corrections import corrected_events_sql
+from eventwire.store.marks import MARKS_SQL
 
 # IndexHolder and TextIndex live in their own modules and are imported from here (by the
 # app and the tests), as when this was one module.
@@ -88,8 +89,9 @@ _CATEGORIES: Final = (
 # bytes each) in all.
 _TEXT_CACHE: Final = 64
 _TEXT_CACHE_POSITIONS: Final = 16_000_000
-# The events the index holds: corrected_events with the coder's row's rowid.
-_CORRECTED: Final = corrected_events_sql("e.rowid AS rowid")
+# The events the index holds: corrected_events with the coder's row's rowid and the review
+# marks (store/marks.py: in the same pass, as queries.MARKED_EVENTS).
+_CORRECTED: Final = corrected_events_sql(f"e.rowid AS rowid, {MARKS_SQL}")
 _PATCHED: Final = list(PATCHED)
 
 

@@ -19,15 +19,17 @@ import duckdb
 from eventwire.analysis._common import COUNTED_SQL, duckdb_errors
 from eventwire.serve.queries import event_dict
 from eventwire.store.corrections import CorrectionRecord, corrected_events_sql
+from eventwire.store.marks import MARKS_SQL
 
 __all__ = ["PATCHED", "Corrected", "IndexRow", "read_corrected"]
 
 #: The displayed columns a correction can change (store/corrections.py ``_VALUES`` shown in
-#: the list, and the view's three review columns). The others (date, sentence, offsets,
-#: texts) are the coder's and stay: so do the list's order and the highlight spans.
+#: the list, the view's three review columns and store/marks.py's two). The others (date,
+#: sentence, offsets, texts) are the coder's and stay: so do the list's order and the
+#: highlight spans.
 PATCHED: Final = ("event_type", "mode", "quad", "intensity", "actor_code", "actor_name",
                   "recipient_code", "recipient_name", "polarity", "modality", "reviewed",
-                  "corrected", "correction_note")  # fmt: skip
+                  "corrected", "correction_note", "confirmed", "changes")  # fmt: skip
 
 # The events are looked up by article alone (the events_article index: a millisecond at a
 # million events) and matched to the rest of the key here: with the whole key in the WHERE,
@@ -78,7 +80,7 @@ def read_corrected(con: duckdb.DuckDBPyConnection, record: CorrectionRecord) -> 
             rejected = [r for r in con.execute(_KEYED, article).fetchall() if r[2:] == key]
             gone = tuple(IndexRow(int(r[0]), str(r[1]), None, False) for r in rejected)
             return Corrected(gone, {})
-        view = corrected_events_sql(_CODED, where="e.article_id = $article_id")
+        view = corrected_events_sql(f"{MARKS_SQL}, {_CODED}", where="e.article_id = $article_id")
         # The columns of queries.get_event (the view's, then the article's), then ours.
         cur = con.execute(
             f"""SELECT v.* EXCLUDE ({_CODED_NAMES}), a.url, a.title, a.outlet, a.published,

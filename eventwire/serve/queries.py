@@ -22,10 +22,13 @@ from eventwire.analysis._common import (
 )
 from eventwire.analysis.evidence import highlight_spans
 from eventwire.ontology.plover import validate_type
+from eventwire.store.corrections import corrected_events_sql
+from eventwire.store.marks import MARKS_SQL
 
 __all__ = [
     "ARTICLE_COLUMNS",
     "LIST_COLUMNS",
+    "MARKED_EVENTS",
     "EventFilter",
     "count_events",
     "ensure_indexes",
@@ -36,14 +39,19 @@ __all__ = [
     "top_dyads",
 ]
 
-# The last three are corrected_events' review columns (store/corrections.py), so that the
-# dashboard can tell reviewed and corrected events in the list.
+# The last five are the review marks, so that the dashboard can show which events an analyst
+# reviewed, corrected (and what changed) or confirmed: corrected_events' three columns
+# (store/corrections.py) and the two of store/marks.py.
 LIST_COLUMNS: Final = (
     "id", "date", "event_type", "mode", "quad", "intensity", "actor_code", "actor_name",
     "actor_text", "recipient_code", "recipient_name", "recipient_text", "polarity", "modality",
     "speaker_text", "sentence", "sentence_start", "trigger", "trigger_start", "trigger_end",
-    "confidence", "article_id", "reviewed", "corrected", "correction_note",
+    "confidence", "article_id", "reviewed", "corrected", "correction_note", "confirmed",
+    "changes",
 )  # fmt: skip
+# corrected_events with the marks: what the list and one event's page read (the marks are
+# computed in the same pass as the view's join, not per event).
+MARKED_EVENTS: Final = f"({corrected_events_sql(MARKS_SQL)})"
 ARTICLE_COLUMNS: Final = ("url", "title", "outlet", "published")
 
 
@@ -135,7 +143,7 @@ def list_events(
     outer = ", ".join([*(f"e.{c}" for c in LIST_COLUMNS), *(f"a.{c}" for c in ARTICLE_COLUMNS)])
     # Page first, join after: the join then touches one page of articles, not every match.
     sql = f"""SELECT {outer} FROM (
-                SELECT {cols} FROM corrected_events WHERE {where}
+                SELECT {cols} FROM {MARKED_EVENTS} WHERE {where}
                 ORDER BY date DESC NULLS LAST, id LIMIT $limit OFFSET $offset) e
               LEFT JOIN articles a ON a.id = e.article_id
               ORDER BY e.date DESC NULLS LAST, e.id"""
@@ -149,8 +157,8 @@ def get_event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] |
     """Every stored column of one event, its article's metadata and the highlight spans."""
     with duckdb_errors("Reading an event"):
         cur = con.execute(
-            """SELECT e.*, a.url, a.title, a.outlet, a.published
-               FROM corrected_events e LEFT JOIN articles a ON a.id = e.article_id
+            f"""SELECT e.*, a.url, a.title, a.outlet, a.published
+               FROM {MARKED_EVENTS} e LEFT JOIN articles a ON a.id = e.article_id
                WHERE e.id = $id""",
             {"id": event_id},
         )

@@ -53,13 +53,17 @@ __all__ = [
     "Change",
     "CorrectionRecord",
     "EventNotFoundError",
+    "VALUE_TYPES",
+    "Recorded",
     "corrected_events_sql",
+    "corrected_row",
     "correct_event",
     "export_corrections",
     "list_corrections",
     "read_corrections",
     "record_correction",
     "resolve_actor",
+    "write_correction",
 ]
 
 Action = Literal["confirm", "reject", "retype", "actor", "recipient", "qualify", "note"]
@@ -90,6 +94,9 @@ _VALUE_NAMES: Final = tuple(n for n, _ in _VALUES if n != "rejected")
 #: coder's type, actor and recipient codes.
 KEY: Final = ("article_id", "sentence_start", "sentence_end", "coded_type", "coded_actor",
               "coded_recipient")  # fmt: skip
+#: The same key in ``events``' columns.
+_EVENT_KEY: Final = ("article_id", "sentence_start", "sentence_end", "event_type", "actor_code",
+                     "recipient_code")  # fmt: skip
 
 _COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("id", "VARCHAR PRIMARY KEY"),
@@ -337,9 +344,45 @@ def _new_state(old: dict[str, Any], change: Change) -> dict[str, Any]:
     return new
 
 
-_BASE_COLUMNS = ("id", "article_id", "sentence_index", "sentence_start", "sentence_end",
-                 "sentence", "trigger", "trigger_start", "trigger_end", "actor_text",
-                 "recipient_text", *_VALUE_NAMES)  # fmt: skip
+#: Each corrected value's SQL type, by name (``_VALUES`` without ``rejected``).
+VALUE_TYPES: Final[dict[str, str]] = {n: kind for n, kind in _VALUES if n != "rejected"}
+#: Python's type for each SQL type of ``_VALUES``: a new value is kept as the store gives it
+#: back (a retype's intensity 7 as 7.0), so the answer, the index and the view agree.
+_PY_TYPES: Final[dict[str, type]] = {"BOOLEAN": bool, "VARCHAR": str, "INTEGER": int,
+                                     "DOUBLE": float}  # fmt: skip
+
+
+def _typed(state: dict[str, Any]) -> dict[str, Any]:
+    return {n: None if state[n] is None else _PY_TYPES[kind](state[n]) for n, kind in _VALUES}
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A correction as :func:`write_correction` stored it, and the coder's rows of its key
+    (usually one; more where the coder found the same claim twice in a sentence): every
+    column of ``events`` and ``rowid``, read in the correction's transaction. With
+    :func:`corrected_row` they give the events as every reader now sees them without reading
+    the view back (issue 21: its query cost a third of the round trip at a million events)."""
+
+    record: CorrectionRecord
+    coded: tuple[dict[str, Any], ...]
+    judged: bool  # the key has a verdict, this correction or an earlier one (not a note)
+
+
+def corrected_row(coded: dict[str, Any], record: CorrectionRecord) -> dict[str, Any] | None:
+    """The row ``corrected_events`` shows for the coder's row ``coded`` while ``record`` is
+    the correction in force for its key (corrected_events_sql, in Python; the view's
+    columns, without ``rowid``); None when it rejects the event (out of the view).
+    tests/serve/test_serve_corrections.py checks it against the view."""
+    new = record.new
+    if new["rejected"]:
+        return None
+    row = {n: new[n] if n in VALUE_TYPES else v for n, v in coded.items() if n != "rowid"}
+    row["reviewed"] = True
+    # IS DISTINCT FROM: None equals None, as with Python's !=.
+    row["corrected"] = any(new[n] != coded[n] for n in VALUE_TYPES)
+    row["correction_note"] = record.note
+    return row
 
 
 def correct_event(
@@ -390,12 +433,66 @@ def record_correction(
     now: dt.datetime | None = None,
 ) -> CorrectionRecord:
     """:func:`correct_event` inside the caller's transaction (``store.access.writer``)."""
+    return _checked(cur, event_id, change, who, now, key_events=False).record
+
+
+def write_correction(
+    cur: duckdb.DuckDBPyConnection,
+    event_id: str,
+    change: Change,
+    *,
+    who: str | None = None,
+    now: dt.datetime | None = None,
+) -> Recorded:
+    """:func:`record_correction`, with the events of the correction's key (:class:`Recorded`):
+    the ones the server patches into its index."""
+    return _checked(cur, event_id, change, who, now, key_events=True)
+
+
+def _checked(
+    cur: duckdb.DuckDBPyConnection,
+    event_id: str,
+    change: Change,
+    who: str | None,
+    now: dt.datetime | None,
+    *,
+    key_events: bool,
+) -> Recorded:
     if change.note is not None and len(change.note) > 2000:
         raise UsageError("The note is longer than 2000 characters.", fix="shorten it")
     try:
-        return _correct(cur, event_id, change, who, now)
+        return _correct(cur, event_id, change, who, now, key_events=key_events)
     except duckdb.Error as exc:
         raise _write_error(exc) from exc
+
+
+def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    found = cur.execute(sql, params)
+    names = [d[0] for d in found.description or ()]
+    return [dict(zip(names, r, strict=True)) for r in found.fetchall()]
+
+
+def _key_events(cur: duckdb.DuckDBPyConnection, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """The coder's rows of ``base``'s key, ``base`` among them, in rowid order. The others
+    are looked up by article alone (the events_article index; with the whole key in the
+    WHERE, DuckDB scans the table) and matched here; usually there are none."""
+    key = tuple(base[k] for k in _EVENT_KEY[1:])
+    others = [
+        int(r[0])
+        for r in cur.execute(
+            f"SELECT rowid, {', '.join(_EVENT_KEY[1:])} FROM events WHERE article_id = ?",
+            [base["article_id"]],
+        ).fetchall()
+        if tuple(r[1:]) == key and r[0] != base["rowid"]
+    ]
+    if not others:
+        return [base]
+    more = _rows(
+        cur,
+        f"SELECT rowid, * FROM events WHERE rowid IN ({', '.join('?' for _ in others)})",
+        others,
+    )
+    return sorted([base, *more], key=lambda e: int(e["rowid"]))
 
 
 def _correct(
@@ -404,36 +501,34 @@ def _correct(
     change: Change,
     who: str | None,
     now: dt.datetime | None,
-) -> CorrectionRecord:
-    rows = cur.execute(
-        f"SELECT {', '.join(_BASE_COLUMNS)} FROM events WHERE id = ?", [event_id]
-    ).fetchall()
-    if not rows:
+    *,
+    key_events: bool,
+) -> Recorded:
+    # Every column: the server shows the corrected event from it (corrected_row).
+    found = _rows(cur, "SELECT rowid, * FROM events WHERE id = ?", [event_id])
+    if not found:
         raise EventNotFoundError(
             f"No event {event_id!r}.", fix="take ids from /api/events or `eventwire events`"
         )
-    base = dict(zip(_BASE_COLUMNS, rows[0], strict=True))
-    key = {
-        "article_id": base["article_id"],
-        "sentence_start": base["sentence_start"],
-        "sentence_end": base["sentence_end"],
-        "coded_type": base["event_type"],
-        "coded_actor": base["actor_code"],
-        "coded_recipient": base["recipient_code"],
-    }
+    base = found[0]
+    key = dict(zip(KEY, (base[k] for k in _EVENT_KEY), strict=True))
     new_cols = ", ".join(f"new_{n}" for n in _STATE)
-    latest = cur.execute(
-        f"SELECT {new_cols} FROM corrections WHERE "
-        + " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in KEY)
-        + " ORDER BY seq DESC LIMIT 1",
+    # The key's corrections, latest first (a few): the latest gives the state to change,
+    # the others whether the key has a verdict. article_id = ? rather than IS NOT DISTINCT
+    # FROM: the corrections_article index can serve it.
+    history = cur.execute(
+        f"SELECT {new_cols}, action <> 'note' FROM corrections WHERE article_id = ? AND "
+        + " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in KEY[1:])
+        + " ORDER BY seq DESC",
         [key[k] for k in KEY],
     ).fetchall()
     old = (
-        dict(zip(_STATE, latest[0], strict=True))
-        if latest
+        dict(zip(_STATE, history[0][:-1], strict=True))
+        if history
         else {"rejected": False, **{n: base[n] for n in _VALUE_NAMES}}
     )
-    new = _new_state(old, change)
+    judged = change.action != "note" or any(r[-1] for r in history)
+    new = _typed(_new_state(old, change))
     seq = int(cur.execute("SELECT nextval('corrections_seq')").fetchall()[0][0])
     made_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     note = (change.note or "").strip() or None
@@ -459,7 +554,8 @@ def _correct(
         f"({', '.join('?' for _ in COLUMN_NAMES)})",
         [row[n] for n in COLUMN_NAMES],
     )
-    return _record(row, applies=True)
+    coded = tuple(_key_events(cur, base)) if key_events else ()
+    return Recorded(_record(row, applies=True), coded, judged)
 
 
 def _record(row: dict[str, Any], *, applies: bool) -> CorrectionRecord:

@@ -13,9 +13,12 @@ from typing import Any, Final, Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from eventwire.errors import StoreError, UsageError
+from eventwire.store.corrections import corrected_events_sql
+from eventwire.store.marks import MARK_COLUMNS, MARKS_SQL
 from eventwire.store.queries import EventFilter, iter_event_batches
 
 __all__ = ["FORMATS", "export_events", "plover_record"]
@@ -31,6 +34,9 @@ def _entity(code: Any, sector: Any, name: Any, text: Any, implied: Any = None) -
         # source the text names without one ("the judge").
         ent["implied"] = True
     return ent
+
+
+_REVIEW: Final = ("reviewed", "corrected", *MARK_COLUMNS, "correction_note")
 
 
 def plover_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +89,10 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "num_sources": row.get("num_sources"),
         "num_mentions": row.get("num_mentions"),
     }  # fmt: skip
+    # The analysts' review (docs/CORRECTIONS.md; the values above are the corrected ones),
+    # as far as the row was read with it: export_events adds ``confirmed`` and ``changes``
+    # to the view's three columns.
+    rec.update({k: row[k] for k in _REVIEW if k in row})
     return rec
 
 
@@ -111,6 +121,34 @@ def _gdelt_row(row: dict[str, Any]) -> list[Any]:
     ]  # fmt: skip
 
 
+def _review_marks(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """``id``, ``confirmed`` and ``changes`` (store/marks.py) of every event an analyst
+    reviewed: one query, as many rows as corrected keys (thousands where the store holds
+    millions of events); the others are neither confirmed nor changed."""
+    sql = corrected_events_sql(MARKS_SQL, where="c.seq IS NOT NULL")
+    try:
+        cur = con.cursor()
+        try:
+            return cur.sql(f"SELECT id, {', '.join(MARK_COLUMNS)} FROM ({sql})").to_arrow_table()
+        finally:
+            cur.close()
+    except duckdb.Error as exc:
+        raise StoreError("Reading the corrections failed.", cause=str(exc).splitlines()[0]) from exc
+
+
+def _with_marks(batches: Iterator[pa.RecordBatch], marks: pa.Table) -> Iterator[pa.RecordBatch]:
+    """Each batch with ``confirmed`` and ``changes`` after ``correction_note`` (the view's
+    review columns), looked up by id in ``marks`` (vectorised, no query per event)."""
+    ids = marks["id"].combine_chunks()
+    confirmed = marks["confirmed"].combine_chunks()
+    changes = marks["changes"].combine_chunks()
+    for batch in batches:
+        at = pc.index_in(batch.column("id"), value_set=ids)
+        where = batch.schema.get_field_index("correction_note") + 1
+        batch = batch.add_column(where, "confirmed", pc.fill_null(pc.take(confirmed, at), False))
+        yield batch.add_column(where + 1, "changes", pc.take(changes, at))
+
+
 def _rows(batches: Iterator[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
     for batch in batches:
         yield from batch.to_pylist()
@@ -132,7 +170,8 @@ def export_events(
     bounded whatever the number of events: 1M events export in about 450 MB. Every row
     carries its story's NumArticles/NumSources/NumMentions; by default each article's event is
     a row (the evidence), with ``one_per_story`` each event of a story is written once (its
-    representative: GDELT's convention).
+    representative: GDELT's convention). Every format but GDELT's carries the review marks:
+    ``reviewed``, ``corrected``, ``confirmed``, ``changes`` and ``correction_note``.
     """
     if fmt not in FORMATS:
         raise UsageError(f"Unknown export format {fmt!r}.", fix=f"use one of: {', '.join(FORMATS)}")
@@ -170,7 +209,8 @@ def _size(limit: str) -> str:
 def _export(
     con: duckdb.DuckDBPyConnection, out: Path, fmt: str, flt: EventFilter, one_per_story: bool
 ) -> int:
-    batches = iter_event_batches(con, flt, one_per_story=one_per_story)
+    marks = _review_marks(con)
+    batches = _with_marks(iter_event_batches(con, flt, one_per_story=one_per_story), marks)
     n = 0
     try:
         if fmt == "parquet":

@@ -3,6 +3,9 @@ every view once written."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +16,10 @@ from fastapi.testclient import TestClient
 from eventwire.errors import UsageError
 from eventwire.serve import create_app
 from eventwire.serve.app import serve
-from eventwire.serve.corrections import TOKEN_HEADER, is_loopback_host
-from eventwire.store.access import data_version
+from eventwire.serve.corrections import TOKEN_HEADER, _corrected, is_loopback_host
+from eventwire.serve.index_patch import read_corrected
+from eventwire.store.access import data_version, writer
+from eventwire.store.corrections import Change, write_correction
 
 TOKEN = "test-token-0123456789"
 BASE = "http://127.0.0.1:8765"
@@ -25,6 +30,9 @@ GOOD = {TOKEN_HEADER: TOKEN, "Origin": BASE}
 @pytest.fixture
 def client(db_path: Path) -> Iterator[TestClient]:
     with TestClient(create_app(db_path, corrections_token=TOKEN), base_url=BASE) as c:
+        # The write-ahead log is folded into the file only when a test says so (flush).
+        app: Any = c.app
+        app.state.checkpointer.quiet = app.state.checkpointer.most = 3600.0
         yield c
 
 
@@ -154,6 +162,11 @@ def test_a_correction_is_in_the_list_at_once_without_a_rebuild(
     assert refresher.seen == data_version(db_path)
     client.get("/api/events", params={"actor": "PRK"})  # a poke: nothing to refresh
     assert holder.builds == builds
+    # The corrections' checkpoint (held back by the fixture) is the server's own write too.
+    app.state.checkpointer.flush()
+    assert refresher.seen == data_version(db_path)
+    client.get("/api/events", params={"actor": "PRK"})
+    assert holder.builds == builds
 
 
 @pytest.mark.parametrize(
@@ -220,3 +233,107 @@ def test_corrections_and_cors_do_not_mix(db_path: Path) -> None:
 )  # fmt: skip
 def test_is_loopback_host(host: str, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback
+
+
+# ----------------------------------------------------------------------------- issue 21
+
+
+def test_an_acknowledged_correction_is_in_the_log_and_seen_before_its_checkpoint(
+    client: TestClient, db_path: Path
+) -> None:
+    """A correction is answered once committed (DuckDB's write-ahead log, fsynced), without
+    checkpointing it (a third of the round trip at a million events): a read-only opener in
+    another process sees it meanwhile, and the checkpoint that follows folds the log into
+    the file, taken by the server as its own write."""
+    app: Any = client.app
+    client.get("/api/events")  # the index, built
+    builds = app.state.event_index.builds
+    assert client.post(URL, json={"action": "reject"}, headers=GOOD).status_code == 200
+    wal = Path(f"{db_path}.wal")
+    assert wal.exists()
+    code = (
+        "import sys; from eventwire.store import connect; "
+        "con = connect(sys.argv[1], read_only=True); "
+        "print(con.execute(\"SELECT count(*) FROM corrections WHERE event_id = 'usa-3'\")"
+        '.fetchall()[0][0], con.execute("SELECT count(*) FROM corrected_events WHERE id = '
+        "'usa-3'\").fetchall()[0][0])"
+    )
+    seen = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    assert seen.stdout.split() == ["1", "0"]
+    checkpointer = app.state.checkpointer
+    checkpointer.flush()
+    assert not wal.exists() and checkpointer.checkpoints == 1
+    assert app.state.refresher.seen == data_version(db_path)
+    client.get("/api/events")  # a poke: the checkpoint is not another process's write
+    assert app.state.event_index.builds == builds
+
+
+def test_corrections_are_checkpointed_once_they_pause(db_path: Path) -> None:
+    with TestClient(create_app(db_path, corrections_token=TOKEN), base_url=BASE) as c:
+        app: Any = c.app
+        checkpointer = app.state.checkpointer
+        checkpointer.quiet = 0.05
+        for body in ({"action": "confirm"}, {"action": "note", "note": "x"}):
+            assert c.post(URL, json=body, headers=GOOD).status_code == 200
+        wal = Path(f"{db_path}.wal")
+        deadline = time.monotonic() + 30
+        while (wal.exists() or not checkpointer.checkpoints) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert checkpointer.checkpoints >= 1 and checkpointer.error is None
+        assert not wal.exists()
+
+
+def _two_events_of_one_key(path: Path) -> None:
+    """usa-2 gets usa-1's key (article, sentence offsets, codes and type), and usa-3 loses
+    its recipient: a correction of either of the first two applies to both."""
+    with writer(path) as w:
+        w.execute(
+            """UPDATE events SET article_id = s.article_id, sentence_start = s.sentence_start,
+                   sentence_end = s.sentence_end, event_type = s.event_type,
+                   actor_code = s.actor_code, recipient_code = s.recipient_code
+               FROM (SELECT * FROM events WHERE id = 'usa-1') s WHERE events.id = 'usa-2'"""
+        )
+        w.execute(
+            "UPDATE events SET recipient_code = NULL, recipient_name = NULL,"
+            " recipient_sector = NULL WHERE id = 'usa-3'"
+        )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [("usa-3", Change(action="confirm"))],
+        [("usa-3", Change(action="reject", note="no threat"))],
+        [("usa-3", Change(action="retype", event_type="ACCUSE"))],
+        [("usa-3", Change(action="retype", event_type="COERCE", mode="arrest"))],
+        [("usa-3", Change(action="actor", actor="RUS"))],
+        [("usa-3", Change(action="actor", actor="PRK MIL"))],
+        [("usa-3", Change(action="actor", actor="United States"))],  # its own code, by name
+        [("usa-3", Change(action="recipient", recipient="JPN"))],  # its recipient was NULL
+        [("usa-neg", Change(action="qualify", polarity="asserted"))],
+        [("usa-3", Change(action="qualify", modality="future"))],
+        [("usa-3", Change(action="note", note="check"))],  # a note alone: not confirmed
+        [("usa-3", Change(action="confirm")), ("usa-3", Change(action="note", note="ok"))],
+        [("usa-3", Change(action="reject")), ("usa-3", Change(action="confirm"))],
+        [("usa-3", Change(action="retype", event_type="ACCUSE")),
+         ("usa-3", Change(action="note", note="x"))],
+        [("usa-1", Change(action="retype", event_type="THREATEN"))],  # and usa-2
+        [("usa-2", Change(action="reject"))],  # and usa-1
+    ],
+)  # fmt: skip
+def test_the_corrected_events_built_from_the_write_are_those_the_view_reads_back(
+    db_path: Path, changes: list[tuple[str, Change]]
+) -> None:
+    """serve/corrections.py builds the events a correction changes (for the index and the
+    answer) from the rows the correction read, with no read-back of the view; what it builds
+    is what index_patch.read_corrected reads from the view (with the review marks)."""
+    _two_events_of_one_key(db_path)
+    for event_id, change in changes:
+        with writer(db_path, checkpoint=False) as con:
+            recorded = write_correction(con, event_id, change, who="t")
+            built = _corrected(con, recorded)
+            read = read_corrected(con, recorded.record)
+    assert sorted(built.rows, key=lambda r: r.rowid) == sorted(read.rows, key=lambda r: r.rowid)
+    assert built.events == read.events
+    assert len(built.rows) == (2 if event_id in ("usa-1", "usa-2") else 1)

@@ -1,6 +1,6 @@
 """Corrections in the dashboard, in a real headless Chromium (Debian's /usr/bin/chromium via
-Playwright): reject one event and retype another, then check the table, the timeline and
-the API."""
+Playwright): reject one event, retype another and confirm a third, then check the table (its
+review marks too, at desktop and phone width), the timeline and the API."""
 
 from __future__ import annotations
 
@@ -35,13 +35,14 @@ def _timeline_total(page: Any) -> int:
     return sum(int(m.group(1)) for t in titles if (m := re.search(r"Q\d (\d+) events", t)))
 
 
-def test_reject_and_retype_in_the_dashboard(base_url: str) -> None:
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (375, 740)])
+def test_reject_retype_and_confirm_in_the_dashboard(base_url: str, width: int, height: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": width, "height": height})
             problems: list[str] = []
             page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
             page.goto(base_url + "/?actor=USA&recipient=PRK")
@@ -50,6 +51,8 @@ def test_reject_and_retype_in_the_dashboard(base_url: str) -> None:
             expect(rows).to_have_count(3)
             assert page.locator("body[data-corrections='on']").count() == 1
             assert _timeline_total(page) == 3
+            # No analyst has looked at them yet: no review marks.
+            assert page.locator("#events .review-mark").count() == 0
 
             # Reject usa-3: it leaves the table, the count and the timeline.
             page.click("#events tr.event[data-id='usa-3'] button.c-reject")
@@ -67,21 +70,50 @@ def test_reject_and_retype_in_the_dashboard(base_url: str) -> None:
                 "ASSAULT"
             )
             expect(page.locator("#events tr.event[data-id='usa-2'] .quad")).to_contain_text("Q4")
+            # Its row is marked corrected, in words, with what changed and the note.
+            retyped = page.locator("#events tr.event[data-id='usa-2']")
+            expect(retyped).to_have_attribute("data-review", "corrected")
+            badge = retyped.locator(".badge")
+            expect(badge).to_have_text("corrected")
+            expect(badge).to_have_attribute(
+                "title",
+                "Corrected by an analyst: type: CONSULT → ASSAULT. Note: a raid, not talks",
+            )
+            expect(retyped.locator(".review-mark .changes")).to_have_text("type: CONSULT → ASSAULT")
             # The timeline redraws after the table (its own request): wait for it.
             timeline = page.locator("#timeline svg")
             expect(timeline).to_contain_text("Q4 1 events")
             expect(timeline).not_to_contain_text("Q1")
             assert _timeline_total(page) == 2
 
+            # Confirm usa-1: marked confirmed, its values kept; usa-2 stays corrected.
+            page.click("#events tr.event[data-id='usa-1'] button.c-confirm")
+            confirmed = page.locator("#events tr.event[data-id='usa-1']")
+            expect(confirmed).to_have_attribute("data-review", "confirmed")
+            expect(confirmed.locator(".badge")).to_have_text("confirmed")
+            expect(confirmed.locator("td.type")).to_contain_text("ACCUSE")
+            assert confirmed.locator(".review-mark .changes").count() == 0
+            expect(retyped).to_have_attribute("data-review", "corrected")
+            # The marks are on the screen (not cut off at phone width).
+            for row in (retyped, confirmed):
+                box = row.locator(".badge").bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+
             # The API says the same.
             api = page.request.get(base_url + "/api/events?actor=USA&recipient=PRK").json()
             assert api["total"] == 2
-            assert {e["id"]: e["event_type"] for e in api["events"]} == {
-                "usa-2": "ASSAULT", "usa-1": "ACCUSE"
+            assert {
+                e["id"]: (e["event_type"], e["corrected"], e["confirmed"], e["changes"])
+                for e in api["events"]
+            } == {
+                "usa-2": ("ASSAULT", True, False, "type: CONSULT → ASSAULT"),
+                "usa-1": ("ACCUSE", False, True, None),
             }  # fmt: skip
             history = page.request.get(base_url + "/api/corrections").json()["corrections"]
             assert [(c["event_id"], c["action"], c["note"]) for c in history] == [
-                ("usa-2", "retype", "a raid, not talks"), ("usa-3", "reject", None)
+                ("usa-1", "confirm", None), ("usa-2", "retype", "a raid, not talks"),
+                ("usa-3", "reject", None),
             ]  # fmt: skip
             # A request from this page without the token is refused.
             refused = page.request.post(

@@ -16,7 +16,13 @@ import pytest
 from storekit import article, event
 
 from eventwire.store import Store, connect
-from eventwire.store.corrections import Change, correct_event, list_corrections
+from eventwire.store.access import checkpoint, writer
+from eventwire.store.corrections import (
+    Change,
+    correct_event,
+    list_corrections,
+    write_correction,
+)
 
 WRITER = textwrap.dedent(
     """
@@ -72,6 +78,60 @@ def test_kill_9_while_writing_corrections_loses_no_acknowledged_one(tmp_path: Pa
             con.close()
 
 
+# As the server writes them (serve/corrections.py): attached, committed into the
+# write-ahead log and acknowledged without a checkpoint, which comes later if at all.
+SERVER_WRITER = textwrap.dedent(
+    """
+    import sys
+    from eventwire.store.access import writer
+    from eventwire.store.corrections import Change, write_correction
+    i = 0
+    while True:  # until killed
+        eid = f"a{i % 200:03d}-e0"
+        change = Change(action="reject") if i % 2 else Change(action="retype", event_type="AID")
+        with writer(sys.argv[1], checkpoint=False) as con:
+            rec = write_correction(con, eid, change, who="crash").record
+        print(rec.seq, eid, flush=True)  # acknowledged: committed, not checkpointed
+        i += 1
+    """
+)
+
+
+def test_kill_9_loses_no_correction_acknowledged_before_its_checkpoint(tmp_path: Path) -> None:
+    db = tmp_path / "crash.duckdb"
+    with Store(db) as s:
+        arts = [article(f"a{i:03d}", line=i) for i in range(200)]
+        s.write_batch([(a, [event(a)]) for a in arts])
+        coded = s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER_WRITER, str(db)], stdout=subprocess.PIPE, text=True,
+        env=crashkit.child_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    acked: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(acked) < 60 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acked.append(int(line.split()[0]))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    assert len(acked) == 60, "the writer stopped early"
+    assert Path(f"{db}.wal").exists()  # nothing folded them into the file
+    for fold in (False, True):  # read from the log, then from the file after a checkpoint
+        if fold:
+            assert checkpoint(db) and not Path(f"{db}.wal").exists()
+        con = connect(db, read_only=True)
+        try:
+            stored = {c.seq for c in list_corrections(con)}
+            assert set(acked) <= stored
+            assert con.execute("SELECT * FROM events ORDER BY id").fetchall() == coded
+        finally:
+            con.close()
+
+
 @pytest.mark.slow
 def test_a_correction_survives_code_force(tmp_path: Path) -> None:
     corpus, config = crashkit.write_inputs(tmp_path, n=24, batch_size=8)
@@ -89,8 +149,11 @@ def test_a_correction_survives_code_force(tmp_path: Path) -> None:
     assert len(ids) == 2
     with Store(db) as s:
         correct_event(s.con, ids[0], Change(action="reject"))
-        correct_event(s.con, ids[1], Change(action="retype", event_type="PROTEST", mode="demo"))
         before = s.con.execute("SELECT count(*) FROM corrected_events").fetchall()
+    # The second as the server writes it: still in the write-ahead log when re-coding starts.
+    with writer(db, checkpoint=False) as con:
+        write_correction(con, ids[1], Change(action="retype", event_type="PROTEST", mode="demo"))
+    assert Path(f"{db}.wal").exists()
     again = subprocess.run(
         [*crashkit.code_command(corpus, db, config), "--force"], capture_output=True, text=True,
         env=crashkit.child_env(), timeout=600,

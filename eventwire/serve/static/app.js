@@ -83,6 +83,26 @@ function sourceNode(ev) {
   return el("span", {}, label);
 }
 
+// The analysts' review of an event, as text (not colour alone): "corrected" with what
+// changed from the coder's values, "confirmed" (kept as coded), or "noted" (a note only).
+// The note, when there is one, is the badge's title.
+function reviewKind(ev) {
+  return ev.corrected ? "corrected" : ev.confirmed ? "confirmed" : ev.reviewed ? "noted" : null;
+}
+
+function reviewNode(ev, kind) {
+  const what = {
+    corrected: `Corrected by an analyst: ${ev.changes || "values changed"}`,
+    confirmed: "Confirmed by an analyst: kept as coded",
+    noted: "An analyst added a note (no verdict yet)",
+  }[kind];
+  const title = ev.correction_note ? `${what}. Note: ${ev.correction_note}` : what;
+  const box = el("div", { class: `review-mark ${kind}` });
+  box.append(el("span", { class: `badge ${kind}`, title }, kind));
+  if (kind === "corrected" && ev.changes) box.append(el("span", { class: "changes" }, ev.changes));
+  return box;
+}
+
 function renderEvents(data) {
   total = data.total;
   const body = document.querySelector("#events tbody");
@@ -92,6 +112,11 @@ function renderEvents(data) {
     tr.append(el("td", { class: "date" }, ev.date || "undated"));
     const type = el("td", { class: "type" }, ev.event_type);
     type.append(el("div", { class: "quad" }, `Q${ev.quad ?? "?"} · ${ev.intensity ?? "?"}`));
+    const kind = reviewKind(ev);
+    if (kind) {
+      type.append(reviewNode(ev, kind));
+      tr.dataset.review = kind;
+    }
     tr.append(type);
     tr.append(el("td", { class: "dyad" }, `${ev.actor_code || "?"} → ${ev.recipient_code || "?"}`));
     const evidence = el("td", { class: "evidence" });
