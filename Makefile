@@ -48,7 +48,7 @@ bench-report: $(STAMP)
 
 # The default classifier (6 layers, ~7 min on one core), then the fast one distilled from it
 # (3 layers; ~4 min to collect its news inputs, ~8 min of training), then coder.plover.v5's
-# news detector from the news gold (its news event model and weights; see docs/CODER.md).
+# news detector's weights from the news gold (see docs/CODER.md).
 train: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
 	$(BIN)/python training/train_classifier.py
@@ -59,13 +59,10 @@ train: $(STAMP)
 ## coder.plover.v5's detector retrained with an analyst's corrections (`eventwire corrections
 ## export`, or the store itself): make retrain CORRECTIONS=news.duckdb OUT=models/my-detector,
 ## then select it with `[pipeline] detector = "models/my-detector"` in your config.
-## Minutes on two cores: the news event model is not refitted (its fine-tuning takes 20+
-## minutes and lifts dev F1 by about 0.005); NEWS_MODEL=1 refits it too.
+## Minutes on two cores; needs no training packages (the detector is fitted with numpy).
 retrain: $(STAMP)
 	test -n "$(CORRECTIONS)" -a -n "$(OUT)" || (echo "usage: make retrain CORRECTIONS=FILE OUT=DIR" && false)
-	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
-	$(BIN)/python training/train_detector.py --with-corrections $(CORRECTIONS) --out-dir $(OUT) \
-	    $(if $(NEWS_MODEL),,--no-news-model)
+	$(BIN)/python training/train_detector.py --with-corrections $(CORRECTIONS) --out-dir $(OUT)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache build

@@ -6,9 +6,9 @@ pays off"):
 
 1. The domain: ``--outlet``, by default the outlet with the most gold events in the train
    split.
-2. Base: ``training/train_detector.py --exclude-outlet OUTLET --no-news-model --out-dir
-   WORK/base``, a detector that never saw the domain (its train and dev sentences are left
-   out of the fitting).
+2. Base: ``training/train_detector.py --exclude-outlet OUTLET --out-dir WORK/base``, a
+   detector that never saw the domain (its train and dev sentences are left out of the
+   fitting).
 3. Corrections: the domain's train-split gold sentences, in article order, written as a
    corrections export (``eventwire corrections export`` JSONL, with the gold events as the
    analyst's kept events and the sentences without any as their rejections), until
@@ -21,8 +21,7 @@ pays off"):
    ``[pipeline] detector`` set to each directory, scored by ``eventwire.newseval`` (detection,
    type + source, type + source + target; new events only).
 
-Both detectors are fitted without the news model (``--no-news-model``, minutes instead of the
-fine-tuning's 20+), so base and after differ only in the corrections.
+Base and after differ only in the corrections.
 
     .venv/bin/python benchmarks/retrain_bench.py [--outlet cnn.com] [--events 200] [--json]
 
@@ -138,7 +137,7 @@ def train(
     """Fit a detector with training/train_detector.py in its own process."""
     cmd = [
         sys.executable, str(TRAINER), "--corpus-root", str(corpus_root),
-        "--exclude-outlet", outlet, "--no-news-model", "--out-dir", str(out_dir),
+        "--exclude-outlet", outlet, "--out-dir", str(out_dir),
     ]  # fmt: skip
     if corrections is not None:
         cmd += ["--with-corrections", str(corrections), "--corrections-weight", str(weight)]
@@ -161,9 +160,8 @@ def detector_info(model_dir: Path) -> dict[str, Any]:
     return info
 
 
-def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> tuple[NewsScores, list[str]]:
-    """The sentences coded by coder.plover.v5 with the detector in ``model_dir``, scored; and
-    what had to be worked around to code them."""
+def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> NewsScores:
+    """The sentences coded by coder.plover.v5 with the detector in ``model_dir``, scored."""
     from eventwire.config import load_config
     from eventwire.pipeline import Pipeline
 
@@ -175,22 +173,6 @@ def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> tuple[NewsScore
         ),
     )
     pipe = Pipeline(cfg)
-    notes: list[str] = []
-    coder: Any = pipe.coder
-    nm_dir = getattr(coder, "news_model_dir", None)
-    fitted_with_nm = detector_info(model_dir).get("news_model", True)
-    if nm_dir is not None and not fitted_with_nm:
-        # A --no-news-model detector has no news-detector/ and no nm_* weights, but
-        # DetectedCoder(model_dir=...) still points at model_dir/news-detector: loading it
-        # fails on the first sentence, and the pipeline then rejects every article (no
-        # events, no exception). Coding without the news model is what the detector was
-        # fitted for, as train_detector.py itself does for its held-out figures.
-        coder.news_model_dir = None
-        notes.append(
-            f"DetectedCoder(model_dir={model_dir}) set news_model_dir={nm_dir}"
-            f"{'' if Path(nm_dir).exists() else ' (missing)'} for a detector fitted without"
-            " the news model; switched off here"
-        )
     coded = code_gold(sentences, pipe)
     failed = pipe.take_failures()
     if failed:
@@ -198,7 +180,7 @@ def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> tuple[NewsScore
         raise SystemExit(
             f"{len(failed)} articles failed to code with {model_dir}: {failed[0].reason}"
         )
-    return score_news(sentences, coded), notes
+    return score_news(sentences, coded)
 
 
 def row(name: str, sc: NewsScores) -> str:
@@ -275,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = [s for s in gold if s.outlet == outlet and s.split == "dev"]
     # The corrections the trainer held out (a fifth of their articles, by its own split),
     # coded by both detectors: the trainer's own "before" is the shipped detector, which
-    # saw the domain's gold and may need a news model this checkout lacks.
+    # saw the domain's gold.
     sys.path.insert(0, str(TRAINER.parent))
     import train_detector
 
@@ -284,15 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, held_out = train_detector.corrections_split(read_corrections(corrections))
     scores: dict[str, NewsScores] = {}
     held_scores: dict[str, NewsScores] = {}
-    notes: list[str] = []
     for name, d in dirs.items():
         log(f"coding {len(dev)} dev sentences of {outlet} with the {name} detector")
-        scores[name], more = check(d, dev)
-        notes += more
+        scores[name] = check(d, dev)
         log(f"coding the {len(held_out)} held-out corrections with the {name} detector")
-        held_scores[name], _ = check(d, held_out)
-    for note in notes:
-        log("note: " + note)
+        held_scores[name] = check(d, held_out)
 
     after_info = detector_info(dirs["after"])
     # Each fit picks its event threshold on the (domain-free) dev split: a shift there moves
@@ -328,7 +306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "dev": {k: v.to_json() for k, v in scores.items()},
                     "held_out_corrections": {k: v.to_json() for k, v in held_scores.items()},
                     "precision_rose": rose,
-                    "notes": notes,
                 },
                 indent=1,
             )
@@ -336,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(
         f"domain {outlet}: dev split, {len(dev)} sentences, {counts['dev']['new_events']} new"
-        " events (scored); detectors fitted without the news model"
+        " events (scored)"
     )
     print(
         f"corrections: {len(lines)} train-split sentences, {n_events} events"

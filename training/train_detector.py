@@ -1,5 +1,4 @@
-"""Fit coder.plover.v5's news detector: its news event model (models/news-detector) and
-its weights (eventwire/coder/detector.json).
+"""Fit coder.plover.v5's news detector: its weights (eventwire/coder/detector.json).
 
     python training/train_detector.py [--corpus-root ../shared/corpus] [--eval test]
     python training/train_detector.py --with-corrections news.duckdb --out-dir models/mine
@@ -10,25 +9,24 @@ its weights (eventwire/coder/detector.json).
    train split, a fifth of their articles held out.
 2. Codes the train and dev splits with v5's candidate generator and labels every typed
    candidate: an event when its type and source country match a gold event of the sentence.
-3. Fine-tunes the news event model (``training/news_model.py``) on the train split's
-   candidate pairs and PLV: two fold models score the train split out of fold, the model
-   fitted on the whole train split scores dev and is written.
-4. Fits the event and reference scorers on the train split (with the news model's
-   probabilities as features), chooses the event threshold on dev (best type+source F1),
-   refits on train+dev and writes the weights. With corrections, scores the held-out ones
-   before (the shipped detector) and after, into the model card.
-5. ``--eval test`` prints the test split's figures for v1, v4 and v5: only for final
+3. Fits the event and reference scorers on the train split, chooses the L2 strength and the
+   event threshold on dev (best type+source F1), refits on train+dev and writes the
+   weights. With corrections, scores the held-out ones before (the shipped detector) and
+   after, into the model card.
+4. ``--eval test`` prints the test split's figures for v1, v4 and v5: only for final
    figures, never for choosing anything.
 
-Tried and not kept: PLV's candidates in the scorers' fitting (dev type + source F1 0.169 to
-0.121, measured before the news model; CHANGELOG.md).
+Tried and not kept (CHANGELOG.md): PLV's candidates in the scorers' fitting (dev type +
+source F1 0.169 to 0.121); a news event model (the classifier with a NONE label, fine-tuned
+on the train split's candidate pairs) whose probabilities were features (dev type + source
+F1 0.216 with it, 0.227 without, on the gold with the KCNA extension; 20+ minutes of fine-tuning and
+a second transformer pass when coding).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 import zlib
@@ -42,15 +40,7 @@ GOLD = REPO / "data" / "news_gold"
 sys.path.insert(0, str(REPO))
 
 from eventwire.coder.candidates import Candidate  # noqa: E402
-from eventwire.coder.classifier import ClassifierInput  # noqa: E402
-from eventwire.coder.detection import (  # noqa: E402
-    DEFAULT_DETECTOR,
-    NEWS_MODEL_DIR,
-    Detector,
-    fit_logistic,
-    news_features,
-    pair_input,
-)
+from eventwire.coder.detection import DEFAULT_DETECTOR, Detector, fit_logistic  # noqa: E402
 from eventwire.coder.detector import DetectedCoder  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
@@ -122,71 +112,6 @@ def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool]:
         if g.type == cand.event_type and src and src in codes:
             return True, g.modality == "historical"
     return False, False
-
-
-def news_model_probs(
-    data: dict[str, dict[str, tuple[Article, Scored]]], gold: dict[str, GoldSentence], args: Any
-) -> dict[ClassifierInput, dict[str, float]]:
-    """The news model's probabilities for every candidate pair: out of fold (two folds by
-    article) on the train split, so that the detector learns how far to trust it on
-    sentences it did not see; from the model fitted on the whole train split (the one
-    written to ``args.news_out``) on dev."""
-    import pickle
-
-    cache = args.news_cache
-    if cache is not None and cache.is_file():
-        log(f"news model probabilities read from {cache}")
-        cached: dict[ClassifierInput, dict[str, float]] = pickle.loads(cache.read_bytes())
-        return cached
-    from training import news_model as nm
-
-    recipe = nm.Recipe()
-    train = nm.candidate_examples(data["train"], gold)
-    plv = nm.plv_examples(args.plv) if args.plv.exists() else []
-    plv = random.Random(recipe.seed).sample(plv, min(recipe.plv, len(plv)))
-    log(f"news model: {len(train)} candidate pairs, {len(plv)} PLV sentences")
-    fold = {ex.group: zlib.crc32(ex.group.encode()) % 2 for ex in train}
-    out: dict[ClassifierInput, dict[str, float]] = {}
-
-    def score(model: Any, items: list[ClassifierInput]) -> None:
-        rows = nm.predict(model, items, recipe.max_len)
-        for item, row in zip(items, rows, strict=True):
-            out[item] = dict(zip(nm.NEWS_LABELS, map(float, row), strict=True))
-
-    for k in (0, 1):
-        half = [ex for ex in train if fold[ex.group] != k] + plv
-        model = nm.fit(half, replace(recipe, epochs=recipe.fold_epochs), log)
-        score(model, [ex.item for ex in train if fold[ex.group] == k])
-    model = nm.fit(train + plv, recipe, log)
-    dev = nm.candidate_examples(data["dev"], gold)
-    score(model, [ex.item for ex in dev])
-    info = {
-        "candidate_pairs": len(train),
-        "events": sum(ex.label != nm.label_index(None) for ex in train),
-        "plv_sentences": len(plv),
-        **{k: getattr(recipe, k) for k in recipe.__dataclass_fields__},
-    }
-    nm.save(model, args.news_out, info)
-    log(f"wrote {args.news_out}")
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(out))
-    return out
-
-
-def add_news_features(
-    data: dict[str, tuple[Article, Scored]], probs: dict[ClassifierInput, dict[str, float]]
-) -> None:
-    for _, scored in data.values():
-        for options in scored:
-            if not options:
-                continue
-            ev = options[0][0].event
-            row = probs.get(pair_input(ev, ev.evidence.sentence))
-            if row is None:
-                continue
-            for cand, f in options:
-                f.update(news_features(row, cand.event_type))
 
 
 def detector_card(info: dict[str, Any]) -> str:
@@ -330,19 +255,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpus-root", type=Path, default=REPO.parent / "shared" / "corpus")
     ap.add_argument(
-        "--plv", type=Path, default=REPO.parent / "shared" / "data" / "plv" / "train.csv"
-    )
-    ap.add_argument(
-        "--no-news-model", action="store_true", help="fit the detector without the news model"
-    )
-    ap.add_argument("--news-out", type=Path, default=NEWS_MODEL_DIR)
-    ap.add_argument(
-        "--news-cache",
-        type=Path,
-        default=None,
-        help="reuse (or write) the news model's candidate probabilities here",
-    )
-    ap.add_argument(
         "--with-corrections",
         type=Path,
         default=None,
@@ -361,8 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out-dir",
         type=Path,
         default=None,
-        help="write detector.json, news-detector/ and MODEL_CARD.md here (a model directory\n"
-        "for `[pipeline] detector`) instead of over the shipped ones",
+        help="write detector.json and MODEL_CARD.md here (a model directory for\n"
+        "`[pipeline] detector`) instead of over the shipped detector.json",
     )
     ap.add_argument(
         "--exclude-outlet",
@@ -384,7 +296,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out_dir is not None:
         args.out_dir.mkdir(parents=True, exist_ok=True)
         args.out = args.out_dir / "detector.json"
-        args.news_out = args.out_dir / "news-detector"
 
     gold = load_gold(args.corpus_root)
     log(f"{len(gold)} annotated sentences rebuilt")
@@ -402,14 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipe = Pipeline(cfg)
     coder = pipe.coder
     assert isinstance(coder, DetectedCoder)
-    coder.news_model_dir = None  # candidates as they are, before the news model reads them
     splits = {sp: [s for s in gold if s.split == sp] for sp in ("train", "dev", "test")}
     data = {sp: collect(splits[sp], pipe) for sp in ("train", "dev")}
     log(f"candidates collected: {[(k, len(v)) for k, v in data.items()]}")
-    if not args.no_news_model:
-        probs = news_model_probs(data, by_id, args)
-        for sp in ("train", "dev"):
-            add_news_features(data[sp], probs)
     train_rows = rows_of(data["train"], by_id, 1.0, args.corrections_weight)
     log(f"news train: {len(train_rows.ys)} candidates, {sum(train_rows.ys)} events")
     # (dev type+source F1, l2, threshold): both chosen on dev, for the train-only fit.
@@ -429,7 +335,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     final.threshold = best[2]
     final.info = {
         "trained_on": {"news_gold": {sp: len(splits[sp]) for sp in ("train", "dev")}},
-        "news_model": not args.no_news_model,
         "candidates": len(train_rows.ys) + len(dev_rows.ys),
         "threshold_chosen_on": "dev, best type+source F1 of the train-only fit (l2 too)",
         "dev_type_source_f1_at_threshold": round(best[0], 3),
@@ -446,7 +351,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     final.save(args.out)
     log(f"wrote {args.out}")
     coder._detector = final
-    coder.news_model_dir = None if args.no_news_model else args.news_out
     if held_out:
         shipped = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, detector="")))
         figures = {

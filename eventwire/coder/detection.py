@@ -4,12 +4,10 @@ scores them.
 The detector is two logistic regressions over sparse features of the candidate (its type,
 trigger word, the words of the sentence, the parties' sectors, polarity, modality, how far
 its stated date lies from publication, where it came from, the classifier's probability of
-the type with the candidate's actors marked, the outlet) and the news event model's
-probabilities for the pair (``models/news-detector``: the classifier with a NONE label,
-fine-tuned on the news gold): one says whether the candidate is an event the sentence
-reports, the other, given that, whether it is a background reference. Weights are in
-``detector.json`` beside this module; ``training/train_detector.py`` fits both with
-:func:`fit_logistic` (``make train``). The coder that asks it is
+the type with the candidate's actors marked, the outlet): one says whether the candidate is
+an event the sentence reports, the other, given that, whether it is a background reference.
+Weights are in ``detector.json`` beside this module; ``training/train_detector.py`` fits
+both with :func:`fit_logistic` (``make train``). The coder that asks it is
 :class:`~eventwire.coder.detector.DetectedCoder`.
 """
 
@@ -25,25 +23,20 @@ from typing import Final
 import numpy as np
 
 from eventwire.coder.candidates import Candidate
-from eventwire.coder.classifier import YIELD_TYPES, ClassifierInput
+from eventwire.coder.classifier import ClassifierInput
 from eventwire.errors import ModelError
 from eventwire.model import Article, Event
 
 __all__ = [
     "DEFAULT_DETECTOR",
-    "NEWS_MODEL_DIR",
     "Detector",
     "candidate_features",
     "fit_logistic",
-    "news_features",
     "pair_input",
 ]
 
 # The shipped weights: eventwire/coder/detector.json, beside this module.
 DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
-# The news event model (the classifier with a NONE label, fine-tuned on the news gold):
-# training/news_model.py writes it; without it the detector reads no news-model features.
-NEWS_MODEL_DIR: Final = Path(__file__).resolve().parents[2] / "models" / "news-detector"
 
 _WORD: Final = re.compile(r"[a-z][a-z'-]+")
 _STOP: Final = frozenset(
@@ -66,21 +59,6 @@ def pair_input(ev: Event, text: str) -> ClassifierInput:
         _span(text, ev.actor[0].text if ev.actor else ""),
         _span(text, ev.recipient[0].text if ev.recipient else ""),
     )
-
-
-def news_features(probs: Mapping[str, float], event_type: str) -> dict[str, float]:
-    """What the news event model says of a candidate pair typed ``event_type``."""
-    none = probs.get("NONE", 0.0)
-    label = "YIELD" if event_type in YIELD_TYPES["YIELD"] else event_type
-    p = probs.get(label, 0.0)
-    best = max((k for k in probs if k != "NONE"), key=lambda k: probs[k], default="")
-    return {
-        "nm_event": 1.0 - none,
-        "nm_type": p,
-        f"nm_type|{event_type}": p,
-        "nm_best" if best == label else "nm_not_best": 1.0,
-        f"nm_none={_bucket(none, (0.2, 0.4, 0.6, 0.8, 0.95))}": 1.0,
-    }
 
 
 def _bucket(x: float, edges: Sequence[float]) -> int:

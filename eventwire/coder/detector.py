@@ -28,15 +28,10 @@ from eventwire.coder.base import ActorLookup, PlaceLookup, event_id
 from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
 from eventwire.coder.classifier import YIELD_TYPES, EventClassifier
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.detection import (
-    NEWS_MODEL_DIR,
-    Detector,
-    candidate_features,
-    news_features,
-    pair_input,
-)
+from eventwire.coder.detection import Detector, candidate_features, pair_input
 from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
+from eventwire.errors import ModelError
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence, doc_text
 from eventwire.ontology.plover import cameo_root, intensity, quad
@@ -65,31 +60,17 @@ class DetectedCoder:
         classifier: EventClassifier | None = None,
         ranker: PairRanker | None = None,
         detector: Detector | None = None,
-        news_model_dir: Path | None = NEWS_MODEL_DIR,
         model_dir: Path | None = None,
     ) -> None:
         self.candidates: RankedCoder = checked(
             actors=actors, places=places, classifier=classifier, ranker=ranker
         )
         if model_dir is not None:
-            # A retrained detector (`[pipeline] detector`): its weights and its news model.
+            # A retrained detector (`[pipeline] detector`).
             detector = detector or Detector.load(model_dir / "detector.json")
-            # Fitted without the news model (train_detector.py --no-news-model): none to read.
-            uses_news = bool(detector.info.get("news_model", True))
-            news_model_dir = model_dir / "news-detector" if uses_news else None
+            _refuse_news_model_weights(detector, model_dir)
         self._detector = detector
-        # None: no news-model features (training collects the candidates so).
-        self.news_model_dir = news_model_dir
-        self._news_model: EventClassifier | None = None
         self.version: str = VERSION
-
-    @property
-    def news_model(self) -> EventClassifier | None:
-        if self.news_model_dir is None or not self.detector.info.get("news_model", True):
-            return None
-        if self._news_model is None:
-            self._news_model = EventClassifier.load(self.news_model_dir)
-        return self._news_model
 
     @property
     def detector(self) -> Detector:
@@ -111,7 +92,6 @@ class DetectedCoder:
             classifier=self.candidates.classifier,
             ranker=self.candidates.ranker,
             detector=self._detector,
-            news_model_dir=self.news_model_dir,
         )
 
     def typed_candidates(self, events: Sequence[Event], text: str) -> list[list[Candidate]]:
@@ -149,21 +129,14 @@ class DetectedCoder:
         found = self.events(doc, sentence, article, memory)
         text = doc_text(doc)
         main = main_country(memory)
-        nm = self.news_model
-        news: list[dict[str, float] | None] = [None] * len(found)
-        if nm is not None and found:
-            rows = nm.predict_proba([pair_input(ev, text) for ev, _ in found])
-            news = [dict(zip(nm.labels, map(float, row), strict=True)) for row in rows]
         out = []
-        for (_, origin), options, probs in zip(
-            found, self.typed_candidates([ev for ev, _ in found], text), news, strict=True
+        for (_, origin), options in zip(
+            found, self.typed_candidates([ev for ev, _ in found], text), strict=True
         ):
             scored = []
             for typed in options:
                 for c, route in imputed(typed, main):
                     f = candidate_features(c, sentence.text, sentence.index, article)
-                    if probs is not None:
-                        f.update(news_features(probs, c.event_type))
                     f[f"from={origin}"] = 1.0
                     f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
                     if route:
@@ -221,3 +194,22 @@ class DetectedCoder:
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:
         return self.decide(self.score_candidates(doc, sentence, article, memory), article)
+
+
+def _refuse_news_model_weights(detector: Detector, model_dir: Path) -> None:
+    """A detector directory fitted by an earlier version with the news event model (a second
+    classifier, removed: the detector scored better on dev without it) holds weights for its
+    features (``nm_*``). v5 no longer computes them, so that detector's probabilities and
+    threshold no longer hold: refused rather than run quietly worse. (The shipped
+    detector.json ships with the code that reads it.)"""
+    retired = sum(k.startswith("nm_") for k in (*detector.event, *detector.reference))
+    if retired:
+        raise ModelError(
+            f"The news detector in {model_dir} was fitted with the news event model, which "
+            f"coder.plover.v5 no longer has ({retired} of its weights are for that model's "
+            "features).",
+            cause="the directory was written by `make retrain` or train_detector.py before "
+            "the news event model was removed",
+            fix="retrain it (make retrain CORRECTIONS=FILE OUT=DIR), or leave [pipeline] "
+            "detector empty for the shipped detector",
+        )

@@ -15,9 +15,9 @@ from eventwire.coder.detection import (
     Detector,
     candidate_features,
     fit_logistic,
-    news_features,
 )
 from eventwire.coder.detector import DetectedCoder
+from eventwire.config import load_config
 from eventwire.errors import ModelError
 from eventwire.model import Article, Entity, Place
 from eventwire.pipeline import Pipeline
@@ -106,20 +106,8 @@ def test_a_coded_source_is_left_alone() -> None:
     assert imputed(cand, "USA") == [(cand, "")]
 
 
-@pytest.mark.parametrize(
-    ("event_type", "expected"),
-    [("ACCUSE", 0.6), ("CONCEDE", 0.1), ("RETREAT", 0.1), ("AID", 0.0)],
-)
-def test_news_features_read_the_type_and_none(event_type: str, expected: float) -> None:
-    probs = {"ACCUSE": 0.6, "YIELD": 0.1, "NONE": 0.3}
-    f = news_features(probs, event_type)
-    assert f["nm_event"] == pytest.approx(0.7)
-    assert f["nm_type"] == pytest.approx(expected)
-    assert ("nm_best" in f) == (event_type == "ACCUSE")
-
-
 def _candidates(pipeline: Pipeline, text: str, **article: object) -> list[list[Candidate]]:
-    coder = DetectedCoder(actors=pipeline.actors, places=pipeline.places, news_model_dir=None)
+    coder = DetectedCoder(actors=pipeline.actors, places=pipeline.places)
     seen: list[list[Candidate]] = []
 
     class Spy:
@@ -199,3 +187,50 @@ def test_a_bad_detector_file_says_how_to_fix_it(tmp_path: Path, content: str | N
         path.write_text(content, encoding="utf-8")
     with pytest.raises(ModelError, match="make retrain"):
         Detector.load(path)
+
+
+def _configured(model_dir: Path) -> Pipeline:
+    """A coder.plover.v5 pipeline with ``[pipeline] detector`` set to ``model_dir``."""
+    cfg = load_config()
+    return Pipeline(
+        replace(
+            cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v5", detector=str(model_dir))
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "reference"),
+    [
+        ({"bias": -1.0, "w=x": 1.0, "nm_event": 2.0}, {"bias": 0.5}),
+        ({"bias": -1.0, "w=x": 1.0}, {"bias": 0.5, "nm_type|ACCUSE": 0.3}),
+    ],
+    ids=["event-weights", "reference-weights"],
+)
+def test_a_detector_dir_fitted_with_the_news_event_model_is_refused(
+    tmp_path: Path, event: dict[str, float], reference: dict[str, float]
+) -> None:
+    # As an earlier version's `make retrain NEWS_MODEL=1` left it: the news event model
+    # beside weights for its features, which v5 no longer computes.
+    (tmp_path / "news-detector").mkdir()
+    Detector(event, reference, info={"news_model": True}).save(tmp_path / "detector.json")
+    with pytest.raises(ModelError, match="make retrain") as err:
+        _configured(tmp_path)
+    assert "news event model" in err.value.message
+
+
+@pytest.mark.parametrize(
+    "info", [{}, {"news_model": False}], ids=["written-now", "fitted-without-the-news-model"]
+)
+def test_a_detector_dir_written_by_make_retrain_is_used(
+    tmp_path: Path, info: dict[str, object]
+) -> None:
+    # What `make retrain` writes: detector.json and MODEL_CARD.md, nothing else (an earlier
+    # version's --no-news-model fit says so in its info).
+    det = Detector({"bias": -1.0, "w=x": 1.0}, {"bias": 0.5}, threshold=0.3, info=info)
+    det.save(tmp_path / "detector.json")
+    (tmp_path / "MODEL_CARD.md").write_text("# A retrained news detector\n", encoding="utf-8")
+    coder = _configured(tmp_path).coder
+    assert isinstance(coder, DetectedCoder)
+    assert (coder.detector.event, coder.detector.reference, coder.detector.threshold) == (
+        det.event, det.reference, 0.3)  # fmt: skip
