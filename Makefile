@@ -56,12 +56,18 @@ train: $(STAMP)
 	    --teacher models/plover-minilm --transfer 3000 --out models/plover-minilm-l3
 	$(BIN)/python training/train_detector.py
 
-## coder.plover.v5's detector retrained with an analyst's corrections (`eventwire corrections
-## export`, or the store itself): make retrain CORRECTIONS=news.duckdb OUT=models/my-detector,
-## then select it with `[pipeline] detector = "models/my-detector"` in your config.
-## Minutes on two cores; needs no training packages (the detector is fitted with numpy).
+## coder.plover.v5 retrained with an analyst's corrections (`eventwire corrections export`,
+## or the store itself): make retrain CORRECTIONS=news.duckdb OUT=models/my-detector, then
+## select it with `[pipeline] detector = "models/my-detector"` in your config. First the event
+## classifier (OUT/classifier: the shipped one, 2 more epochs with the corrected events added),
+## then the news detector on the candidates it types (OUT/detector.json); both hold out the
+## same fifth of the corrections' articles. Installs the training packages, as `train` does.
+## 409 corrected sentences: 7.5 min on two shared cores (3 classifier, 4.5 detector).
 retrain: $(STAMP)
 	test -n "$(CORRECTIONS)" -a -n "$(OUT)" || (echo "usage: make retrain CORRECTIONS=FILE OUT=DIR" && false)
+	$(BIN)/pip install --quiet --no-deps -r requirements-train.txt
+	$(BIN)/python training/train_classifier.py --with-corrections $(CORRECTIONS) \
+	    --init models/plover-minilm --epochs 2 --threads 2 --out $(OUT)/classifier
 	$(BIN)/python training/train_detector.py --with-corrections $(CORRECTIONS) --out-dir $(OUT)
 
 clean:

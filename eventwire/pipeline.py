@@ -104,8 +104,11 @@ class Pipeline:
         if cfg.pipeline.detector and "model_dir" in inspect.signature(coder).parameters:
             extra["model_dir"] = Path(cfg.pipeline.detector)
         self.coder: Coder = coder(actors=self.actors, places=self.places, **extra)
-        # Kept to count the inputs it truncates into stats (see _take_truncation).
+        # Kept to count the inputs it truncates into stats (see _take_truncation): the coder's
+        # own where it has one (a retrained model directory brings its classifier along).
         self._classifier: EventClassifier | None = extra.get("classifier")
+        if self._classifier is not None:
+            self._classifier = getattr(self.coder, "classifier", self._classifier)
         self._nlp: Any = None
         self.stats: Counter[str] = Counter()
         self.failures: list[Rejected] = []

@@ -17,6 +17,11 @@ Training-only dependencies: torch==2.13.0, transformers, onnx, scikit-learn (plu
 Writes model.onnx (int8 unless --no-quantize), tokenizer.json, labels.json, config.json,
 cv_results.json (with --cv) and MODEL_CARD.md into --out.
 
+``make retrain`` starts from the shipped model and adds an analyst's corrections:
+
+    python training/train_classifier.py --with-corrections news.duckdb \
+        --init models/plover-minilm --epochs 2 --out models/mine/classifier
+
 The code lives in the package training/classifier/ (data, model, fit, export, quantize, cv,
 card); this script is its command line, and re-exports the names other scripts import from
 it (benchmarks/coder_bench.py: plv_folds; training/rescore_folds.py).
@@ -46,6 +51,7 @@ from training.classifier.data import (  # noqa: E402
     FOLD_SEED,
     LABELS,
     Example,
+    correction_examples,
     drop_near_duplicates,
     load_conflibert,
     load_gsr,
@@ -268,9 +274,84 @@ def parser() -> argparse.ArgumentParser:
         "fold k's with --cv-teacher), and its head as the teacher's; e.g. --layers 3 "
         "--init-layers 3,4,5",
     )
+    ap.add_argument(
+        "--with-corrections",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="an analyst's corrections (`eventwire corrections export` JSONL, or the .duckdb "
+        "store): each corrected event with a type is a training example; the fifth of their "
+        "articles train_detector.py holds out is held out here too",
+    )
+    ap.add_argument(
+        "--corrections-repeat",
+        type=int,
+        default=TrainConfig.corrections_repeat,
+        help="times each corrected event is seen per epoch (its weight against a PLV sentence)",
+    )
+    ap.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="start from the trained classifier in DIR (its layers and head, the same "
+        "--layers and --frozen-layers), without distilling from it: a few epochs then add "
+        "new examples (--with-corrections) in minutes",
+    )
     ap.add_argument("--no-quantize", action="store_true")
     ap.add_argument("--card-only", action="store_true", help="only rewrite MODEL_CARD.md")
     return ap
+
+
+def _check_init(
+    ap: argparse.ArgumentParser, init: Path, *, layers: int, frozen_layers: int
+) -> None:
+    """Refuse an --init model whose shape is not the one trained now: its frozen layers must
+    be the base's that the cache computes, and every layer must have a counterpart."""
+    try:
+        trained = json.loads((init / "config.json").read_text(encoding="utf-8"))["train"]
+    except (OSError, ValueError, KeyError):
+        ap.error(f"--init {init}: no classifier config.json (written by this script) there")
+    shape = (trained.get("layers", 6), trained.get("frozen_layers", 0), trained.get("ffn", 0))
+    if shape != (layers, frozen_layers, 0) or trained.get("head", "mean") != "mean":
+        ap.error(
+            f"--init {init} has {shape[0]} layers ({shape[1]} frozen, ffn {shape[2]}, head "
+            f"{trained.get('head', 'mean')}); this run trains {layers} ({frozen_layers} frozen, "
+            "all feed-forward units, mean head): pass the same --layers and --frozen-layers"
+        )
+
+
+def _corrections(path: Path) -> tuple[list[Example], dict[str, Any]]:
+    """The corrected events to train on, and what was added (with the held-out examples):
+    the articles train_detector.py holds out stay out here too, so that its before/after
+    check of the held-out corrections scores a classifier that never saw them."""
+    from training.train_detector import corrections_split, load_corrections
+
+    train_s, held = corrections_split(load_corrections(path))
+    return correction_examples(train_s), {
+        "file": str(path),
+        "sentences": len(train_s),
+        "held_out": len(held),
+        "held_out_examples": correction_examples(held),
+    }
+
+
+def _held_out_accuracy(held: Sequence[Example], before: Path | None, after: Path) -> dict[str, Any]:
+    """Top-1 type accuracy on the held-out corrected events: of the classifier the run
+    started from (--init) and of the new one."""
+    from eventwire.coder.classifier import EventClassifier
+
+    out: dict[str, Any] = {"events": len(held)}
+    for name, d in (("before", before), ("after", after)):
+        if d is None or not held:
+            continue
+        clf = EventClassifier.load(d)
+        probs = clf.predict_proba([e.item for e in held])
+        hits = sum(
+            clf.labels[int(p.argmax())] == LABELS[e.label] for p, e in zip(probs, held, strict=True)
+        )
+        out[name] = round(hits / len(held), 3)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -290,6 +371,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error(f"--init-layers names {len(args.init_layers)} layers; --layers is {args.layers}")
     if not 0 <= args.frozen_layers < args.layers <= 6:
         ap.error("need 0 <= --frozen-layers < --layers <= 6 (the base has 6 layers)")
+    if args.init is not None:
+        if args.teacher or args.cv_teacher or args.init_layers:
+            ap.error("--init starts from a trained model: not with a teacher or --init-layers")
+        if args.cv:
+            ap.error("--init with --cv: every fold would start from a model that saw it")
+        _check_init(ap, args.init, layers=args.layers, frozen_layers=args.frozen_layers)
+    if args.corrections_repeat < 1:
+        ap.error("--corrections-repeat must be at least 1")
     if args.card_only:
         write_model_card(args.out)
         return 0
@@ -311,6 +400,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"span, {sum(e.item.target is None for e in plv)} without target span); "
         f"synthetic pool {len(synthetic)}"
     )
+    added: list[Example] = []
+    corrections_info: dict[str, Any] = {}
+    if args.with_corrections is not None:
+        added, corrections_info = _corrections(args.with_corrections)
+        log(
+            f"corrections: {len(added)} corrected events to train on "
+            f"({corrections_info['sentences']} sentences; {corrections_info['held_out']} more "
+            "held out)"
+        )
     cfg = TrainConfig(
         epochs=args.epochs,
         lr=args.lr,
@@ -318,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         layers=args.layers,
         ffn=args.ffn,
         head=args.head,
-        init_layers=args.init_layers,
+        init_layers=tuple(range(args.layers)) if args.init else args.init_layers,
         seed=args.seed,
         synthetic_per_epoch=args.synthetic_per_epoch,
         gsr=args.gsr,
@@ -331,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         distill_weight=args.distill_weight if args.teacher or args.cv_teacher else 0.0,
         distill_temperature=args.distill_temperature,
         transfer_per_epoch=args.transfer_per_epoch if args.transfer else 0,
+        corrections_repeat=args.corrections_repeat,
     )
     plv_texts = [e.item.text for e in plv]
     for path in args.exclude:
@@ -386,6 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gsr=gsr,
         conflibert=conflibert,
         transfer=transfer,
+        corrections=added,
     )
     # The final model first: it is the deliverable; CV only measures the same recipe.
     if not args.cv_only:
@@ -397,7 +497,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cfg,
             base_dir=base_dir,
             tag="final",
-            teacher=args.teacher,
+            teacher=args.init or args.teacher,
         )
         info: dict[str, Any] = export(
             model, args.out, base_dir=base_dir, cfg=cfg, quantize=quantize
@@ -412,6 +512,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "transfer": len(caches.transfer),
             "teacher": str(args.teacher) if args.teacher else None,
         }
+        if args.init:
+            info["init"] = str(args.init)
+        if corrections_info:
+            corrections_info["examples"] = len(caches.corrections)
+            corrections_info["held_out_type_accuracy"] = _held_out_accuracy(
+                corrections_info.pop("held_out_examples"), args.init, args.out
+            )
+            info["corrections"] = corrections_info
         (args.out / "train_info.json").write_text(
             json.dumps(info, indent=1) + "\n", encoding="utf-8"
         )
@@ -434,6 +542,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{res['pooled_torch']['accuracy']:.3f}; onnx macro-F1 "
             f"{res['pooled_onnx']['macro_f1']:.3f} acc {res['pooled_onnx']['accuracy']:.3f}"
         )
+    if not args.cv_only:
+        write_model_card(args.out)
     return 0
 
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 
 from eventwire.coder.candidates import Candidate  # noqa: E402
 from eventwire.coder.detection import DEFAULT_DETECTOR, Detector, fit_logistic  # noqa: E402
-from eventwire.coder.detector import DetectedCoder  # noqa: E402
+from eventwire.coder.detector import DetectedCoder, retrained_classifier  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
 from eventwire.newseval import NewsScores, code_gold, gold_articles, score_news  # noqa: E402
@@ -313,6 +313,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipe = Pipeline(cfg)
     coder = pipe.coder
     assert isinstance(coder, DetectedCoder)
+    classifier = retrained_classifier(args.out_dir) if args.out_dir is not None else None
+    if classifier is not None:
+        # `make retrain` trained it first into OUT/classifier; the coder selecting OUT will
+        # type its candidates with it, so the detector is fitted on the candidates it types.
+        log(f"candidates typed by the classifier in {classifier.path}")
+        coder = DetectedCoder(
+            actors=pipe.actors, places=pipe.places, classifier=classifier,
+            ranker=coder.candidates.ranker,
+        )  # fmt: skip
+        pipe.coder = coder
     splits = {sp: [s for s in gold if s.split == sp] for sp in ("train", "dev", "test")}
     data = {sp: collect(splits[sp], pipe) for sp in ("train", "dev")}
     log(f"candidates collected: {[(k, len(v)) for k, v in data.items()]}")

@@ -39,9 +39,11 @@ from eventwire.ontology.plover import cameo_root, intensity, quad
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["VERSION", "DetectedCoder"]
+__all__ = ["CLASSIFIER_SUBDIR", "VERSION", "DetectedCoder", "retrained_classifier"]
 
 VERSION: Final = "coder.plover.v5"
+# Where in a retrained model directory (`[pipeline] detector`) its classifier lives.
+CLASSIFIER_SUBDIR: Final = "classifier"
 # The classifier's next-best types (up to TYPES_TRIED in all) are tested too where at least
 # this likely. Chosen on dev (type + source F1 of the train-only fit): the best two at 0.1
 # 0.219, the best three at 0.05 0.228, the best four at 0.02 0.224.
@@ -65,6 +67,10 @@ class DetectedCoder:
         detector: Detector | None = None,
         model_dir: Path | None = None,
     ) -> None:
+        if model_dir is not None:
+            # A classifier retrained with the detector (`make retrain`) types the candidates
+            # the detector was fitted on: it replaces the configured one.
+            classifier = retrained_classifier(model_dir) or classifier
         self.candidates: RankedCoder = checked(
             actors=actors, places=places, classifier=classifier, ranker=ranker
         )
@@ -197,6 +203,13 @@ class DetectedCoder:
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:
         return self.decide(self.score_candidates(doc, sentence, article, memory), article)
+
+
+def retrained_classifier(model_dir: Path) -> EventClassifier | None:
+    """The event classifier ``make retrain`` trained into ``model_dir/classifier`` (before the
+    detector, which was then fitted on the candidates it types), or None where there is none."""
+    path = model_dir / CLASSIFIER_SUBDIR
+    return EventClassifier.load(path) if path.is_dir() else None
 
 
 def _refuse_news_model_weights(detector: Detector, model_dir: Path) -> None:

@@ -10,13 +10,14 @@ import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
 from eventwire.coder.candidates import Candidate, imputed
+from eventwire.coder.classifier import DEFAULT_MODEL_DIR
 from eventwire.coder.detection import (
     DEFAULT_DETECTOR,
     Detector,
     candidate_features,
     fit_logistic,
 )
-from eventwire.coder.detector import DetectedCoder
+from eventwire.coder.detector import CLASSIFIER_SUBDIR, DetectedCoder
 from eventwire.config import load_config
 from eventwire.errors import ModelError
 from eventwire.model import Article, Entity, Place
@@ -234,3 +235,20 @@ def test_a_detector_dir_written_by_make_retrain_is_used(
     assert isinstance(coder, DetectedCoder)
     assert (coder.detector.event, coder.detector.reference, coder.detector.threshold) == (
         det.event, det.reference, 0.3)  # fmt: skip
+
+
+@pytest.mark.parametrize("retrained", [True, False], ids=["with-classifier", "detector-only"])
+def test_a_retrained_dirs_classifier_types_the_candidates(tmp_path: Path, retrained: bool) -> None:
+    # `make retrain` writes OUT/classifier before OUT/detector.json; the coder selecting OUT
+    # must type candidates with it (the detector was fitted on what it types), and the
+    # pipeline must count that classifier's truncations.
+    Detector({"bias": -1.0}, {"bias": 0.5}).save(tmp_path / "detector.json")
+    if retrained:
+        (tmp_path / CLASSIFIER_SUBDIR).symlink_to(DEFAULT_MODEL_DIR, target_is_directory=True)
+    pipe = _configured(tmp_path)
+    coder = pipe.coder
+    assert isinstance(coder, DetectedCoder)
+    expected = tmp_path / CLASSIFIER_SUBDIR if retrained else DEFAULT_MODEL_DIR
+    assert coder.classifier.path == expected
+    assert pipe._classifier is coder.classifier
+    assert coder.with_actors(pipe.actors).classifier is coder.classifier

@@ -98,6 +98,9 @@ def test_command_line_keeps_its_options_and_defaults() -> None:
         "distill_temperature": 2.0,
         "head": "mean",
         "init_layers": (),
+        "with_corrections": None,
+        "corrections_repeat": 2,
+        "init": None,
         "no_quantize": False,
         "card_only": False,
     }

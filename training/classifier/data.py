@@ -1,6 +1,6 @@
 """The classifier's training data: PLV train, the extra sources (NGEC synthetic stories,
-PLOVER GSR records, ConfliBERT's quad-labelled sentences, news inputs for distillation) and
-the CV folds shared with benchmarks/coder_bench.py."""
+PLOVER GSR records, ConfliBERT's quad-labelled sentences, news inputs for distillation, an
+analyst's corrections) and the CV folds shared with benchmarks/coder_bench.py."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from eventwire.coder.classifier import ClassifierInput, EventClassifier
+from eventwire.newsgold import GoldSentence
 
 # PLV's labels: the 16 PLOVER types with CONCEDE and RETREAT merged as YIELD.
 LABELS: tuple[str, ...] = (
@@ -195,6 +196,31 @@ def load_conflibert(path: Path) -> list[tuple[Example, tuple[int, ...]]]:
         allowed = tuple(sorted(LABELS.index(t) for t in QUAD_TYPES[quad.strip()]))
         text = " ".join(text.split())
         out.append((Example(ClassifierInput(text), allowed[0], norm_text(text)), allowed))
+    return out
+
+
+def correction_examples(sentences: Sequence[GoldSentence]) -> list[Example]:
+    """An analyst's corrected sentences (``eventwire.store.corrections.read_corrections``) as
+    classifier examples: one per event whose type maps onto LABELS, its source and target
+    marked where their text is found in the sentence, as PLV's are.
+
+    A reciprocal event (both sides act: "X and Y agreed") is also an example the other way
+    round, so that the type does not depend on which side the coder marks as the source. A
+    sentence without events adds nothing: the classifier has no label for "no event" (the
+    detector learns that from the same corrections).
+    """
+    out: list[Example] = []
+    for s in sentences:
+        for g in s.events:
+            label = LABEL_MAP.get(g.type, g.type)
+            if label not in LABELS:
+                continue
+            src, tgt = find_span(s.text, g.source), find_span(s.text, g.target)
+            pairs = [(src, tgt)] + ([(tgt, src)] if g.reciprocal and tgt is not None else [])
+            out += [
+                Example(ClassifierInput(s.text, a, b), LABELS.index(label), norm_text(s.text))
+                for a, b in pairs
+            ]
     return out
 
 

@@ -92,6 +92,8 @@ class Caches:
     gsr_unmarked: list[Cached] = field(default_factory=list)
     conflibert: list[Cached] = field(default_factory=list)  # unmarked, partial labels
     transfer: list[Cached] = field(default_factory=list)  # marked, no label (distillation)
+    corrections: list[Cached] = field(default_factory=list)  # marked, hard labels
+    corrections_unmarked: list[Cached] = field(default_factory=list)
 
 
 def build_caches(
@@ -103,6 +105,7 @@ def build_caches(
     gsr: Sequence[Example] = (),
     conflibert: Sequence[tuple[Example, tuple[int, ...]]] = (),
     transfer: Sequence[Example] = (),
+    corrections: Sequence[Example] = (),
 ) -> Caches:
     t0 = time.time()
     model = build_model(base_dir, len(LABELS), layers=cfg.layers, ffn=cfg.ffn, head=cfg.head)
@@ -136,11 +139,15 @@ def build_caches(
             )
         ],
         run(list(transfer), markers=True, max_len=cfg.max_len),
+        run(list(corrections), markers=True, max_len=cfg.max_len),
+        run(list(corrections), markers=False, max_len=cfg.max_len)
+        if corrections and cfg.marker_dropout > 0
+        else [],
     )
     log(
         f"cached frozen layers 0-{cfg.frozen_layers - 1} for {len(plv)} PLV sentences (x2), "
-        f"{len(pool)} synthetic stories, {len(gsr_ex)} GSR records and {len(cb)} ConfliBERT "
-        f"sentences in {time.time() - t0:.0f} s"
+        f"{len(pool)} synthetic stories, {len(gsr_ex)} GSR records, {len(cb)} ConfliBERT "
+        f"sentences and {len(corrections)} corrected events in {time.time() - t0:.0f} s"
     )
     return caches
 
@@ -250,7 +257,7 @@ def train(
     n_syn = min(cfg.synthetic_per_epoch, len(caches.synthetic))
     n_cb = min(cfg.conflibert_per_epoch, len(caches.conflibert))
     n_tr = min(cfg.transfer_per_epoch, len(caches.transfer))
-    n_real = len(train_idx) + len(caches.gsr)
+    n_real = len(train_idx) + len(caches.gsr) + len(caches.corrections) * cfg.corrections_repeat
     # + slack for the chunked batching: 2, as in the recipe before ConfliBERT, 3 with it.
     steps_per_epoch = (
         sum(-(-n // cfg.batch_size) for n in (n_real, n_syn, n_cb, n_tr)) + 2 + bool(n_cb)
@@ -283,6 +290,13 @@ def train(
             if caches.gsr_unmarked and rng.random() < cfg.marker_dropout
             else caches.gsr[i]
             for i in range(len(caches.gsr))
+        ]
+        real += [
+            caches.corrections_unmarked[i]
+            if caches.corrections_unmarked and rng.random() < cfg.marker_dropout
+            else caches.corrections[i]
+            for _ in range(cfg.corrections_repeat)
+            for i in range(len(caches.corrections))
         ]
         syn = rng.sample(caches.synthetic, n_syn) if n_syn else []
         batches = _batches(real, cfg.batch_size, rng) + _batches(syn, cfg.batch_size, rng)
