@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,31 @@ from eventwire.pipeline import Pipeline
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def seed(shared_dir: Path, pipeline: Pipeline) -> tuple[str, list[Event]]:
+# coder.plover.v5's known misses on the seed article (docs/BENCHMARKS.md): strict, so that a
+# fix shows up here and a new miss fails.
+V5_MISSES = {
+    "test_seed_1_usa_offers_talks_to_prk": "v5's detector drops the offer of talks",
+    "test_seed_3_prk_tests_missiles_on_sunday": "v5's detector drops Sunday's missile test",
+}
+
+
+@pytest.fixture(scope="module", params=["coder.plover.v1", "coder.plover.v5"])
+def seed(
+    request: pytest.FixtureRequest, shared_dir: Path, pipeline: Pipeline
+) -> tuple[str, list[Event]]:
     text = (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+    if request.param != pipeline.config.pipeline.coder:
+        cfg = pipeline.config
+        pipeline = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=request.param)))
     return text, pipeline.code_text(text, published="2022-01-31")
+
+
+@pytest.fixture(autouse=True)
+def _known_misses(request: pytest.FixtureRequest) -> None:
+    coder = request.node.callspec.params.get("seed") if hasattr(request.node, "callspec") else None
+    reason = V5_MISSES.get(request.node.originalname) if coder == "coder.plover.v5" else None
+    if reason:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
 
 
 def _codes(entities: Iterable[object]) -> set[str]:
