@@ -390,3 +390,10 @@ def test_init_from_teacher_reads_back_the_teachers_layers_and_head(tmp_path: Pat
     assert not head[:, h : 2 * h].any()
     np.testing.assert_array_equal(head[:, 2 * h :], read["head.weight"][:, h:])
     np.testing.assert_array_equal(s["head.bias"], read["head.bias"])
+
+
+def test_help_description_is_the_scripts_first_docstring_line() -> None:
+    from training.classifier.options import DESCRIPTION
+
+    assert tc.__doc__ is not None
+    assert tc.__doc__.splitlines()[0] == DESCRIPTION

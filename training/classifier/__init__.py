@@ -1,9 +1,10 @@
 """Training of eventwire's PLOVER event-type classifier (run by training/train_classifier.py).
 
-Modules, in the order a run uses them: data (PLV train, the extra sources, the CV folds),
-model (the torch classifier, TrainConfig, the starting weights), fit (the cached frozen
-layers and the training loop), export (torch to the shipped directory), quantize (fusion,
-int8 and the graph rewrites), cv (k-fold cross-validation) and card (MODEL_CARD.md).
+Modules, in the order a run uses them: options (the command line), data (PLV train, the
+extra sources, the CV folds), model (the torch classifier, TrainConfig, the starting
+weights), fit (the cached frozen layers and the training loop), export (torch to the shipped
+directory), quantize (fusion, int8 and the graph rewrites), cv (k-fold cross-validation)
+and card (MODEL_CARD.md).
 torch, transformers, onnx and scikit-learn are imported only inside the functions that use
 them: without the training extra the options can still be checked.
 """
