@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from eventwire import registry
+from eventwire.coder.base import ClassifiedCoder
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.prefilter import may_hold_event
 from eventwire.config import Config, load_config
@@ -107,8 +108,8 @@ class Pipeline:
         # Kept to count the inputs it truncates into stats (see _take_truncation): the coder's
         # own where it has one (a retrained model directory brings its classifier along).
         self._classifier: EventClassifier | None = extra.get("classifier")
-        if self._classifier is not None:
-            self._classifier = getattr(self.coder, "classifier", self._classifier)
+        if self._classifier is not None and isinstance(self.coder, ClassifiedCoder):
+            self._classifier = self.coder.classifier
         self._nlp: Any = None
         self.stats: Counter[str] = Counter()
         self.failures: list[Rejected] = []
