@@ -660,9 +660,11 @@ def demo(
 
     Example: eventwire demo --limit 300
     """
+    from dataclasses import replace
+
     from eventwire.analysis import dyad_series, top_events, write_report
     from eventwire.analysis._common import COUNTED_SQL
-    from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy
+    from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy, story_copy
     from eventwire.ingest import ReadOptions
     from eventwire.pipeline import Pipeline
 
@@ -688,12 +690,7 @@ def demo(
         html = write_report(con, "USA", "PRK", workdir / "usa_prk_report.html",
                             since=since, until=until)  # fmt: skip
     out.rule("The US-North Korea story, February-March 2017")
-    table = Table(title="USA and PRK by week (asserted, actual events)")
-    for c in ("week", "USA→PRK", "PRK→USA", "net score"):
-        table.add_column(c, justify="right")
-    for p in series.periods:
-        table.add_row(p.start.isoformat(), str(p.ab.events), str(p.ba.events), f"{p.net:+.1f}")
-    out.print(table)
+    out.print(_weeks_table(series, "USA and PRK by week (asserted, actual events)"))
     out.print("North Korea's own events: " + ", ".join(
         f"{t}{':' + m if m else ''} {n}" for t, m, n in prk) if prk else "none found")  # fmt: skip
     out.print("[bold]Top events with their evidence:[/]")
@@ -706,6 +703,27 @@ def demo(
             highlight=False,
         )
     out.print(f"HTML report with the timeline: {html}")
+    # The same weeks as the coder fitted on annotated news reads them (docs/CODER.md): it is
+    # slower, so it reads only the story's articles.
+    cfg = pipe.config
+    learned = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v5")))
+    story = story_copy(corpus, workdir / "NewsArticles.story.csv", since=since, until=until)
+    db5 = workdir / "eventwire-v5.duckdb"
+    _run_with_progress(learned, [str(story)], db5, options, False, workers=workers)
+    with _read_db(db5) as con:
+        series = dyad_series(con, "USA", "PRK", since=since, until=until, freq="week")
+    title = "The same weeks as coder.plover.v5 reads them (articles about North Korea)"
+    out.print(_weeks_table(series, title))
+    out.print(f"Stored in {db5}; which coder to use when: docs/CODER.md.")
+
+
+def _weeks_table(series: Any, title: str) -> Table:
+    table = Table(title=title)
+    for c in ("week", "USA→PRK", "PRK→USA", "net score"):
+        table.add_column(c, justify="right")
+    for p in series.periods:
+        table.add_row(p.start.isoformat(), str(p.ab.events), str(p.ba.events), f"{p.net:+.1f}")
+    return table
 
 
 # --------------------------------------------------------------------------- eval

