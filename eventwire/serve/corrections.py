@@ -48,7 +48,6 @@ from eventwire.serve.index_patch import PATCHED, Corrected, IndexRow
 from eventwire.serve.queries import ARTICLE_COLUMNS, event_dict
 from eventwire.store.access import checkpoint, writer
 from eventwire.store.corrections import (
-    VALUE_TYPES,
     Action,
     Change,
     Recorded,
@@ -57,7 +56,7 @@ from eventwire.store.corrections import (
     resolve_actor,
     write_correction,
 )
-from eventwire.store.marks import _ITEMS, _NONE, MARK_COLUMNS
+from eventwire.store.marks import row_marks
 
 __all__ = [
     "TOKEN_HEADER",
@@ -197,42 +196,13 @@ class CorrectionRequest(BaseModel):
     who: str | None = Field(default=None, max_length=100, description="The analyst's name.")
 
 
-def _shown(values: list[Any]) -> str:
-    """marks.py ``_shown``: one value as DuckDB casts it to text (str() agrees for the
-    types of these columns: text, integers, doubles such as 7.0 or -2.5), a code and its
-    sector joined by a space (NULLs skipped); NULL as ``_NONE``."""
-    if len(values) == 1:
-        return _NONE if values[0] is None else str(values[0])
-    return " ".join(str(v) for v in values if v is not None) or _NONE
-
-
-def _marks(coded: dict[str, Any], recorded: Recorded) -> dict[str, Any]:
-    """store/marks.py's ``confirmed`` and ``changes`` of the coder's row ``coded`` under the
-    correction just recorded, in Python: MARKS_SQL is the same in SQL, and its query alone
-    (mostly DuckDB planning its expressions) cost 30 to 40 ms of the round trip at a
-    million events on a busy machine. Built from marks.py's own list of items; the tests
-    check both agree (tests/serve/test_serve_corrections.py)."""
-    new = recorded.record.new
-
-    def differs(names: tuple[str, ...]) -> bool:
-        return any(new[n] != coded[n] for n in names)  # IS DISTINCT FROM
-
-    changes = [
-        f"{label}: {_shown([coded[n] for n in names])} → {_shown([new[n] for n in names])}"
-        for label, names, unless in _ITEMS
-        if differs(names) and not (unless and differs(unless))
-    ]
-    confirmed = not differs(tuple(VALUE_TYPES)) and recorded.judged
-    return dict(zip(MARK_COLUMNS, (confirmed, "; ".join(changes) or None), strict=True))
-
-
 def _corrected(con: duckdb.DuckDBPyConnection, recorded: Recorded) -> Corrected:
     """What ``index_patch.read_corrected`` reads back after a correction (the events of its
     key as every reader now sees them, for the index and the answer), built from the rows
-    the correction read (store/corrections.py ``corrected_row``, :func:`_marks`) and the
-    article's metadata (one lookup by primary key; skipped once rejected): the view's query
-    cost a third of the round trip at a million events. tests/serve/
-    test_serve_corrections.py checks that both give the same."""
+    the correction read (store/corrections.py ``corrected_row``, store/marks.py
+    ``row_marks``) and the article's metadata (one lookup by primary key; skipped once
+    rejected): the view's query cost a third of the round trip at a million events.
+    tests/serve/test_serve_corrections.py checks that both give the same."""
     record = recorded.record
     rows: list[IndexRow] = []
     events: dict[str, dict[str, Any]] = {}
@@ -244,7 +214,7 @@ def _corrected(con: duckdb.DuckDBPyConnection, recorded: Recorded) -> Corrected:
             if row is None:  # rejected: out of the view, and of the list
                 rows.append(IndexRow(rowid, event_id, None, False))
                 continue
-            marks = _marks(coded, recorded)
+            marks = row_marks(coded, record.new, judged=recorded.judged)
             if article is None:
                 found = con.execute(
                     f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?",

@@ -41,7 +41,7 @@ import duckdb
 
 from eventwire.errors import StoreError
 from eventwire.model import Article, Event, Rejected
-from eventwire.store.db import Store, _open_error, _prepare, connect
+from eventwire.store.db import Store, connect, open_error, prepare
 
 __all__ = [
     "LockPolicy",
@@ -327,20 +327,13 @@ def _attached(
                 break
             except duckdb.Error as exc:
                 if not _is_busy(exc):
-                    raise _open_error(target, exc) from exc
+                    raise open_error(target, exc) from exc
                 if time.monotonic() >= deadline:
                     raise _locked_out(target, policy, str(exc).splitlines()[0]) from exc
             time.sleep(next(waits))
         try:
             cur.execute(f"USE {name}")
-            try:
-                _prepare(cur, target, read_only=False)
-            except duckdb.Error as exc:
-                raise StoreError(
-                    f"Cannot open the database {target}.",
-                    cause=str(exc).splitlines()[0],
-                    fix="check that the path is an eventwire DuckDB file",
-                ) from exc
+            prepare(cur, target, read_only=False)
             yield cur
         finally:
             try:

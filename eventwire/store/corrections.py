@@ -584,8 +584,8 @@ def list_corrections(
     params: list[Any] = []
     if event_id is not None:
         where.append(
-            "(" + ", ".join(f"c.{k}" for k in KEY) + ") IN (SELECT (article_id, sentence_start,"
-            " sentence_end, event_type, actor_code, recipient_code) FROM events WHERE id = ?)"
+            "(" + ", ".join(f"c.{k}" for k in KEY) + ")"
+            f" IN (SELECT ({', '.join(_EVENT_KEY)}) FROM events WHERE id = ?)"
         )
         params.append(event_id)
     source = "latest_corrections" if latest_only else "corrections"
@@ -600,9 +600,7 @@ def list_corrections(
     try:
         cur = con.cursor()
         try:
-            cur.execute(sql, params)
-            names = [d[0] for d in cur.description or ()]
-            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            rows = _rows(cur, sql, params)
         finally:
             cur.close()
     except duckdb.Error as exc:

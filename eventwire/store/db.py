@@ -23,7 +23,7 @@ from eventwire.model import Article, Event, Rejected
 from eventwire.store.corrections import CORRECTIONS_DDL
 from eventwire.store.schema import DDL, EVENT_COLUMNS, SCHEMA_VERSION, view_ddl
 
-__all__ = ["Store", "connect", "optimize", "schema_version"]
+__all__ = ["Store", "connect", "open_error", "optimize", "prepare", "schema_version"]
 
 _EVENT_NAMES = tuple(name for name, _ in EVENT_COLUMNS)
 # The schema this code creates, as a digest recorded in meta (see _schema_current).
@@ -60,28 +60,23 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
 
 
 def _open(target: str, *, read_only: bool) -> tuple[duckdb.DuckDBPyConnection, int | None]:
-    """The file opened and prepared (:func:`_prepare`), with the schema version a read-only
+    """The file opened and prepared (:func:`prepare`), with the schema version a read-only
     open found in it; every failure as a :class:`StoreError`."""
     try:
         con = duckdb.connect(target, read_only=read_only and target != ":memory:")
     except duckdb.Error as exc:
-        raise _open_error(target, exc) from exc
+        raise open_error(target, exc) from exc
     try:
-        found = _prepare(con, target, read_only=read_only)
-    except duckdb.Error as exc:
-        con.close()
-        raise StoreError(
-            f"Cannot open the database {target}.",
-            cause=str(exc).splitlines()[0],
-            fix="check that the path is an eventwire DuckDB file",
-        ) from exc
+        found = prepare(con, target, read_only=read_only)
     except BaseException:
         con.close()
         raise
     return con, found
 
 
-def _open_error(target: str, exc: duckdb.Error) -> StoreError:
+def open_error(target: str, exc: duckdb.Error) -> StoreError:
+    """The :class:`StoreError` for a file DuckDB would not open (``exc``): in use by another
+    process, or not a DuckDB file."""
     msg = str(exc)
     # DuckDB takes an exclusive file lock for a writer (and a shared one for readers): a
     # second process gets "Could not set lock on file ... Conflicting lock is held in ...".
@@ -98,10 +93,22 @@ def _open_error(target: str, exc: duckdb.Error) -> StoreError:
     )
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> int | None:
+def prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> int | None:
     """Create the schema (writable), check the version, and migrate or adapt an older file.
     Returns, read-only, the version found (None for a file without one; writable, None):
-    read once per open, as the server opens the file once per burst of requests."""
+    read once per open, as the server opens the file once per burst of requests. Every
+    failure as a :class:`StoreError` (``con`` is the caller's to close)."""
+    try:
+        return _prepare(con, target, read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"Cannot open the database {target}.",
+            cause=str(exc).splitlines()[0],
+            fix="check that the path is an eventwire DuckDB file",
+        ) from exc
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> int | None:
     if not read_only:
         if _schema_current(con):
             return None

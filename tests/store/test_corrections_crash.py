@@ -41,28 +41,40 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_kill_9_while_writing_corrections_loses_no_acknowledged_one(tmp_path: Path) -> None:
-    db = tmp_path / "crash.duckdb"
+def _coded(db: Path) -> list[tuple[object, ...]]:
+    """200 articles of one event each coded into ``db``; returns ``events``' rows."""
     with Store(db) as s:
         arts = [article(f"a{i:03d}", line=i) for i in range(200)]
         s.write_batch([(a, [event(a)]) for a in arts])
-        coded = s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
+        return s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
+
+
+def _acked_then_killed(script: str, db: Path, n: int) -> list[int]:
+    """Run ``script`` on ``db`` until it has acknowledged ``n`` corrections, then kill -9 it
+    mid-stream (the next write is under way); returns the acknowledged seqs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE, text=True,
+        env=crashkit.child_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    acked: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(acked) < n and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acked.append(int(line.split()[0]))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    return acked
+
+
+def test_kill_9_while_writing_corrections_loses_no_acknowledged_one(tmp_path: Path) -> None:
+    db = tmp_path / "crash.duckdb"
+    coded = _coded(db)
     for kill_after in (40, 140):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True,
-            env=crashkit.child_env(),
-        )  # fmt: skip
-        assert proc.stdout is not None
-        acked: list[int] = []
-        deadline = time.monotonic() + 120
-        while len(acked) < kill_after and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            acked.append(int(line.split()[0]))
-        proc.send_signal(signal.SIGKILL)  # mid-stream: the next write is under way
-        proc.wait(timeout=30)
-        proc.stdout.close()
+        acked = _acked_then_killed(WRITER, db, kill_after)
         assert len(acked) == kill_after, "the writer stopped early"
         con = connect(db, read_only=True)
         try:
@@ -99,25 +111,8 @@ SERVER_WRITER = textwrap.dedent(
 
 def test_kill_9_loses_no_correction_acknowledged_before_its_checkpoint(tmp_path: Path) -> None:
     db = tmp_path / "crash.duckdb"
-    with Store(db) as s:
-        arts = [article(f"a{i:03d}", line=i) for i in range(200)]
-        s.write_batch([(a, [event(a)]) for a in arts])
-        coded = s.con.execute("SELECT * FROM events ORDER BY id").fetchall()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER_WRITER, str(db)], stdout=subprocess.PIPE, text=True,
-        env=crashkit.child_env(),
-    )  # fmt: skip
-    assert proc.stdout is not None
-    acked: list[int] = []
-    deadline = time.monotonic() + 120
-    while len(acked) < 60 and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        acked.append(int(line.split()[0]))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    proc.stdout.close()
+    coded = _coded(db)
+    acked = _acked_then_killed(SERVER_WRITER, db, 60)
     assert len(acked) == 60, "the writer stopped early"
     assert Path(f"{db}.wal").exists()  # nothing folded them into the file
     for fold in (False, True):  # read from the log, then from the file after a checkpoint

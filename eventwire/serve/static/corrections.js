@@ -2,26 +2,18 @@
 // modality, or add a note, per event row. Active only when the server runs with
 // --corrections and put this run's token in the page (<meta name="eventwire-token">, only
 // for a loopback address); every write sends it in the X-Eventwire-Token header.
-// Data goes into the page with textContent/setAttribute only (see app.js).
+// Data goes into the page with textContent/setAttribute only: through app.js's el(), which
+// with TYPES this script shares (index.html loads app.js first; both are classic scripts, so
+// its top-level declarations are in scope here).
 "use strict";
 
 (function () {
   const meta = document.querySelector('meta[name="eventwire-token"]');
   const token = meta ? meta.getAttribute("content") : null;
-  const TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
-    "REQUEST", "ACCUSE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "MOBILIZE", "COERCE",
-    "ASSAULT"];
-
-  function node(tag, attrs, text) {
-    const n = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, String(v));
-    if (text !== undefined && text !== null) n.textContent = String(text);
-    return n;
-  }
 
   function options(select, values, current) {
     for (const v of values) {
-      const o = node("option", { value: v }, v);
+      const o = el("option", { value: v }, v);
       if (v === current) o.selected = true;
       select.append(o);
     }
@@ -53,25 +45,25 @@
   }
 
   function editor(tr, ev) {
-    const form = node("form", { class: "c-form", hidden: "" });
+    const form = el("form", { class: "c-form", hidden: "" });
     const row = (label, ...kids) => {
-      const p = node("div", { class: "c-row" });
-      p.append(node("span", {}, label), ...kids);
+      const p = el("div", { class: "c-row" });
+      p.append(el("span", {}, label), ...kids);
       form.append(p);
     };
-    const button = (action, text) => node("button", { type: "button", "data-action": action }, text);
-    const type = options(node("select", { name: "event_type" }), TYPES, ev.event_type);
-    const mode = node("input", { name: "mode", size: 8, placeholder: "mode", value: ev.mode || "" });
+    const button = (action, text) => el("button", { type: "button", "data-action": action }, text);
+    const type = options(el("select", { name: "event_type" }), TYPES, ev.event_type);
+    const mode = el("input", { name: "mode", size: 8, placeholder: "mode", value: ev.mode || "" });
     row("type", type, mode, button("retype", "Retype"));
-    const actor = node("input", { name: "actor", size: 10, placeholder: ev.actor_code || "PRK GOV" });
+    const actor = el("input", { name: "actor", size: 10, placeholder: ev.actor_code || "PRK GOV" });
     row("actor", actor, button("actor", "Set actor"));
-    const recipient = node("input", { name: "recipient", size: 10, placeholder: ev.recipient_code || "USA" });
+    const recipient = el("input", { name: "recipient", size: 10, placeholder: ev.recipient_code || "USA" });
     row("recipient", recipient, button("recipient", "Set recipient"));
-    const polarity = options(node("select", { name: "polarity" }), ["asserted", "negated"], ev.polarity);
-    const modality = options(node("select", { name: "modality" }),
+    const polarity = options(el("select", { name: "polarity" }), ["asserted", "negated"], ev.polarity);
+    const modality = options(el("select", { name: "modality" }),
       ["actual", "future", "hypothetical", "historical"], ev.modality);
     row("claim", polarity, modality, button("qualify", "Set"));
-    const note = node("input", { name: "note", size: 24, placeholder: "note (goes with any change)" });
+    const note = el("input", { name: "note", size: 24, placeholder: "note (goes with any change)" });
     row("note", note, button("note", "Add note"));
     form.addEventListener("click", (e) => {
       const action = e.target && e.target.getAttribute ? e.target.getAttribute("data-action") : null;
@@ -90,15 +82,15 @@
 
   function decorate(tr, ev) {
     if (!token) return;
-    const td = node("td", { class: "review" });
-    const confirm = node("button", { type: "button", class: "c-confirm", title: "The coding is right" }, "✓");
-    const reject = node("button", { type: "button", class: "c-reject", title: "No event here" }, "✗");
-    const edit = node("button", { type: "button", class: "c-edit", title: "Fix type, actors, claim or add a note" }, "fix…");
+    const td = el("td", { class: "review" });
+    const confirm = el("button", { type: "button", class: "c-confirm", title: "The coding is right" }, "✓");
+    const reject = el("button", { type: "button", class: "c-reject", title: "No event here" }, "✗");
+    const edit = el("button", { type: "button", class: "c-edit", title: "Fix type, actors, claim or add a note" }, "fix…");
     const form = editor(tr, ev);
     confirm.addEventListener("click", () => send(tr, ev.id, { action: "confirm" }));
     reject.addEventListener("click", () => send(tr, ev.id, { action: "reject" }));
     edit.addEventListener("click", () => { form.hidden = !form.hidden; });
-    td.append(confirm, reject, edit, node("span", { class: "c-status", role: "status" }), form);
+    td.append(confirm, reject, edit, el("span", { class: "c-status", role: "status" }), form);
     tr.append(td);
   }
 
@@ -106,7 +98,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     if (!token) return;
     const head = document.querySelector("#events thead tr");
-    if (head) head.append(node("th", {}, "review"));
+    if (head) head.append(el("th", {}, "review"));
     document.body.dataset.corrections = "on";
   });
 })();
