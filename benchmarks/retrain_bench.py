@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eventwire.newseval import NewsScores, code_gold, score_news  # noqa: E402
+from eventwire.newseval import NewsScores, score_news  # noqa: E402
 from eventwire.newsgold import GoldEvent, GoldSentence, load_gold_set, text_hash  # noqa: E402
 
 GOLD = ROOT / "data" / "news_gold"
@@ -155,15 +155,11 @@ def detector_file(model_dir: Path) -> dict[str, Any]:
     return data
 
 
-def detector_info(model_dir: Path) -> dict[str, Any]:
-    info: dict[str, Any] = detector_file(model_dir)["info"]
-    return info
-
-
 def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> NewsScores:
     """The sentences coded by coder.plover.v5 with the detector in ``model_dir``, scored."""
     from eventwire.config import load_config
     from eventwire.pipeline import Pipeline
+    from training.train_detector import coded_or_fail
 
     cfg = load_config()
     cfg = dataclasses.replace(
@@ -172,15 +168,8 @@ def check(model_dir: Path, sentences: Sequence[GoldSentence]) -> NewsScores:
             cfg.pipeline, coder="coder.plover.v5", detector=str(model_dir)
         ),
     )
-    pipe = Pipeline(cfg)
-    coded = code_gold(sentences, pipe)
-    failed = pipe.take_failures()
-    if failed:
-        # A rejected article would silently count as "no events": refuse to score.
-        raise SystemExit(
-            f"{len(failed)} articles failed to code with {model_dir}: {failed[0].reason}"
-        )
-    return score_news(sentences, coded)
+    # A rejected article would silently count as "no events": coded_or_fail refuses to score.
+    return score_news(sentences, coded_or_fail(sentences, Pipeline(cfg)))
 
 
 def row(name: str, sc: NewsScores) -> str:
@@ -258,12 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The corrections the trainer held out (a fifth of their articles, by its own split),
     # coded by both detectors: the trainer's own "before" is the shipped detector, which
     # saw the domain's gold.
-    sys.path.insert(0, str(TRAINER.parent))
-    import train_detector
-
     from eventwire.store.corrections import read_corrections
+    from training.train_detector import corrections_split
 
-    _, held_out = train_detector.corrections_split(read_corrections(corrections))
+    _, held_out = corrections_split(read_corrections(corrections))
     scores: dict[str, NewsScores] = {}
     held_scores: dict[str, NewsScores] = {}
     for name, d in dirs.items():
@@ -272,11 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"coding the {len(held_out)} held-out corrections with the {name} detector")
         held_scores[name] = check(d, held_out)
 
-    after_info = detector_info(dirs["after"])
+    files = {k: detector_file(d) for k, d in dirs.items()}
     # Each fit picks its event threshold on the (domain-free) dev split: a shift there moves
     # precision as much as the corrections themselves.
-    thresholds = {k: float(detector_file(d)["threshold"]) for k, d in dirs.items()}
-    held = after_info.get("corrections", {})
+    thresholds = {k: float(f["threshold"]) for k, f in files.items()}
+    held = files["after"]["info"].get("corrections", {})
     rose = {
         k: getattr(scores["after"], k).precision > getattr(scores["base"], k).precision
         for k in METRICS

@@ -4,7 +4,10 @@
 
 Writes ``sentences.jsonl`` (references only: corpus, article id, offsets, text hash, split),
 ``slices.json`` (which annotator reads which articles) and, under ``.cache/news_gold/``,
-the rebuilt texts for annotators. The draw is seeded, so re-running gives the same sample.
+the rebuilt texts for annotators. The draw is seeded, but it cuts articles into sentences
+with today's splitter: re-running the first draw now gives the shipped sample's first 2,693
+sentences and then differs (the splitter has changed since); the extensions below re-run
+to the same bytes. The shipped sample stays as it was: its offsets rebuild its texts.
 
 Sampling, by design:
 - NewsArticles 2017: random articles plus a share of North Korea articles (the demo's story),
@@ -38,6 +41,10 @@ from eventwire.newsgold import CORPORA, text_hash
 from eventwire.nlp import split_sentences
 
 SEED = 20170313
+# A sentence's fields in sentences.jsonl (the text is rebuilt from the corpus).
+SENTENCE_FIELDS = (
+    "id", "corpus", "article_id", "index", "start", "end", "sha", "split", "published", "outlet",
+)  # fmt: skip
 
 
 def _articles(root: Path, corpus: str) -> list[Article]:
@@ -133,10 +140,9 @@ def extend(args: argparse.Namespace, corpus: str, n: int) -> None:
             slices[k].append(s)
         n_dev += len(unit) if split == "dev" else 0
         dropped += len(unit) if copy else 0
-    keep = ("id", "corpus", "article_id", "index", "start", "end", "sha", "split", "published")
     with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
         for s in rows:
-            fh.write(json.dumps({**{k: s[k] for k in keep}, "outlet": s["outlet"]}) + "\n")
+            fh.write(json.dumps({k: s[k] for k in SENTENCE_FIELDS}) + "\n")
     meta[f"{name}_extension"] = [[s["id"] for s in sl] for sl in slices]
     (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -249,44 +255,16 @@ def main() -> None:
 
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
-    keep = (
-        "id",
-        "corpus",
-        "article_id",
-        "index",
-        "start",
-        "end",
-        "sha",
-        "split",
-        "published",
-        "outlet",
-    )
     with (args.out / "sentences.jsonl").open("w", encoding="utf-8") as fh:
         for s in rows:
-            fh.write(json.dumps({k: s[k] for k in keep}) + "\n")
+            fh.write(json.dumps({k: s[k] for k in SENTENCE_FIELDS}) + "\n")
     (args.out / "slices.json").write_text(
         json.dumps({"primary": slices, "double": double}, indent=1) + "\n", encoding="utf-8"
     )
     by_id = {s["id"]: s for s in rows}
     for k in range(args.slices):
         for name, ids in (("primary", slices[k]), ("double", double[k])):
-            ids = sorted(ids)
-            with (args.cache / f"slice{k + 1}_{name}.jsonl").open("w", encoding="utf-8") as fh:
-                for sid in ids:
-                    s = by_id[sid]
-                    fh.write(
-                        json.dumps(
-                            {
-                                "id": sid,
-                                "article": s["article_id"][:16],
-                                "outlet": s["outlet"],
-                                "published": s["published"],
-                                "text": s["text"],
-                            },
-                            ensure_ascii=False,
-                        )
-                        + "\n"
-                    )
+            _cache_rows(args.cache / f"slice{k + 1}_{name}.jsonl", [by_id[i] for i in sorted(ids)])
     trig = sum(s["trigger"] for s in rows)
     by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev", "test")}
     print(

@@ -302,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.exclude_outlet:
         gold = [s for s in gold if s.outlet != args.exclude_outlet or s.split == "test"]
         log(f"{len(gold)} left without {args.exclude_outlet}'s train and dev sentences")
+    added: list[GoldSentence] = []
     held_out: list[GoldSentence] = []
     if args.with_corrections is not None:
         added, held_out = corrections_split(load_corrections(args.with_corrections))
@@ -354,14 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if held_out:
         correction_info = {
             "file": str(args.with_corrections),
-            "trained_on": sum(s.split == "train" and s.corpus == "corrections" for s in gold),
+            "trained_on": len(added),
             "held_out": len(held_out),
         }
         final.info["corrections"] = correction_info
-    final.save(args.out)
-    log(f"wrote {args.out}")
     coder._detector = final
     if held_out:
+        # Before anything is written: without --out-dir, --out is the shipped detector.json,
+        # which this pipeline loads (lazily, on its first article) as "before".
         shipped = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, detector="")))
         figures = {
             "before (shipped detector)": score_news(held_out, coded_or_fail(held_out, shipped)),
@@ -370,13 +371,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, sc in figures.items():
             report(name, sc)
         correction_info["held_out_scores"] = {k: v.to_json() for k, v in figures.items()}
-        final.save(args.out)
-        if args.out_dir is not None:
-            # So that `eventwire eval --news DIR/held_out.jsonl --detector DIR` re-scores them.
-            with (args.out_dir / "held_out.jsonl").open("w", encoding="utf-8") as fh:
-                for s in held_out:
-                    row = {**s.to_ref(), "text": s.text, "events": [asdict(e) for e in s.events]}
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    final.save(args.out)
+    log(f"wrote {args.out}")
+    if held_out and args.out_dir is not None:
+        # So that `eventwire eval --news DIR/held_out.jsonl --detector DIR` re-scores them.
+        with (args.out_dir / "held_out.jsonl").open("w", encoding="utf-8") as fh:
+            for s in held_out:
+                row = {**s.to_ref(), "text": s.text, "events": [asdict(e) for e in s.events]}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.out_dir is not None:
         (args.out_dir / "MODEL_CARD.md").write_text(detector_card(final.info), encoding="utf-8")
     if args.eval:

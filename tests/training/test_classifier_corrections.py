@@ -8,10 +8,12 @@ None of it needs torch: the conversion is plain Python and the card reads JSON f
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,6 +24,7 @@ from eventwire.newsgold import GoldEvent, GoldSentence  # noqa: E402
 from training import train_classifier as tc  # noqa: E402
 from training.classifier.card import write_model_card  # noqa: E402
 from training.classifier.data import LABELS, correction_examples  # noqa: E402
+from training.classifier.fit import Cached, _marker_dropout  # noqa: E402
 
 Span = tuple[int, int] | None
 
@@ -150,3 +153,31 @@ def test_a_retrained_classifiers_card_says_what_was_added(tmp_path: Path) -> Non
     assert "Started from the trained classifier `models/plover-minilm`" in card
     assert "type accuracy 0.500 before (`models/plover-minilm`), 0.600 after" in card
     assert "make retrain CORRECTIONS=FILE OUT=DIR" in card
+
+
+def _cached(label: int) -> Cached:
+    return Cached(np.zeros((1, 1), np.float16), 0, 0, label, synthetic=False)
+
+
+@pytest.mark.parametrize(
+    ("twins", "expected", "draws"),
+    [
+        # Random(13)'s first draws: 0.259, 0.685, 0.684; below 0.5 swaps in the twin.
+        (True, [-1, 1, 0], 3),
+        # Without twins nothing is swapped and nothing drawn: the epoch's later draws stay.
+        (False, [0, 1, 0], 0),
+    ],
+    ids=["with-unmarked-twins", "without-unmarked-twins"],
+)
+def test_marker_dropout_draws_once_per_repeated_correction(
+    twins: bool, expected: list[int], draws: int
+) -> None:
+    marked = [_cached(0), _cached(1)]
+    unmarked = [_cached(-1), _cached(-2)] if twins else []
+    rng, fresh = random.Random(13), random.Random(13)
+    # Item 0 twice, as --corrections-repeat 2 lists it: each copy has its own draw.
+    got = _marker_dropout(marked, unmarked, [0, 1, 0], rng, 0.5)
+    assert [c.label for c in got] == expected
+    for _ in range(draws):
+        fresh.random()
+    assert rng.random() == fresh.random()

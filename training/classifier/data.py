@@ -62,7 +62,7 @@ def load_plv(path: Path) -> list[Example]:
                         text, find_span(text, row["source"]), find_span(text, row["target"])
                     ),
                     LABELS.index(row["label"]),
-                    " ".join(text.lower().split()),
+                    norm_text(text),
                 )
             )
     return out
@@ -266,7 +266,7 @@ def plv_folds(
     from sklearn.model_selection import StratifiedGroupKFold
 
     first: dict[str, str] = {}
-    groups = [first.setdefault(" ".join(t.lower().split()), t.strip()) for t in texts]
+    groups = [first.setdefault(norm_text(t), t.strip()) for t in texts]
     out = [0] * len(texts)
     split = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
     for f, (_, ev) in enumerate(split.split(np.zeros(len(texts)), list(labels), groups)):

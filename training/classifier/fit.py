@@ -8,7 +8,7 @@ import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -201,6 +201,18 @@ def _batches(items: list[Cached], batch_size: int, rng: random.Random) -> list[l
     return out
 
 
+def _marker_dropout(
+    marked: Sequence[Cached],
+    unmarked: Sequence[Cached],
+    idx: Iterable[int],
+    rng: random.Random,
+    p: float,
+) -> list[Cached]:
+    """Items ``idx`` of ``marked``, each swapped with probability ``p`` for its ``unmarked``
+    twin (none when ``unmarked`` is empty: then ``rng`` is not drawn from)."""
+    return [unmarked[i] if unmarked and rng.random() < p else marked[i] for i in idx]
+
+
 def train(
     train_idx: Sequence[int],
     caches: Caches,
@@ -279,25 +291,13 @@ def train(
         t0 = time.time()
         # Marker dropout: now and then the sentence without markers, which teaches the
         # unknown-actor case the coder meets when it found no source or target.
-        real = [
-            caches.unmarked[i]
-            if caches.unmarked and rng.random() < cfg.marker_dropout
-            else caches.marked[i]
-            for i in train_idx
-        ]
-        real += [
-            caches.gsr_unmarked[i]
-            if caches.gsr_unmarked and rng.random() < cfg.marker_dropout
-            else caches.gsr[i]
-            for i in range(len(caches.gsr))
-        ]
-        real += [
-            caches.corrections_unmarked[i]
-            if caches.corrections_unmarked and rng.random() < cfg.marker_dropout
-            else caches.corrections[i]
-            for _ in range(cfg.corrections_repeat)
-            for i in range(len(caches.corrections))
-        ]
+        drop = cfg.marker_dropout
+        real = _marker_dropout(caches.marked, caches.unmarked, train_idx, rng, drop)
+        real += _marker_dropout(caches.gsr, caches.gsr_unmarked, range(len(caches.gsr)), rng, drop)
+        repeated = list(range(len(caches.corrections))) * cfg.corrections_repeat
+        real += _marker_dropout(
+            caches.corrections, caches.corrections_unmarked, repeated, rng, drop
+        )
         syn = rng.sample(caches.synthetic, n_syn) if n_syn else []
         batches = _batches(real, cfg.batch_size, rng) + _batches(syn, cfg.batch_size, rng)
         if n_cb:
