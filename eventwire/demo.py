@@ -68,20 +68,29 @@ def fetch_corpus(workdir: Path) -> Path:
     return target
 
 
-def limited_copy(corpus: Path, limit: int, out: Path, *, topic: str = "North Korea") -> Path:
-    """Write the first ``limit`` articles to ``out``, articles about ``topic`` first, so a
-    quick look still shows the story."""
+def _rows(corpus: Path) -> list[dict[str, str]]:
+    """The corpus's rows (its articles run long: no field size limit)."""
     csv.field_size_limit(2**31 - 1)
     with corpus.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    on_topic = [r for r in rows if topic in (r.get("text") or "")]
-    others = [r for r in rows if topic not in (r.get("text") or "")]
-    chosen = (on_topic + others)[:limit]
+        return list(csv.DictReader(fh))
+
+
+def _write(out: Path, rows: list[dict[str, str]], chosen: list[dict[str, str]]) -> Path:
+    """Write ``chosen`` to ``out`` with the columns of ``rows``, the corpus they came from."""
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(chosen)
     return out
+
+
+def limited_copy(corpus: Path, limit: int, out: Path, *, topic: str = "North Korea") -> Path:
+    """Write the first ``limit`` articles to ``out``, articles about ``topic`` first, so a
+    quick look still shows the story."""
+    rows = _rows(corpus)
+    on_topic = [r for r in rows if topic in (r.get("text") or "")]
+    others = [r for r in rows if topic not in (r.get("text") or "")]
+    return _write(out, rows, (on_topic + others)[:limit])
 
 
 def _published(raw: str) -> dt.date | None:
@@ -98,9 +107,7 @@ def story_copy(
 ) -> Path:
     """Write the articles about ``topic`` published from ``since`` to ``until`` to ``out``:
     the story's articles, for a slower coder to read."""
-    csv.field_size_limit(2**31 - 1)
-    with corpus.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _rows(corpus)
     chosen = [
         r
         for r in rows
@@ -108,8 +115,4 @@ def story_copy(
         and (day := _published(r.get("publish_date") or "")) is not None
         and since <= day <= until
     ]
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(chosen)
-    return out
+    return _write(out, rows, chosen)

@@ -63,7 +63,7 @@ class RunSummary:
     events_by_type: dict[str, int] = field(default_factory=dict)
     reasons: dict[str, int] = field(default_factory=dict)
     # Sentences cut at nlp.max_sentence_chars; classifier inputs cut to its max length, and
-    # those of them that lost an actor marker (serial runs; workers do not report them yet).
+    # those of them that lost an actor marker (parallel runs: workers carry theirs back).
     sentences_cut: int = 0
     classifier_truncated: int = 0
     classifier_markers_truncated: int = 0

@@ -166,15 +166,16 @@ def mention_events(
             for m, o in pairs
         ]
     )  # fmt: skip
+    # Every candidate stands on the root word: one reading of its polarity and modality.
+    pol, mod = polarity(root), modality(root)
     out = []
     for (m, o), pred in zip(pairs, preds, strict=True):
         src = as_state(Arg((m[2],), (m[0], m[1]), from_syntax=False))
         tgt = as_state(Arg((o[2],), (o[0], o[1]), from_syntax=False)) if o else None
-        mod = modality(root)
         label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
         trig = Trigger(root, label, None, source=src, target=tgt)
         ev = v4._rules.make_event(
-            trig, label, None, polarity(root), mod, sentence, article, an.speaker, an.mentions
+            trig, label, None, pol, mod, sentence, article, an.speaker, an.mentions
         )
         out.append(replace(ev, confidence=round(pred.score, 3)))
     return out

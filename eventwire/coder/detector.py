@@ -95,12 +95,15 @@ class DetectedCoder:
         return self.candidates.needs_entities(doc)
 
     def with_actors(self, actors: ActorLookup) -> DetectedCoder:
+        """The same coder and models over another actor lookup. The detector is loaded here,
+        as the classifier and ranker are, so that copies (one per gold row under
+        ``eval --given-actors``) share it rather than each reading detector.json."""
         return DetectedCoder(
             actors=actors,
             places=self.candidates._rules.places,
             classifier=self.candidates.classifier,
             ranker=self.candidates.ranker,
-            detector=self._detector,
+            detector=self.detector,
         )
 
     def typed_candidates(self, events: Sequence[Event], text: str) -> list[list[Candidate]]:

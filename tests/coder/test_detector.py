@@ -252,3 +252,23 @@ def test_a_retrained_dirs_classifier_types_the_candidates(tmp_path: Path, retrai
     assert coder.classifier.path == expected
     assert pipe._classifier is coder.classifier
     assert coder.with_actors(pipe.actors).classifier is coder.classifier
+
+
+def test_given_actors_copies_share_one_detector_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `eval --given-actors` makes a copy per gold row: each used to read detector.json again
+    # when the coder had not yet coded anything (the detector loads on first use).
+    cfg = load_config()
+    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v5")))
+    coder = pipe.coder
+    assert isinstance(coder, DetectedCoder)
+    loads: list[Path | None] = []
+    load = Detector.load
+
+    def counted(cls: type[Detector], path: Path | None = None) -> Detector:
+        loads.append(path)
+        return load(path)
+
+    monkeypatch.setattr(Detector, "load", classmethod(counted))
+    copies = [coder.with_actors(pipe.actors) for _ in range(3)]
+    assert all(c.detector is coder.detector for c in copies)
+    assert loads == [None]
