@@ -264,6 +264,21 @@ def render_throughput(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def render_polarity_suite(results: Sequence[Result]) -> str:
+    """The negation and modality suite: each coder's share, and what it misses."""
+    (r,) = results
+    lines = ["| coder | right | misses (what the coder read) |", "|---|---|---|"]
+    for coder, c in r.figures["coders"].items():
+        misses = c["misses"]
+        shown = "; ".join(f"{text} ({why})" for text, why in list(misses.items())[:3])
+        more = f"; and {len(misses) - 3} more" if len(misses) > 3 else ""
+        lines.append(
+            f"| `{coder}` | **{c['right']} of {c['cases']}** ({c['right'] / c['cases']:.0%}) "
+            f"| {shown or 'none'}{more} |"
+        )
+    return "\n".join([*lines, "", f"`{_shown(r.command)}`. " + r.provenance])
+
+
 def render_classifier(results: Sequence[Result]) -> str:
     """The classifier alone: cached CV figures and timed runs, one row per model."""
     (r,) = results
@@ -416,6 +431,7 @@ BLOCKS: dict[str, Block] = {
     ),
     "throughput": Block(("throughput_v1", "throughput_v5"), render_throughput),
     "classifier": Block(("classifier",), render_classifier),
+    "polarity_suite": Block(("polarity_suite",), render_polarity_suite),
     "actors_prefilter": Block(("actors", "prefilter_recall"), render_actors_prefilter),
     "readme_figures": Block(
         ("news_gold_test", "classifier", "throughput_v1", "throughput_v5"),

@@ -163,6 +163,25 @@ def test_news_gold_table_holds(tmp_path: Path, expected: str) -> None:
     assert expected in report.render_news_gold([_news_gold(tmp_path)], default_coder="x")
 
 
+def _polarity(tmp: Path, misses: int) -> Any:
+    wrong = {f"Sentence {i}.": "no event" for i in range(misses)}
+    figures = {"coders": {"coder.a": {"cases": 65, "right": 65 - misses, "misses": wrong}}}
+    return report.Result.read(_result(tmp, "polarity_suite", figures, "polarity_suite"))
+
+
+@pytest.mark.parametrize(
+    ("misses", "expected"),
+    [
+        (0, "| `coder.a` | **65 of 65** (100%) | none |"),
+        (2, "| **63 of 65** (97%) | Sentence 0. (no event); Sentence 1. (no event) |"),
+        (5, "Sentence 2. (no event); and 2 more |"),
+    ],
+    ids=["none missed", "misses listed", "misses cut after three"],
+)
+def test_polarity_suite_table_holds(tmp_path: Path, misses: int, expected: str) -> None:
+    assert expected in report.render_polarity_suite([_polarity(tmp_path, misses)])
+
+
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [

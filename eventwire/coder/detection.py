@@ -4,8 +4,9 @@ scores them.
 The detector is two logistic regressions over sparse features of the candidate (its type,
 trigger word, the words of the sentence, the parties' sectors, polarity, modality, how far
 its stated date lies from publication, where it came from, the classifier's probability of
-the type with the candidate's actors marked, the outlet): one says whether the candidate is
-an event the sentence reports, the other, given that, whether it is a background reference.
+the type with the candidate's actors marked, the outlet, how the trigger and the parties sit
+in the parse): one says whether the candidate is an
+event the sentence reports, the other, given that, whether it is a background reference.
 Weights are in ``detector.json`` beside this module; ``training/train_detector.py`` fits
 both with :func:`fit_logistic` (``make train``). The coder that asks it is
 :class:`~eventwire.coder.detector.DetectedCoder`.
@@ -18,7 +19,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -26,6 +27,10 @@ from eventwire.coder.candidates import Candidate
 from eventwire.coder.classifier import ClassifierInput
 from eventwire.errors import ModelError
 from eventwire.model import Article, Event
+from eventwire.nlp import doc_text
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "DEFAULT_DETECTOR",
@@ -33,6 +38,7 @@ __all__ = [
     "candidate_features",
     "fit_logistic",
     "pair_input",
+    "syntax_features",
 ]
 
 # The shipped weights: eventwire/coder/detector.json, beside this module.
@@ -110,6 +116,67 @@ def candidate_features(
         f[f"prev={before[-1]}"] = 1.0
     if re.search(r"\b(1[89]\d\d|20[01]\d)\b", sentence):
         f["year_in_sentence"] = 1.0
+    return f
+
+
+def _root(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand") if 0 <= start < end else None
+    return span.root if span is not None and len(span) else None
+
+
+def _path(a: Token, b: Token) -> int:
+    """Dependency arcs from ``a`` up to ``b`` (9 where ``b`` does not govern ``a``)."""
+    for n, anc in enumerate(a.ancestors, start=1):
+        if anc.i == b.i:
+            return n
+    return 9
+
+
+def syntax_features(doc: Doc, ev: Event) -> dict[str, float]:
+    """How the candidate sits in the sentence's parse: the trigger's role and tag, its
+    negation and auxiliaries, and how its source and target attach to it. Grammatical, not
+    lexical: what tells "Kenya sent aid to Somalia" from "a report on the aid it sent"."""
+    text = doc_text(doc)
+    off = ev.evidence.trigger_start - ev.evidence.start
+    trig = (
+        _root(doc, off, off + len(ev.evidence.trigger))
+        if text[off:].startswith(ev.evidence.trigger)
+        else None
+    )
+    if trig is None:
+        return {"syn=none": 1.0}
+    f: dict[str, float] = {f"tdep={trig.dep_}": 1.0, f"ttag={trig.tag_}": 1.0}
+    f[f"tdep|tag={trig.dep_}|{trig.tag_}"] = 1.0
+    f[f"tdepth={min(sum(1 for _ in trig.ancestors), 3)}"] = 1.0
+    if trig.dep_ != "ROOT":
+        f[f"thead={trig.head.dep_}|{trig.head.pos_}"] = 1.0
+    for child in trig.children:
+        if child.dep_ in ("neg", "aux", "auxpass", "mark", "advmod") and child.tag_ in (
+            "MD",
+            "RB",
+            "IN",
+            "VBD",
+            "VBZ",
+            "VBP",
+            "TO",
+            "VB",
+        ):
+            f[f"tchild={child.dep_}|{child.tag_}"] = 1.0
+    for role, ent in (("src", ev.actor[0] if ev.actor else None),
+                      ("tgt", ev.recipient[0] if ev.recipient else None)):  # fmt: skip
+        if ent is None:
+            continue
+        i = text.find(ent.text) if ent.text else -1
+        tok = _root(doc, i, i + len(ent.text)) if i >= 0 else None
+        if tok is None:
+            f[f"{role}=unparsed"] = 1.0
+            continue
+        f[f"{role}dep={tok.dep_}"] = 1.0
+        arcs = _path(tok, trig)
+        f[f"{role}path={min(arcs, 4) if arcs < 9 else 'no'}"] = 1.0
+        f[f"{role}side={'before' if tok.i < trig.i else 'after'}"] = 1.0
+        if arcs == 1:
+            f[f"{role}arg={tok.dep_}"] = 1.0
     return f
 
 

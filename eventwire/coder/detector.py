@@ -28,7 +28,12 @@ from eventwire.coder.base import ActorLookup, PlaceLookup, event_id
 from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
 from eventwire.coder.classifier import YIELD_TYPES, EventClassifier
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.detection import Detector, candidate_features, pair_input
+from eventwire.coder.detection import (
+    Detector,
+    candidate_features,
+    pair_input,
+    syntax_features,
+)
 from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
 from eventwire.errors import ModelError
@@ -149,6 +154,7 @@ class DetectedCoder:
             for typed in options:
                 for c, route in imputed(typed, main):
                     f = candidate_features(c, sentence.text, sentence.index, article)
+                    f |= syntax_features(doc, c.event)
                     f[f"from={origin}"] = 1.0
                     f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
                     if route:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from eventwire.coder import classifier as classifier_module
 from eventwire.coder.classifier import (
     DEFAULT_MODEL_DIR,
     FAST_MODEL_DIR,
@@ -310,3 +311,31 @@ def test_classifier_session_computes_eight_bit_weights_exactly() -> None:
     assert (
         session.get_session_options().get_session_config_entry("session.x64quantprecision") == "1"
     )
+
+
+@needs_model
+def test_remembered_rows_equal_computed_ones() -> None:
+    items = [it for it, _ in CLEAR]
+    remembering = EventClassifier.load()
+    remembering.predict_proba(items[:3])
+    # Three rows remembered, the rest computed: the same as a fresh classifier's.
+    np.testing.assert_array_equal(
+        remembering.predict_proba(items), EventClassifier.load().predict_proba(items)
+    )
+
+
+@needs_model
+def test_remembered_truncated_input_is_counted_again() -> None:
+    clf = EventClassifier.load()
+    long = ClassifierInput("Russia attacked Ukraine. " + "And then more words came. " * 60)
+    clf.predict_proba([long])
+    clf.predict_proba([long])
+    assert clf.take_truncation().inputs == 2
+
+
+@needs_model
+def test_remembered_rows_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classifier_module, "CACHE_SIZE", 2)
+    clf = EventClassifier.load()
+    clf.predict_proba([it for it, _ in CLEAR])
+    assert len(clf._cache) == 2

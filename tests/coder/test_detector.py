@@ -16,6 +16,7 @@ from eventwire.coder.detection import (
     Detector,
     candidate_features,
     fit_logistic,
+    syntax_features,
 )
 from eventwire.coder.detector import CLASSIFIER_SUBDIR, DetectedCoder
 from eventwire.config import load_config
@@ -44,6 +45,39 @@ def test_a_stated_date_far_from_publication_is_a_feature(days: int, bucket: int)
     article = replace(article, published=published)  # type: ignore[type-var]
     f = candidate_features(cand, cand.event.evidence.sentence, 2, article)
     assert f[f"gap={bucket}"] == 1.0
+
+
+SYNTAX_CASES = [
+    # The trigger governs its source and target: the clean report of an act.
+    ("Russia struck Ukraine on the border.", "struck",
+     {"tdep=ROOT", "srcarg=nsubj", "srcpath=1", "tgtarg=dobj", "srcside=before"}, set()),
+    # The same words in a clause a speaker's verb governs.
+    ("Officials said Russia struck Ukraine on the border.", "struck",
+     {"tdep=ccomp", "srcarg=nsubj", "tdepth=1"}, {"tdep=ROOT"}),
+    # A noun trigger the source does not attach to.
+    ("A report on the strike by Russia against Ukraine was read.", "strike",
+     {"ttag=NN"}, {"tdep=ROOT", "srcarg=nsubj"}),
+    ("Russia did not strike Ukraine on the border.", "strike",
+     {"tchild=neg|RB", "tchild=aux|VBD"}, set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "trigger", "want", "unwanted"), SYNTAX_CASES)
+def test_syntax_features_read_the_parse(
+    pipeline: Pipeline, sentence: str, trigger: str, want: set[str], unwanted: set[str]
+) -> None:
+    _, ev = build_event(
+        "e1", "RUS", "UKR", None, "ASSAULT", sentence=sentence, trigger=trigger,
+        actor_text="Russia", recipient_text="Ukraine",
+    )  # fmt: skip
+    f = syntax_features(pipeline.nlp(sentence), ev)
+    assert want <= set(f), sorted(f)
+    assert not unwanted & set(f), sorted(f)
+
+
+def test_syntax_features_of_a_trigger_not_in_the_doc(pipeline: Pipeline) -> None:
+    _, ev = build_event("e1", "RUS", "UKR", None, "ASSAULT")
+    assert syntax_features(pipeline.nlp("Something else entirely."), ev) == {"syn=none": 1.0}
 
 
 def test_fit_logistic_learns_a_separating_word() -> None:

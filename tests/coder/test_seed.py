@@ -17,7 +17,6 @@ pytestmark = pytest.mark.slow
 # coder.plover.v5's known misses on the seed article (docs/BENCHMARKS.md): strict, so that a
 # fix shows up here and a new miss fails.
 V5_MISSES = {
-    "test_seed_1_usa_offers_talks_to_prk": "v5's detector drops the offer of talks",
     "test_seed_3_prk_tests_missiles_on_sunday": "v5's detector drops Sunday's missile test",
 }
 
