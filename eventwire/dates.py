@@ -1,11 +1,15 @@
 """Dating an event from its sentence and the article's publication date.
 
-Only expressions that name a day are resolved ("on Sunday", "yesterday", "last week",
-"on March 6", "4 October 2007"); everything else falls back to the publication date. Each
-result says how it was resolved: ``stated`` (an explicit calendar date), ``relative`` (a
-weekday or offset counted from publication), ``publication`` (no usable expression), or
-``unknown`` (no publication date either). A regex pass is used instead of dateparser: it is
-two orders of magnitude faster and its rules can be stated in a docstring.
+Expressions that name a day are resolved ("on Sunday", "yesterday", "last week", "on March
+6", "4 October 2007"); failing those, a month or a year ("in September", "March 2016", "in
+2015", "last year") is resolved to its first day; everything else falls back to the
+publication date. Each result says how it was resolved: ``stated`` (an explicit calendar
+date), ``relative`` (a weekday or offset counted from publication), ``month`` or ``year``
+(the first day of the month or year named: the event lies somewhere in it), ``publication``
+(no usable expression), or ``unknown`` (no publication date either). A month named without
+its year is the one nearest publication, the past one on a tie ("in September" in a March
+article is last September; "in June" is this June). A regex pass is used instead of
+dateparser: it is two orders of magnitude faster and its rules can be stated in a docstring.
 """
 
 from __future__ import annotations
@@ -39,6 +43,18 @@ _MONTH_DAY_YEAR = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b(?!\s*(?:%|percent))",
     re.I,
 )
+# "in September", "since March 2016", "last October": a month, with its year or after a
+# preposition (a bare "March" is too often a name or a verb, "may" always).
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d\d)\b", re.I)
+_IN_MONTH = re.compile(
+    rf"\b(?:in|since|during|until|through|by|from|last|early|late|mid-?|of)\s+({_MONTH_RE})\b"
+    r"(?!\s*\d)",
+    re.I,
+)
+_YEAR = re.compile(
+    r"\b(?:in|since|during|until|through|from|of)\s+((?:19|20)\d\d)\b(?!\s*%)", re.I
+)
+_LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY = re.compile(rf"\b(last\s+|this\s+|next\s+|on\s+)?({'|'.join(_WEEKDAYS)})\b", re.I)
 _RELATIVE: Final = {
@@ -100,4 +116,26 @@ def resolve_date(sentence: str, published: dt.date | None) -> ResolvedDate:
             delta = 7
         # News reports the past: a bare weekday is the most recent one, today included.
         return ResolvedDate(published - dt.timedelta(days=delta), "relative", m[0])
-    return ResolvedDate(published, "publication")
+    return _month_or_year(sentence, published) or ResolvedDate(published, "publication")
+
+
+def _month_or_year(sentence: str, published: dt.date) -> ResolvedDate | None:
+    """The month or year a sentence names, at its first day (see the module docstring)."""
+    if m := _MONTH_YEAR.search(sentence):
+        if m[1].lower() != "may" or m[1][0] == "M":
+            return ResolvedDate(dt.date(int(m[2]), _MONTHS[m[1].lower()], 1), "month", m[0])
+    for m in _IN_MONTH.finditer(sentence):
+        if m[1].lower() == "may" and m[1][0] != "M":
+            continue
+        month = _MONTHS[m[1].lower()]
+        ahead = (month - published.month) % 12  # months from publication to the next one
+        back = (published.month - month) % 12  # and back to the last one
+        year = published.year + (month < published.month) if ahead < back else (
+            published.year - (month > published.month)
+        )  # fmt: skip
+        return ResolvedDate(dt.date(year, month, 1), "month", m[0])
+    if m := _YEAR.search(sentence):
+        return ResolvedDate(dt.date(int(m[1]), 1, 1), "year", m[0])
+    if m := _LAST_YEAR.search(sentence):
+        return ResolvedDate(dt.date(published.year - 1, 1, 1), "year", m[0])
+    return None

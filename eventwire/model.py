@@ -23,7 +23,7 @@ __all__ = [
     "Modality",
 ]
 
-DateResolution = Literal["stated", "relative", "publication", "unknown"]
+DateResolution = Literal["stated", "relative", "month", "year", "publication", "unknown"]
 Polarity = Literal["asserted", "negated"]
 Modality = Literal["actual", "future", "hypothetical", "historical"]
 

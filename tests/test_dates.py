@@ -22,6 +22,19 @@ PUB = dt.date(2022, 1, 31)  # a Monday
         ("on December 30 they met", dt.date(2021, 12, 30), "stated"),
         ("nothing to date here", PUB, "publication"),
         ("they may go on talking", PUB, "publication"),
+        # A month or a year, at its first day; a month without its year is the nearest one,
+        # the past one on a tie (PUB is in January).
+        ("In September, the administration targeted a firm", dt.date(2021, 9, 1), "month"),
+        ("the summit is to be held in March", dt.date(2022, 3, 1), "month"),
+        ("since July the two sides have met", dt.date(2021, 7, 1), "month"),
+        ("They met in January", dt.date(2022, 1, 1), "month"),
+        ("fighting since March 2016", dt.date(2016, 3, 1), "month"),
+        ("In 2015 the army attacked camps", dt.date(2015, 1, 1), "year"),
+        ("It staged two nuclear tests last year", dt.date(2021, 1, 1), "year"),
+        # A day beats a month; "may" is a verb and a count is no year.
+        ("On 4 October 2007, in September of that year", dt.date(2007, 10, 4), "stated"),
+        ("they said in may go on talking", PUB, "publication"),
+        ("about 2015 people died", PUB, "publication"),
     ],
 )
 def test_resolve_date(sentence: str, expected: dt.date, how: str) -> None:

@@ -90,3 +90,21 @@ def test_coder_needs_entities_only_with_a_trigger(pipeline: Pipeline) -> None:
     )
     assert [e.text for e in with_trigger.ents] == ["Ali Reza"]
     assert list(without.ents) == []
+
+
+DATED = [
+    # A month or a year named in the sentence dates the event (it fell back to publication).
+    ("In September, Russia attacked Ukrainian positions.", "2021-09-01", "month", "actual"),
+    ("In September 2019, Russia attacked Ukrainian positions.", "2019-09-01", "month",
+     "historical"),
+    # "last year" may be last December: a year's first day does not make it historical.
+    ("Russia attacked Ukrainian positions last year.", "2021-01-01", "year", "actual"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "date", "resolution", "modality"), DATED)
+def test_months_and_years_date_the_default_coders_events(
+    pipeline: Pipeline, sentence: str, date: str, resolution: str, modality: str
+) -> None:
+    (ev,) = [e for e in pipeline.code_text(sentence, published="2022-01-31") if e.actor]
+    assert (str(ev.date), ev.date_resolution, ev.modality) == (date, resolution, modality)

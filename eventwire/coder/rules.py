@@ -205,7 +205,9 @@ class RuleCoder(ArgumentReader):
             if found is not None and not _overlaps_mention(found.text, sentence.text, mentions):
                 place = found
         if mod == "actual" and when.date and article.published:
-            if (article.published - when.date).days > 365:
+            # A year's date is its first day; its events may lie at its end ("last year"):
+            # an old year is read off the trigger's own year below instead.
+            if when.resolution != "year" and (article.published - when.date).days > 365:
                 mod = "historical"
             elif when.date > article.published and when.resolution == "stated":
                 mod = "future"  # "requires that by 5 February 2018 both countries limit..."
