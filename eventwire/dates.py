@@ -43,16 +43,20 @@ _MONTH_DAY_YEAR = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b(?!\s*(?:%|percent))",
     re.I,
 )
+# What a number counts ("2000 troops", "2000 dollars"): a plural word after it.
+_COUNTED: Final = r"(?!has\b|was\b)[a-z]{2,}s\b"
 # "in September", "since March 2016", "last October": a month, with its year or after a
 # preposition (a bare "March" is too often a name or a verb, "may" always).
-_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d\d)\b(?!\s+{_COUNTED})", re.I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|since|during|until|through|by|from|last|early|late|mid-?|of)\s+({_MONTH_RE})\b"
     r"(?!\s*\d)",
     re.I,
 )
+# "in 2015", not "a force of 2000 troops" nor "in 2000 dollars": a count is followed by
+# what it counts.
 _YEAR = re.compile(
-    r"\b(?:in|since|during|until|through|from|of)\s+((?:19|20)\d\d)\b(?!\s*%)", re.I
+    rf"\b(?:in|since|during|until|through|from)\s+((?:19|20)\d\d)\b(?!\s*%|\s+{_COUNTED})", re.I
 )
 _LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

@@ -30,11 +30,15 @@ PUB = dt.date(2022, 1, 31)  # a Monday
         ("They met in January", dt.date(2022, 1, 1), "month"),
         ("fighting since March 2016", dt.date(2016, 3, 1), "month"),
         ("In 2015 the army attacked camps", dt.date(2015, 1, 1), "year"),
+        ("since 2014 has the army fought", dt.date(2014, 1, 1), "year"),
         ("It staged two nuclear tests last year", dt.date(2021, 1, 1), "year"),
         # A day beats a month; "may" is a verb and a count is no year.
         ("On 4 October 2007, in September of that year", dt.date(2007, 10, 4), "stated"),
         ("they said in may go on talking", PUB, "publication"),
         ("about 2015 people died", PUB, "publication"),
+        ("deployed a force of 2000 troops", PUB, "publication"),
+        ("spent in 2000 dollars", PUB, "publication"),
+        ("sent in March 2000 troops", PUB, "publication"),
     ],
 )
 def test_resolve_date(sentence: str, expected: dt.date, how: str) -> None:
