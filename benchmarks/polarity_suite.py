@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,6 @@ def main() -> int:
     ap.add_argument("--coder", action="append", default=None)
     ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     args = ap.parse_args()
-    sys.path.insert(0, str(REPO))
     from report import start, write_result  # benchmarks/report.py, beside this script
 
     from eventwire.config import load_config

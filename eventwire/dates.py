@@ -132,11 +132,12 @@ def _month_or_year(sentence: str, published: dt.date) -> ResolvedDate | None:
         if m[1].lower() == "may" and m[1][0] != "M":
             continue
         month = _MONTHS[m[1].lower()]
-        ahead = (month - published.month) % 12  # months from publication to the next one
-        back = (published.month - month) % 12  # and back to the last one
-        year = published.year + (month < published.month) if ahead < back else (
-            published.year - (month > published.month)
-        )  # fmt: skip
+        # Nearer ahead than back (under six months to the next one): this year's or next
+        # year's; otherwise, the same month included, the last one.
+        if 0 < (month - published.month) % 12 < 6:
+            year = published.year + (month < published.month)
+        else:
+            year = published.year - (month > published.month)
         return ResolvedDate(dt.date(year, month, 1), "month", m[0])
     if m := _YEAR.search(sentence):
         return ResolvedDate(dt.date(int(m[1]), 1, 1), "year", m[0])

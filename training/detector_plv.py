@@ -25,15 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from eventwire.coder.candidates import Candidate
-from eventwire.coder.detector import DetectedCoder
+from eventwire.coder.detector import DetectedCoder, Scored
 from eventwire.evaluate import gold_label, head_words
 from eventwire.model import Article, Event
 from eventwire.newsgold import GoldSentence
 
 __all__ = ["PlvSentence", "kept_share", "plv_sentences"]
 
-Scored = list[list[tuple[Candidate, dict[str, float]]]]
 
 
 @dataclass(frozen=True)

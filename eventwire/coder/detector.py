@@ -44,9 +44,11 @@ from eventwire.ontology.plover import cameo_root, intensity, quad
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["CLASSIFIER_SUBDIR", "VERSION", "DetectedCoder", "retrained_classifier"]
+__all__ = ["CLASSIFIER_SUBDIR", "VERSION", "DetectedCoder", "Scored", "retrained_classifier"]
 
 VERSION: Final = "coder.plover.v5"
+# A sentence's scored candidates: per candidate event, its typed readings with their features.
+Scored = list[list[tuple[Candidate, dict[str, float]]]]
 # Where in a retrained model directory (`[pipeline] detector`) its classifier lives.
 CLASSIFIER_SUBDIR: Final = "classifier"
 # The classifier's next-best types (up to TYPES_TRIED in all) are tested too where at least
@@ -141,20 +143,26 @@ class DetectedCoder:
 
     def score_candidates(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
-    ) -> list[list[tuple[Candidate, dict[str, float]]]]:
+    ) -> Scored:
         """The sentence's candidate events, each with its typed variants and their features."""
         found = self.events(doc, sentence, article, memory)
         text = doc_text(doc)
         main = main_country(memory)
-        out = []
+        out: Scored = []
         for (_, origin), options in zip(
             found, self.typed_candidates([ev for ev, _ in found], text), strict=True
         ):
             scored = []
+            # The parse features of one candidate event differ only by its source (an
+            # imputed variant's has no text), not by the type under test.
+            syntax: dict[str | None, dict[str, float]] = {}
             for typed in options:
                 for c, route in imputed(typed, main):
                     f = candidate_features(c, sentence.text, sentence.index, article)
-                    f |= syntax_features(doc, c.event)
+                    src = c.event.actor[0].text if c.event.actor else None
+                    if src not in syntax:
+                        syntax[src] = syntax_features(doc, c.event)
+                    f |= syntax[src]
                     f[f"from={origin}"] = 1.0
                     f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
                     if route:

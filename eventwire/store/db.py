@@ -86,9 +86,13 @@ def open_error(target: str, exc: duckdb.Error) -> StoreError:
             cause=msg.splitlines()[0],
             fix="wait for the other run to finish, or use a different --db",
         )
+    return _not_eventwire(target, exc)
+
+
+def _not_eventwire(target: str, exc: duckdb.Error) -> StoreError:
     return StoreError(
         f"Cannot open the database {target}.",
-        cause=msg.splitlines()[0],
+        cause=str(exc).splitlines()[0],
         fix="check that the path is an eventwire DuckDB file",
     )
 
@@ -101,11 +105,7 @@ def prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> 
     try:
         return _prepare(con, target, read_only=read_only)
     except duckdb.Error as exc:
-        raise StoreError(
-            f"Cannot open the database {target}.",
-            cause=str(exc).splitlines()[0],
-            fix="check that the path is an eventwire DuckDB file",
-        ) from exc
+        raise _not_eventwire(target, exc) from exc
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) -> int | None:

@@ -109,26 +109,6 @@ def test_the_articles_train_detector_holds_out_are_held_out(tmp_path: Path) -> N
     assert (info["sentences"], info["held_out"]) == (1, 1)
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--init", "models/plover-minilm", "--teacher", "models/plover-minilm"],
-        ["--init", "models/plover-minilm", "--cv", "5"],
-        ["--init", "models/plover-minilm-l3"],  # 3 layers, not the 6 trained now
-        ["--init", "no/such/dir"],
-        ["--corrections-repeat", "0"],
-    ],
-    ids=["with-teacher", "with-cv", "other-shape", "missing", "repeat-zero"],
-)
-def test_bad_retrain_options_are_refused_before_any_work(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as exc:
-        tc.main(argv)
-    assert exc.value.code == 2
-    assert "error:" in capsys.readouterr().err
-
-
 def test_a_retrained_classifiers_card_says_what_was_added(tmp_path: Path) -> None:
     shipped = REPO / "models" / "plover-minilm"
     for name in ("config.json", "labels.json"):

@@ -52,6 +52,16 @@ from training.classifier.quantize import (  # noqa: E402
         ["--layers", "3", "--init-layers", "3,4,5"],  # no teacher to take them from
         ["--layers", "3", "--init-layers", "4,5", "--teacher", "x"],  # two for three layers
         ["--layers", "1", "--init-layers", "6", "--teacher", "x"],  # the base has 0-5
+        # Retraining from a shipped model (make retrain):
+        pytest.param(
+            ["--init", "models/plover-minilm", "--teacher", "models/plover-minilm"],
+            id="init-with-teacher",
+        ),
+        pytest.param(["--init", "models/plover-minilm", "--cv", "5"], id="init-with-cv"),
+        # 3 layers, not the 6 trained now
+        pytest.param(["--init", "models/plover-minilm-l3"], id="init-other-shape"),
+        pytest.param(["--init", "no/such/dir"], id="init-missing"),
+        pytest.param(["--corrections-repeat", "0"], id="repeat-zero"),
     ],
 )
 def test_bad_options_are_refused_before_any_work(
