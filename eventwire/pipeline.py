@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from eventwire import registry
-from eventwire.coder.base import ClassifiedCoder
+from eventwire.coder.base import ClassifiedCoder, VoiceCoder
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.prefilter import may_hold_event
 from eventwire.config import Config, load_config
@@ -160,9 +160,11 @@ class Pipeline:
         cfg = self.config
         plans: list[list[tuple[Sentence, bool]]] = []
         to_parse: list[str] = []
+        voice = self.coder.reads_every_sentence if isinstance(self.coder, VoiceCoder) else None
         for article in batch:
             sents = split_sentences(article.text, max_chars=cfg.nlp.max_sentence_chars)
-            plan = [(s, (not cfg.nlp.prefilter) or may_hold_event(s.text)) for s in sents]
+            every = not cfg.nlp.prefilter or (voice is not None and voice(article))
+            plan = [(s, every or may_hold_event(s.text)) for s in sents]
             plans.append(plan)
             to_parse.extend(s.text for s, keep in plan if keep)
             self.stats["sentences"] += len(sents)

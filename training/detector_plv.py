@@ -33,7 +33,6 @@ from eventwire.newsgold import GoldSentence
 __all__ = ["PlvSentence", "kept_share", "plv_sentences"]
 
 
-
 @dataclass(frozen=True)
 class PlvSentence:
     """A PLV sentence as a gold sentence (no events: PLV's label and source text instead)."""

@@ -82,6 +82,9 @@ class _Collector:
     def needs_entities(self, doc: Any) -> bool:
         return self.coder.needs_entities(doc)
 
+    def reads_every_sentence(self, article: Article) -> bool:
+        return self.coder.reads_every_sentence(article)
+
     def code_sentence(self, doc: Any, sentence: Any, article: Article, memory: Any) -> list[Event]:
         scored = self.coder.score_candidates(doc, sentence, article, memory)
         self.seen[(article.id, sentence.start)] = (article, scored)

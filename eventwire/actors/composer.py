@@ -18,7 +18,7 @@ from eventwire.model import Entity
 from .fuzzy import fuzzy_person
 from .kb import KnowledgeBase
 from .records import ActorRecord, Kind, Term, reduce_frozen
-from .scanner import _clean, _Part, _Scanner, _Tok
+from .scanner import _clean, _Part, _particle, _Scanner, _Tok
 from .text import fold, tokenize
 
 Rule = Literal["alias", "composed", "fuzzy-name", "place"]
@@ -305,7 +305,11 @@ class _Composer(_Scanner):
                 break
             if p.kind == "word" and p.text[:1].isupper():
                 if not cur:
-                    touched = prev is not None and _is_title(prev, titles)
+                    # After a title, or after a particle ("de Lima"): a name.
+                    touched = prev is not None and (_is_title(prev, titles) or _particle(prev))
+                cur.append(p.text)
+            elif cur and _particle(p):
+                # "Leila de Lima" is one name, not Leila and then Lima, Peru.
                 cur.append(p.text)
             else:
                 if cur and not (touched or _is_title(p, titles)):

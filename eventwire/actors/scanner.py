@@ -27,6 +27,11 @@ _LEADING: Final = _DETERMINERS | _PREPOSITIONS | _DIRECTIONS
 _AFFILIATION: Final = frozenset(
     {"led", "backed", "based", "born", "controlled", "allied", "sponsored"}
 )
+# Lowercase particles inside a person's name ("Leila de Lima", "Rafael van der Vaart"): a
+# capital after one is the end of a name, not the city ("de Lima" is no Peru).
+NAME_PARTICLES: Final = frozenset(
+    "de da do dos das del della di du van von der den la le bin ibn".split()
+)
 _STRIP: Final = " \t\n,;:!?()[]{}\"'“”‘’«»"
 _CACHE_SIZE: Final = 100_000
 # ``_new(_Part, (...))`` builds a NamedTuple from all its fields in one C call: the generated
@@ -49,6 +54,11 @@ class _Part(NamedTuple):
     records: tuple[ActorRecord, ...] = ()
     sector: str | None = None
     text: str = ""
+
+
+def _particle(p: _Part) -> bool:
+    """A name particle's part ("de", "van"): see NAME_PARTICLES."""
+    return p.kind == "word" and p.text.casefold() in NAME_PARTICLES
 
 
 # A part's fields after its token span (i, j): what one token makes of itself, memoised.
@@ -343,6 +353,14 @@ class _Scanner:
             j, fields = self._word_part(toks, i, n)
             parts.append(_new(_Part, (i, j, fields[0], fields[1], fields[2], fields[3])))
             i = j
+        for k in range(1, len(parts)):
+            p = parts[k]
+            if (
+                p.kind == "kb"
+                and _particle(parts[k - 1])
+                and all(r.kind == "capital" or r.kind == "seat" for r in p.records)
+            ):
+                parts[k] = _new(_Part, (p.i, p.j, "word", (), None, tokens[p.i][0]))
         return parts
 
     def _solo(self, toks: list[_Tok], i: int, n: int) -> _Fields:

@@ -40,6 +40,7 @@ __all__ = [
     "GivenActorsCoder",
     "PlaceLookup",
     "RankingCoder",
+    "VoiceCoder",
     "event_id",
 ]
 
@@ -119,6 +120,15 @@ class ClassifiedCoder(Coder, Protocol):
 
     @property
     def classifier(self) -> EventClassifier: ...
+
+
+@runtime_checkable
+class VoiceCoder(Coder, Protocol):
+    """A coder that hears a state outlet's own voice: such a sentence may hold no trigger word
+    ("The U.S. is attempting to revive the UN Command", in KCNA's voice, accuses the US), so
+    the pipeline parses every sentence of the articles it names, prefilter or not."""
+
+    def reads_every_sentence(self, article: Article) -> bool: ...
 
 
 @runtime_checkable

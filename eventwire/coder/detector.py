@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from eventwire.actors.outlets import state_outlet
 from eventwire.coder.base import ActorLookup, PlaceLookup, event_id
 from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
 from eventwire.coder.classifier import YIELD_TYPES, EventClassifier
@@ -101,6 +102,10 @@ class DetectedCoder:
     def needs_entities(self, doc: Doc) -> bool:
         return self.candidates.needs_entities(doc)
 
+    def reads_every_sentence(self, article: Article) -> bool:
+        """A state outlet's article: its own voice needs no trigger word (outlet_events)."""
+        return state_outlet(article) is not None
+
     def with_actors(self, actors: ActorLookup) -> DetectedCoder:
         """The same coder and models over another actor lookup. The detector is loaded here,
         as the classifier and ranker are, so that copies (one per gold row under
@@ -177,20 +182,28 @@ class DetectedCoder:
     ) -> list[Event]:
         """The events the detector keeps, retyped and flagged (see the module docstring)."""
         det = self.detector
+        best = [
+            max(((det.event_prob(f), c, f) for c, f in options), key=lambda s: s[0])
+            for options in scored
+            if options
+        ]
+        # One trigger word with one source and target reports one event: where candidates
+        # read it as different types ("eager for talks": AGREE, CONSULT), the likeliest.
+        top: dict[tuple[int, str, str], float] = {}
+        for p, cand, _ in best:
+            key = _reading(cand.event)
+            top[key] = max(p, top.get(key, 0.0))
         out: list[Event] = []
         kept: set[tuple[str, str, str]] = set()
-        for options in scored:
-            if not options:
-                continue
-            p, cand, feats = max(((det.event_prob(f), c, f) for c, f in options),
-                                 key=lambda s: s[0])  # fmt: skip
-            if p < det.threshold:
+        for p, cand, feats in best:
+            if p < det.threshold or p < top[_reading(cand.event)]:
                 continue
             ev = cand.event
             said = (cand.event_type, ev.actor_code or "", ev.recipient_code or "")
             if said in kept:
                 continue  # two readings of one event: the first stands
             kept.add(said)
+            top[_reading(ev)] = 2.0  # a tie: the first stands
             if cand.event_type != ev.event_type:
                 ev = replace(
                     ev,
@@ -220,6 +233,11 @@ class DetectedCoder:
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> list[Event]:
         return self.decide(self.score_candidates(doc, sentence, article, memory), article)
+
+
+def _reading(ev: Event) -> tuple[int, str, str]:
+    """An event's trigger word, source and target country."""
+    return (ev.evidence.trigger_start, ev.actor_code or "", ev.recipient_code or "")
 
 
 def retrained_classifier(model_dir: Path) -> EventClassifier | None:

@@ -256,6 +256,7 @@ def test_lone_token_parts_are_the_general_parts(kb: KnowledgeBase) -> None:
     words can start at it; the general path (try an alias match at every token with an alias
     span, else _word_part) gives the same parts."""
     from eventwire.actors.resolver import _AFFILIATION
+    from eventwire.actors.scanner import NAME_PARTICLES
 
     r = ActorResolver(kb)
     sectors, titles = kb.sector_words, kb.title_words
@@ -297,6 +298,18 @@ def test_lone_token_parts_are_the_general_parts(kb: KnowledgeBase) -> None:
             else:
                 parts.append((i, i + 1, "word", (), None, tk.word))
             i += 1
+        # A capital after a name particle is a surname ("Leila de Lima").
+        for k in range(1, len(parts)):
+            kind, recs = parts[k][2], parts[k][3]
+            prev = parts[k - 1]
+            if (
+                kind == "kb"
+                and prev[2] == "word"
+                and str(prev[5]).casefold() in NAME_PARTICLES
+                and all(rec.kind in ("capital", "seat") for rec in recs)
+            ):
+                i = parts[k][0]
+                parts[k] = (i, parts[k][1], "word", (), None, tokens[i][0])
         return parts
 
     for text in _word_salad(kb):

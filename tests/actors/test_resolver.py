@@ -176,3 +176,22 @@ def test_find_mentions_leaves_out_the_full_stop_that_ends_the_sentence(resolver)
 )
 def test_plural_opposition_leaders_are_the_opposition_not_the_government(resolver, mention):
     assert resolver.resolve(mention).sector == "OPP"
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("Leila de Lima", None),
+        ("De Lima", None),
+        ("Senator Leila de Lima", None),
+        ("Philippine Senator Leila de Lima", ("PHL", "LEG")),
+        ("Rafael van der Vaart", None),
+        ("Lima", ("PER", "GOV")),
+        ("the mayor of Lima", ("PER", "GOV")),
+        ("Rio de Janeiro", ("BRA", None)),
+    ],
+)
+def test_a_capital_after_a_name_particle_is_a_surname_not_the_city(mention, expected):
+    """'Leila de Lima' was Peru's government; with the gazetteer on, too."""
+    resolver = ActorResolver(places=True)
+    assert code_sector(resolver.resolve(mention)) == expected

@@ -146,8 +146,13 @@ def _candidates(pipeline: Pipeline, text: str, **article: object) -> list[list[C
     seen: list[list[Candidate]] = []
 
     class Spy:
+        version = coder.version
+
         def needs_entities(self, doc: object) -> bool:
             return coder.needs_entities(doc)  # type: ignore[arg-type]
+
+        def reads_every_sentence(self, art: Article) -> bool:
+            return coder.reads_every_sentence(art)
 
         def code_sentence(self, doc, sentence, art, memory):  # type: ignore[no-untyped-def]
             seen.extend(
@@ -211,6 +216,48 @@ def test_a_background_reference_is_dated_only_by_the_text(resolution: str, dated
     (ev,) = coder.decide([[(cand, {"bias": 1.0})]], article)  # type: ignore[arg-type]
     assert ev.modality == "historical"
     assert (ev.date, ev.date_resolution) == ((when, resolution) if dated else (None, "unknown"))
+
+
+@pytest.mark.parametrize(
+    ("other_type", "other_trigger_moves", "kept"),
+    [
+        ("CONSULT", 0, ["AGREE"]),
+        ("CONSULT", 5, ["AGREE", "CONSULT"]),
+        ("AGREE", 0, ["AGREE"]),
+    ],
+    ids=["one-word-two-types", "two-words", "same-type-twice"],
+)
+def test_one_trigger_word_reports_one_event_per_pair(
+    other_type: str, other_trigger_moves: int, kept: list[str]
+) -> None:
+    """'still eager for talks with North Korea': AGREE and CONSULT from one word were both
+    kept, and the seed article's 'no meeting' check failed on the CONSULT."""
+    cand, article = _candidate()
+    agree = replace(cand, event_type="AGREE")
+    ev = cand.event
+    moved = replace(
+        ev.evidence,
+        trigger_start=ev.evidence.trigger_start + other_trigger_moves,
+        trigger_end=ev.evidence.trigger_end + other_trigger_moves,
+    )
+    other = replace(cand, event=replace(ev, evidence=moved), event_type=other_type)
+    coder = DetectedCoder.__new__(DetectedCoder)
+    coder._detector = Detector({"w": 1.0}, {"bias": -5.0}, threshold=0.5)
+    scored = [[(agree, {"w": 2.0})], [(other, {"w": 1.0})]]
+    out = coder.decide(scored, article)  # type: ignore[arg-type]
+    assert [e.event_type for e in out] == kept
+
+
+@pytest.mark.slow
+def test_a_state_outlets_sentence_without_a_trigger_word_is_read(pipeline: Pipeline) -> None:
+    """KCNA's 'The U.S. is attempting to revive the UN Command' holds no trigger word: the
+    prefilter skipped it and its accusation was lost."""
+    text = "The U.S. is attempting to revive the function of the UN Command."
+    assert _candidates(pipeline, text, url="https://www.bbc.co.uk/news/1") == []
+    found = _candidates(pipeline, text, url="http://kcna.kp/en/1")
+    assert {(c.event.actor_code, c.event.recipient_code) for o in found for c in o} >= {
+        ("PRK", "USA")
+    }
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,6 @@ pytestmark = pytest.mark.slow
 # coder.plover.v5's known misses on the seed article (docs/BENCHMARKS.md): strict, so that a
 # fix shows up here and a new miss fails.
 V5_MISSES = {
-    "test_seed_2_usa_disapproves_of_prk_launches": "v5's detector drops 'destabilizing'",
-    "test_seed_4_russia_masses_troops_on_ukraine_border": "v5's detector drops the build-up",
     "test_seed_3_prk_tests_missiles_on_sunday": "v5's detector drops Sunday's missile test",
 }
 
