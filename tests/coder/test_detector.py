@@ -38,6 +38,24 @@ def test_features_name_type_trigger_and_words() -> None:
     assert f["typeprob"] == pytest.approx(0.9)
 
 
+@pytest.mark.parametrize(
+    ("polarity", "modality"),
+    [("negated", "actual"), ("asserted", "future"), ("asserted", "hypothetical")],
+)
+def test_the_detector_is_blind_to_polarity_and_modality(polarity: str, modality: str) -> None:
+    """Fitted on features of them, it learnt that modal news sentences are seldom annotated
+    and dropped 'Venezuela will arrest the journalists' instead of flagging it."""
+    cand, article = _candidate()
+    flagged = replace(cand, event=replace(cand.event, polarity=polarity, modality=modality))
+    text = cand.event.evidence.sentence
+    assert candidate_features(flagged, text, 0, article) == candidate_features(  # type: ignore[arg-type]
+        cand,
+        text,
+        0,
+        article,  # type: ignore[arg-type]
+    )
+
+
 @pytest.mark.parametrize(("days", "bucket"), [(0, 1), (5, 2), (20, 3), (200, 4), (4000, 5)])
 def test_a_stated_date_far_from_publication_is_a_feature(days: int, bucket: int) -> None:
     published = dt.date(2017, 3, 1)
@@ -57,8 +75,10 @@ SYNTAX_CASES = [
     # A noun trigger the source does not attach to.
     ("A report on the strike by Russia against Ukraine was read.", "strike",
      {"ttag=NN"}, {"tdep=ROOT", "srcarg=nsubj"}),
+    # Negation is the polarity rules' to flag, not the detector's to read (its docstring):
+    # the parse features are those of the plain report.
     ("Russia did not strike Ukraine on the border.", "strike",
-     {"tchild=neg|RB", "tchild=aux|VBD"}, set()),
+     {"tdep=ROOT", "srcarg=nsubj", "tgtarg=dobj"}, {"tchild=neg|RB", "tchild=aux|VBD"}),
 ]  # fmt: skip
 
 
