@@ -40,7 +40,7 @@ from .composer import _resolution_of as _resolution_of
 from .entries import parse_entries, read_yaml
 from .kb import KnowledgeBase, load_builtin
 from .scanner import _AFFILIATION as _AFFILIATION
-from .scanner import _CACHE_SIZE, _clean, _sentence_dot, _Tok
+from .scanner import _CACHE_SIZE, NAME_PARTICLES, _clean, _sentence_dot, _Tok
 from .text import Token, fold, tokenize
 
 __all__ = ["ActorResolver", "Resolution"]
@@ -141,6 +141,10 @@ class ActorResolver(_Composer):
             j, records, end_char = m
             start_tok = i
             kind = records[0].kind
+            if (kind == "capital" or kind == "seat") and i > 0:
+                if toks[i - 1].folded in NAME_PARTICLES:
+                    i += 1  # "Leila de Lima", "De Lima said": a surname, not the city
+                    continue
             if kind == "person":
                 # Titles (and "former") right before a person belong to the mention.
                 k = i

@@ -299,10 +299,18 @@ class _Scanner:
         if took_title and kind == "demonym":
             # "Chinese businessman Li Wei": an unknown person's name after the title.
             k = j
-            while (
-                k < n and k < j + 4 and tokens[k][0][:1].isupper() and not kb.lookup(tokens[k][0])
-            ):
-                k += 1
+            while k < n and k < j + 4:
+                if (
+                    k > j
+                    and k + 1 < n
+                    and toks[k].folded in NAME_PARTICLES
+                    and tokens[k + 1][0][:1].isupper()
+                ):
+                    k += 2  # "Senator Leila de Lima": the particle and the surname after it
+                elif tokens[k][0][:1].isupper() and not kb.lookup(tokens[k][0]):
+                    k += 1
+                else:
+                    break
             if k > j:
                 j, end_char = k, tokens[k - 1][2]
         return j, end_char

@@ -195,3 +195,22 @@ def test_a_capital_after_a_name_particle_is_a_surname_not_the_city(mention, expe
     """'Leila de Lima' was Peru's government; with the gazetteer on, too."""
     resolver = ActorResolver(places=True)
     assert code_sector(resolver.resolve(mention)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("De Lima has insisted she is not involved.", []),
+        ("Sen. Leila de Lima is accused.", []),
+        (
+            "Philippine Senator Leila de Lima was arrested.",
+            [("Philippine Senator Leila de Lima", "PHL")],
+        ),
+        ("Protesters gathered in Lima on Sunday.", [("Lima", "PER")]),
+    ],
+)
+def test_find_mentions_reads_a_capital_after_a_name_particle_as_a_surname(
+    resolver: ActorResolver, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """'De Lima said' was Peru's government speaking, in running text too."""
+    assert [(text[s:e], ent.code) for s, e, ent in resolver.find_mentions(text)] == expected
