@@ -136,7 +136,7 @@ def outlet_events(
     src = Arg((outlet.entity(),), (0, 0), from_syntax=False)
     tgt = as_state(Arg((target[2],), (target[0], target[1]), from_syntax=False))
     trig = Trigger(root, label, None, source=src, target=tgt)
-    ev = v4._rules.make_event(
+    ev = v4.rules.make_event(
         trig, label, None, polarity(root), mod, sentence, article, None, an.mentions
     )
     return [replace(ev, confidence=round(pred.score, 3), actor_implied=True)]
@@ -174,7 +174,7 @@ def mention_events(
         tgt = as_state(Arg((o[2],), (o[0], o[1]), from_syntax=False)) if o else None
         label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
         trig = Trigger(root, label, None, source=src, target=tgt)
-        ev = v4._rules.make_event(
+        ev = v4.rules.make_event(
             trig, label, None, pol, mod, sentence, article, an.speaker, an.mentions
         )
         out.append(replace(ev, confidence=round(pred.score, 3)))
@@ -208,7 +208,7 @@ def found_events(
     seen = {event_key(ev) for ev, _ in out}
     for k, ((prob, pair), pred) in enumerate(zip(ranked, preds, strict=True)):
         trig = governing_trigger(doc, pair, an.candidates)
-        ev = v4._event(trig, pair, pred.label, an, sentence, article)
+        ev = v4.event_for(trig, pair, pred.label, an, sentence, article)
         ev = replace(ev, confidence=round(prob * pred.score, 3))
         if event_key(ev) not in seen:
             seen.add(event_key(ev))

@@ -112,7 +112,7 @@ class DetectedCoder:
         ``eval --given-actors``) share it rather than each reading detector.json."""
         return DetectedCoder(
             actors=actors,
-            places=self.candidates._rules.places,
+            places=self.candidates.rules.places,
             classifier=self.candidates.classifier,
             ranker=self.candidates.ranker,
             detector=self.detector,

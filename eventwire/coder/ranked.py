@@ -114,7 +114,7 @@ class RankedCoder(RulesAndClassifier):
         """The same coder, classifier and ranker over another actor lookup."""
         return RankedCoder(
             actors=actors,
-            places=self._rules.places,
+            places=self.rules.places,
             classifier=self.classifier,
             ranker=self.ranker,
             keep_rule_events=self._keep_rule_events,
@@ -134,12 +134,12 @@ class RankedCoder(RulesAndClassifier):
     ) -> tuple[Analysis, list[Pair]]:
         """The rules' reading of the sentence and every candidate pair with its features
         (empty when the sentence holds no trigger word); updates ``memory`` as the rules do."""
-        an = self._rules.analyse(doc, sentence, article, memory)
+        an = self.rules.analyse(doc, sentence, article, memory)
         if not an.candidates:
             return an, []
 
         def read(tok: Token) -> Entity | None:
-            return self._rules.entity_for(tok, an.mentions, memory, an.speaker)
+            return self.rules.entity_for(tok, an.mentions, memory, an.speaker)
 
         spans = span_candidates(doc, an.mentions, an.candidates, read)
         return an, pair_features(doc, spans, an.candidates)
@@ -161,7 +161,7 @@ class RankedCoder(RulesAndClassifier):
                 )
             ]
         )[0]
-        event = self._event(trig, best, pred.label, an, sentence, article)
+        event = self.event_for(trig, best, pred.label, an, sentence, article)
         confidence = prob * pred.score
         if not an.events and confidence < self._min_confidence_alone:
             # The rules found no event in the sentence: on news, mostly none is reported.
@@ -213,7 +213,7 @@ class RankedCoder(RulesAndClassifier):
             for i, ev in enumerate(events)
         ]
 
-    def _event(
+    def event_for(
         self,
         trig: Candidate,
         pair: Pair,
@@ -222,6 +222,8 @@ class RankedCoder(RulesAndClassifier):
         sentence: Sentence,
         article: Article,
     ) -> Event:
+        """The event a trigger and a ranked pair make, typed by the classifier's ``label``
+        (v5's candidates are built the same way)."""
         pol = polarity(trig.token)
         mod = modality(trig.token)
         if label == "REJECT" and pol == "negated" and trig.etype != "REJECT":
@@ -242,7 +244,7 @@ class RankedCoder(RulesAndClassifier):
         if label != "PROTEST":
             src, tgt = as_state(src), as_state(tgt)
         cand = Candidate(trig.token, label, mode, source=src, target=tgt, place=trig.place)
-        return self._rules.make_event(
+        return self.rules.make_event(
             cand, label, mode, pol, mod, sentence, article, an.speaker, an.mentions
         )
 

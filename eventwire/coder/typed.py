@@ -37,7 +37,8 @@ class RulesAndClassifier:
         places: PlaceLookup | None,
         classifier: EventClassifier | None,
     ) -> None:
-        self._rules = RuleCoder(actors=actors, places=places)
+        # Public: v5's candidates (coder.candidates) build events with the same rules.
+        self.rules = RuleCoder(actors=actors, places=places)
         self._classifier = classifier
 
     @property
@@ -49,7 +50,7 @@ class RulesAndClassifier:
     def needs_entities(self, doc: Doc) -> bool:
         """Events come only from sentences the rules find a trigger word in: see
         :meth:`RuleCoder.needs_entities`."""
-        return self._rules.needs_entities(doc)
+        return self.rules.needs_entities(doc)
 
 
 def codebook_type(label: str, *, rule_type: str, trigger: str, modality: str) -> str:
