@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -693,15 +693,7 @@ def demo(
     out.print(_weeks_table(series, "USA and PRK by week (asserted, actual events)"))
     out.print("North Korea's own events: " + ", ".join(
         f"{t}{':' + m if m else ''} {n}" for t, m, n in prk) if prk else "none found")  # fmt: skip
-    out.print("[bold]Top events with their evidence:[/]")
-    for ev in top:
-        d = ev.to_dict()
-        out.print(
-            f"  {d.get('date')} {d.get('actor_code')} {d.get('event_type')} "
-            f"{d.get('recipient_code') or ''}: {str(d.get('sentence', ''))[:220]}",
-            markup=False,
-            highlight=False,
-        )
+    _print_top("Top events with their evidence:", top)
     out.print(f"HTML report with the timeline: {html}")
     # The same weeks as the coder fitted on annotated news reads them (docs/CODER.md): it is
     # slower, so it reads only the story's articles.
@@ -712,9 +704,23 @@ def demo(
     _run_with_progress(learned, [str(story)], db5, options, False, workers=workers)
     with _read_db(db5) as con:
         series = dyad_series(con, "USA", "PRK", since=since, until=until, freq="week")
+        top = top_events(con, "USA", "PRK", since=since, until=until, limit=10)
     title = "The same weeks as coder.plover.v5 reads them (articles about North Korea)"
     out.print(_weeks_table(series, title))
+    _print_top("Its top events with their evidence:", top)
     out.print(f"Stored in {db5}; which coder to use when: docs/CODER.md.")
+
+
+def _print_top(title: str, events: Sequence[Any]) -> None:
+    out.print(f"[bold]{title}[/]")
+    for ev in events:
+        d = ev.to_dict()
+        out.print(
+            f"  {d.get('date')} {d.get('actor_code')} {d.get('event_type')} "
+            f"{d.get('recipient_code') or ''}: {str(d.get('sentence', ''))[:220]}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _weeks_table(series: Any, title: str) -> Table:
