@@ -1,6 +1,6 @@
 """Agreement between the two independent annotations of the news gold's double sample.
 
-    python training/news_agreement.py [--part main|kcna|news] [--disagreements FILE]
+    python training/news_agreement.py [--part main|kcna|news|voice] [--disagreements FILE]
 
 Reads ``data/news_gold/ann/`` (first annotator) and ``data/news_gold/ann2/`` (second) and
 prints, on the sentences both annotated:
@@ -56,16 +56,20 @@ def main() -> int:
     ap.add_argument("--disagreements", type=Path, default=None)
     ap.add_argument(
         "--part",
-        choices=("all", "main", "kcna", "news"),
+        choices=("all", "main", "kcna", "news", "voice"),
         default="all",
-        help="main: the first sample; kcna, news: its extensions (slices.json *_extension)",
+        help="main: the first sample; kcna, news, voice: its extensions (slices.json "
+        "*_extension; voice: the KCNA commentaries in the test split)",
     )
     args = ap.parse_args()
     first = read_annotations(sorted((GOLD / "ann").glob("*.jsonl")))
     second = read_annotations(sorted((GOLD / "ann2").glob("*.jsonl")))
     meta = json.loads((GOLD / "slices.json").read_text(encoding="utf-8"))
     part_of = {
-        i: name for name in ("kcna", "news") for sl in meta.get(f"{name}_extension", []) for i in sl
+        i: name
+        for name in ("kcna", "news", "voice")
+        for sl in meta.get(f"{name}_extension", [])
+        for i in sl
     }
     ids = sorted(i for i in second if i in first and args.part in ("all", part_of.get(i, "main")))
     if not ids:

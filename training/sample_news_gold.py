@@ -20,10 +20,11 @@ Sampling, by design:
 ``--extend-kcna N`` and ``--extend-news N`` add N more whole KCNA items or NewsArticles 2017
 articles to an existing sample (the next ones of the same seeded draw), with new ids after
 the last, in the train and dev splits only (the test split stays as it was scored), dealt
-to ``--slices`` annotators as ``kcna{k}`` / ``news{k}``. KCNA serves an outlet's own voice
-(few such events otherwise) and a domain with enough events to simulate an analyst's
-corrections (benchmarks/retrain_bench.py); NewsArticles, more training news like the test
-split's.
+to ``--slices`` annotators as ``kcna{k}`` / ``news{k}``. ``--extend-commentary N`` adds N
+KCNA commentaries to the test split instead (``extend_commentary``). KCNA serves an
+outlet's own voice (few such events otherwise) and a domain with enough events to simulate
+an analyst's corrections (benchmarks/retrain_bench.py); NewsArticles, more training news like
+the test split's.
 """
 
 from __future__ import annotations
@@ -156,6 +157,56 @@ def extend(args: argparse.Namespace, corpus: str, n: int) -> None:
     )
 
 
+def extend_commentary(args: argparse.Namespace, n: int) -> None:
+    """Append ``n`` whole KCNA commentaries ("News Commentary" items, the agency's own voice)
+    not yet in the sample to the **test** split, every sentence dealt to two annotators
+    (``voice{k}`` first, the other slice's annotator second), so that figures on an outlet's
+    own voice rest on more than the one such sentence the first draw put in test. Nothing is
+    chosen on the test split, so adding to it after the models were fitted biases nothing."""
+    meta = json.loads((args.out / "slices.json").read_text(encoding="utf-8"))
+    if "voice_extension" in meta:
+        raise SystemExit(f"{args.out} already holds the commentary extension; nothing to add")
+    rel, _ = CORPORA["kcna_2024"]
+    with (args.corpus_root / rel).open(encoding="utf-8") as fh:
+        topics = {r["url"]: r.get("topic") for r in map(json.loads, fh) if r.get("url")}
+    kcna = _articles(args.corpus_root, "kcna_2024")
+    random.Random(SEED).shuffle(kcna)
+    old = [json.loads(line) for line in (args.out / "sentences.jsonl").open(encoding="utf-8")]
+    used = {r["article_id"] for r in old}
+    seen = {r["sha"] for r in old}
+    id_count = Counter(a.id for a in kcna)
+    fresh = [
+        a
+        for a in kcna
+        if topics.get(a.id) == "News Commentary" and a.id not in used and id_count[a.id] == 1
+    ][:n]
+    next_id = max(int(r["id"][2:]) for r in old) + 1
+    slices: list[list[dict]] = [[] for _ in range(args.slices)]
+    rows: list[dict] = []
+    for a in fresh:
+        unit = _unit("kcna_2024", a, split_sentences(a.text)[: args.max_per_article], "article")
+        if any(u["sha"] in seen for u in unit):
+            continue  # republished text already in the sample
+        seen.update(u["sha"] for u in unit)
+        k = min(range(args.slices), key=lambda j: sum(len(x) for x in slices[j]))
+        for u in unit:
+            u["split"] = "test"
+            u["id"] = f"ng{next_id:05d}"
+            next_id += 1
+            rows.append(u)
+            slices[k].append(u)
+    with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
+        for u in rows:
+            fh.write(json.dumps({k: u[k] for k in SENTENCE_FIELDS}) + "\n")
+    meta["voice_extension"] = [[u["id"] for u in sl] for sl in slices]
+    (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    for k, sl in enumerate(slices):
+        _cache_rows(args.cache / f"voice{k + 1}_primary.jsonl", sl)
+    print(f"{len(rows)} KCNA commentary sentences in {len(fresh)} items, test split; "
+          f"slices {[len(sl) for sl in slices]}")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpus-root", type=Path, default=Path("../shared/corpus"))
@@ -174,7 +225,17 @@ def main() -> None:
     ap.add_argument(
         "--extend-news", type=int, default=0, metavar="N", help="add N NewsArticles articles"
     )
+    ap.add_argument(
+        "--extend-commentary",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N KCNA commentaries to the test split, each sentence annotated twice",
+    )
     args = ap.parse_args()
+    if args.extend_commentary:
+        extend_commentary(args, args.extend_commentary)
+        return
     if args.extend_kcna or args.extend_news:
         for corpus, n in (("kcna_2024", args.extend_kcna), ("newsarticles_2017", args.extend_news)):
             if n:
