@@ -94,8 +94,7 @@ def resolve_date(sentence: str, published: dt.date | None) -> ResolvedDate:
         if d:
             return ResolvedDate(d, "stated", m[0])
     if (m := _MONTH_DAY_YEAR.search(sentence)) and (m[3] or published):
-        # "May 5" needs care: "may" is also a verb, so demand a capital M.
-        if m[1].lower() != "may" or m[1][0] == "M":
+        if _is_month(m[1]):
             year = int(m[3]) if m[3] else published.year if published else 0
             d = _safe_date(year, _MONTHS[m[1].lower()], int(m[2]))
             if d and not m[3] and published and d > published + dt.timedelta(days=7):
@@ -123,13 +122,18 @@ def resolve_date(sentence: str, published: dt.date | None) -> ResolvedDate:
     return _month_or_year(sentence, published) or ResolvedDate(published, "publication")
 
 
+def _is_month(word: str) -> bool:
+    """A month name as matched: "may" is also a verb, so May needs its capital M."""
+    return word.lower() != "may" or word[0] == "M"
+
+
 def _month_or_year(sentence: str, published: dt.date) -> ResolvedDate | None:
     """The month or year a sentence names, at its first day (see the module docstring)."""
     if m := _MONTH_YEAR.search(sentence):
-        if m[1].lower() != "may" or m[1][0] == "M":
+        if _is_month(m[1]):
             return ResolvedDate(dt.date(int(m[2]), _MONTHS[m[1].lower()], 1), "month", m[0])
     for m in _IN_MONTH.finditer(sentence):
-        if m[1].lower() == "may" and m[1][0] != "M":
+        if not _is_month(m[1]):
             continue
         month = _MONTHS[m[1].lower()]
         # Nearer ahead than back (under six months to the next one): this year's or next

@@ -93,6 +93,21 @@ def _cache_rows(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 
+def _append(
+    args: argparse.Namespace, meta: dict, name: str, rows: list[dict], slices: list[list[dict]]
+) -> None:
+    """An extension's sentences appended to ``sentences.jsonl``, its annotator slices to
+    ``slices.json`` (as ``{name}_extension``) and the annotators' input to the cache."""
+    with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
+        for s in rows:
+            fh.write(json.dumps({k: s[k] for k in SENTENCE_FIELDS}) + "\n")
+    meta[f"{name}_extension"] = [[s["id"] for s in sl] for sl in slices]
+    (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    for k, sl in enumerate(slices):
+        _cache_rows(args.cache / f"{name}{k + 1}_primary.jsonl", sl)
+
+
 def extend(args: argparse.Namespace, corpus: str, n: int) -> None:
     """Append ``n`` further whole articles of ``corpus`` (kcna_2024 or newsarticles_2017) to
     the sample in ``args.out``: the next ones of the main draw's seeded order."""
@@ -141,14 +156,7 @@ def extend(args: argparse.Namespace, corpus: str, n: int) -> None:
             slices[k].append(s)
         n_dev += len(unit) if split == "dev" else 0
         dropped += len(unit) if copy else 0
-    with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
-        for s in rows:
-            fh.write(json.dumps({k: s[k] for k in SENTENCE_FIELDS}) + "\n")
-    meta[f"{name}_extension"] = [[s["id"] for s in sl] for sl in slices]
-    (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    args.cache.mkdir(parents=True, exist_ok=True)
-    for k, sl in enumerate(slices):
-        _cache_rows(args.cache / f"{name}{k + 1}_primary.jsonl", sl)
+    _append(args, meta, name, rows, slices)
     by_split = {sp: sum(s["split"] == sp for s in rows) for sp in ("train", "dev")}
     print(
         f"{len(rows)} {corpus} sentences ({dropped} in republished items left out); "
@@ -195,14 +203,7 @@ def extend_commentary(args: argparse.Namespace, n: int) -> None:
             next_id += 1
             rows.append(u)
             slices[k].append(u)
-    with (args.out / "sentences.jsonl").open("a", encoding="utf-8") as fh:
-        for u in rows:
-            fh.write(json.dumps({k: u[k] for k in SENTENCE_FIELDS}) + "\n")
-    meta["voice_extension"] = [[u["id"] for u in sl] for sl in slices]
-    (args.out / "slices.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    args.cache.mkdir(parents=True, exist_ok=True)
-    for k, sl in enumerate(slices):
-        _cache_rows(args.cache / f"voice{k + 1}_primary.jsonl", sl)
+    _append(args, meta, "voice", rows, slices)
     print(f"{len(rows)} KCNA commentary sentences in {len(fresh)} items, test split; "
           f"slices {[len(sl) for sl in slices]}")  # fmt: skip
 

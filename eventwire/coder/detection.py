@@ -139,8 +139,8 @@ def _path(a: Token, b: Token) -> int:
 
 def syntax_features(doc: Doc, ev: Event) -> dict[str, float]:
     """How the candidate sits in the sentence's parse: the trigger's role and tag, and how its
-    source and target attach to it. Grammatical, not
-    lexical: what tells "Kenya sent aid to Somalia" from "a report on the aid it sent"."""
+    source and target attach to it. Grammatical, not lexical: what tells "Kenya sent aid to
+    Somalia" from "a report on the aid it sent"."""
     text = doc_text(doc)
     off = ev.evidence.trigger_start - ev.evidence.start
     trig = (

@@ -188,22 +188,25 @@ class DetectedCoder:
             if options
         ]
         # One trigger word with one source and target reports one event: where candidates
-        # read it as different types ("eager for talks": AGREE, CONSULT), the likeliest.
+        # read it as different types ("eager for talks": AGREE, CONSULT), the likeliest (the
+        # first of equals) stands.
         top: dict[tuple[int, str, str], float] = {}
         for p, cand, _ in best:
             key = _reading(cand.event)
             top[key] = max(p, top.get(key, 0.0))
         out: list[Event] = []
         kept: set[tuple[str, str, str]] = set()
+        read: set[tuple[int, str, str]] = set()
         for p, cand, feats in best:
-            if p < det.threshold or p < top[_reading(cand.event)]:
-                continue
             ev = cand.event
+            reading = _reading(ev)
+            if p < det.threshold or p < top[reading] or reading in read:
+                continue
             said = (cand.event_type, ev.actor_code or "", ev.recipient_code or "")
             if said in kept:
                 continue  # two readings of one event: the first stands
             kept.add(said)
-            top[_reading(ev)] = 2.0  # a tie: the first stands
+            read.add(reading)
             if cand.event_type != ev.event_type:
                 ev = replace(
                     ev,
