@@ -12,6 +12,10 @@ Only new events count on both sides: asserted and actual. A background reference
   source country code; **type + source + target** also needs the same target country code
   (both empty counts as the same). A reciprocal gold event matches either direction. Each gold
   event is matched at most once.
+
+Country codes match as equal, except that the annotation brief codes every international
+organisation ``IGO`` where the PLOVER codebook, and so the coder, sets the UN (``UNO``) and
+the EU (``EUR``) apart: those three match one another (:func:`same_country`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "code_gold",
     "gold_articles",
     "is_new",
+    "same_country",
     "score_news",
 ]
 
@@ -147,6 +152,16 @@ class NewsScores:
         return out
 
 
+# The brief's one code for international organisations, and the codebook's three.
+_IGO_CODES = frozenset({"IGO", "UNO", "EUR"})
+
+
+def same_country(coded: str, gold: str) -> bool:
+    """A coded country code against a gold one: equal, or both an international
+    organisation's (the brief's ``IGO`` for the codebook's ``UNO`` and ``EUR``)."""
+    return coded == gold or (coded in _IGO_CODES and gold in _IGO_CODES)
+
+
 def _matches(ev: Event, g: GoldEvent, *, with_target: bool) -> bool:
     if ev.event_type != g.type:
         return False
@@ -154,7 +169,10 @@ def _matches(ev: Event, g: GoldEvent, *, with_target: bool) -> bool:
     pairs = [(g.source_code, g.target_code)]
     if g.reciprocal:
         pairs.append((g.target_code, g.source_code))
-    return any(gs and src == gs and (not with_target or tgt == gt) for gs, gt in pairs)
+    return any(
+        gs and same_country(src, gs) and (not with_target or same_country(tgt, gt))
+        for gs, gt in pairs
+    )
 
 
 def _match_count(pred: Sequence[Event], gold: Sequence[GoldEvent], *, with_target: bool) -> int:

@@ -48,7 +48,13 @@ from eventwire.coder.detection import DEFAULT_DETECTOR, Detector, fit_logistic  
 from eventwire.coder.detector import DetectedCoder, Scored, retrained_classifier  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
-from eventwire.newseval import NewsScores, code_gold, gold_articles, score_news  # noqa: E402
+from eventwire.newseval import (  # noqa: E402
+    NewsScores,
+    code_gold,
+    gold_articles,
+    same_country,
+    score_news,
+)
 from eventwire.newsgold import GoldSentence, load_gold_set  # noqa: E402
 from eventwire.pipeline import Pipeline  # noqa: E402
 from training.detector_plv import kept_share, plv_sentences  # noqa: E402
@@ -120,7 +126,7 @@ def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool]:
     src = cand.event.actor_code or ""
     for g in s.events:
         codes = {g.source_code} | ({g.target_code} if g.reciprocal else set())
-        if g.type == cand.event_type and src and src in codes:
+        if g.type == cand.event_type and src and any(same_country(src, c) for c in codes):
             return True, g.modality == "historical"
     return False, False
 

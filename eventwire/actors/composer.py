@@ -96,6 +96,35 @@ def _latest(terms: Sequence[Term]) -> Term:
     return best
 
 
+def subdivision_of(name: str, codes: Sequence[str | None]) -> str | None:
+    """The country of the subdivision (state, province) ``name`` names, where it is not one
+    of ``codes``: the countries a knowledge-base name inside it stands for. "New Jersey" is
+    the US state, not Jersey; "New South Wales" Australia's, not Wales; "New Mexico" not
+    Mexico."""
+    place = get_gazetteer().lookup(name)
+    if (
+        place is not None
+        and place.resolution == "region"
+        and place.admin1 is not None
+        and place.country is not None
+        and place.country not in codes
+    ):
+        return place.country
+    return None
+
+
+def longer_place(words: Sequence[str], codes: Sequence[str | None]) -> str | None:
+    """:func:`subdivision_of` over the runs of two and three capitalised ``words``."""
+    for width in (3, 2):
+        for k in range(len(words) - width + 1):
+            window = words[k : k + width]
+            if all(w[:1].isupper() for w in window):
+                country = subdivision_of(" ".join(window), codes)
+                if country is not None:
+                    return country
+    return None
+
+
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
     """A title part for _place_fallback ("minister" is listed as a sector noun too, hence the
     title-table check). (A function, not a closure there: a compiled closure is an object
@@ -192,6 +221,10 @@ class _Composer(_Scanner):
             kb_tail = [p for p in tail if p.kind == "kb"]
             if kb_tail:
                 main = self._choose(kb_tail[0].records, date)
+        if main is not None and self._places and main.kind in ("country", "capital"):
+            other = longer_place(text.split(), [main.code])
+            if other is not None:
+                return self._placed(mention, other, parts)
         rule: Rule = "composed"
         if main is None:
             main = fuzzy_person(self._kb, parts, text)
@@ -324,17 +357,23 @@ class _Composer(_Scanner):
         for run in runs:
             place = gaz.lookup(run)
             if place is not None and place.country:
-                sectors = [p.sector for p in parts if p.kind in ("sector", "title")]
-                country = self._kb.countries.get(place.country)
-                ent = _entity_of(
-                    mention,
-                    place.country,
-                    sectors[0] if sectors else None,
-                    country.name if country else place.name,
-                    None,
-                )
-                return _resolution_of(ent, None, "place")
+                return self._placed(mention, place.country, parts, place.name or "")
         return None
+
+    def _placed(
+        self, mention: str, code: str, parts: list[_Part], place_name: str = ""
+    ) -> Resolution:
+        """A mention resolved by the place it names: that country, the first sector word."""
+        sectors = [p.sector for p in parts if p.kind in ("sector", "title")]
+        country = self._kb.countries.get(code)
+        ent = _entity_of(
+            mention,
+            code,
+            sectors[0] if sectors else None,
+            country.name if country else place_name or code,
+            None,
+        )
+        return _resolution_of(ent, None, "place")
 
     # -- records --------------------------------------------------------------------------
 

@@ -32,13 +32,14 @@ from typing import Final
 
 from eventwire.model import Entity
 
-from .composer import Resolution, _Composer
+from .composer import Resolution, _Composer, subdivision_of
 
 # Re-exported (``as`` the same name), like _AFFILIATION below: tests import them from here.
 from .composer import _entity_of as _entity_of
 from .composer import _resolution_of as _resolution_of
 from .entries import parse_entries, read_yaml
 from .kb import KnowledgeBase, load_builtin
+from .records import ActorRecord
 from .scanner import _AFFILIATION as _AFFILIATION
 from .scanner import _CACHE_SIZE, NAME_PARTICLES, _clean, _sentence_dot, _Tok
 from .text import Token, fold, tokenize
@@ -145,6 +146,9 @@ class ActorResolver(_Composer):
                 if toks[i - 1].folded in NAME_PARTICLES:
                     i += 1  # "Leila de Lima", "De Lima said": a surname, not the city
                     continue
+            if kind != "person":
+                # "New Jersey", "New South Wales": the mention is the state, not Jersey, Wales.
+                start_tok = self._longer_place_start(tokens, i, j, records, last_end_tok)
             if kind == "person":
                 # Titles (and "former") right before a person belong to the mention.
                 k = i
@@ -172,6 +176,27 @@ class ActorResolver(_Composer):
                 out.append((start_char, end_char, ent))
             last_end_tok = i = j
         return out
+
+    def _longer_place_start(
+        self,
+        tokens: list[Token],
+        i: int,
+        j: int,
+        records: Sequence[ActorRecord],
+        floor: int,
+    ) -> int:
+        """Where the mention of tokens ``i`` to ``j`` starts: earlier, at up to two capitalised
+        words (after ``floor``), where with them it names a subdivision of another country
+        (:func:`~eventwire.actors.composer.subdivision_of`)."""
+        if not self._places:
+            return i
+        codes = [r.code for r in records]
+        for k in (i - 1, i - 2):
+            if k < floor or not tokens[k][0][:1].isupper():
+                break
+            if subdivision_of(" ".join(t[0] for t in tokens[k:j]), codes) is not None:
+                return k
+        return i
 
     def resolve_in(
         self, text: str, start: int, end: int, *, date: dt.date | None = None

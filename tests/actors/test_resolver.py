@@ -214,3 +214,40 @@ def test_find_mentions_reads_a_capital_after_a_name_particle_as_a_surname(
 ) -> None:
     """'De Lima said' was Peru's government speaking, in running text too."""
     assert [(text[s:e], ent.code) for s, e, ent in resolver.find_mentions(text)] == expected
+
+
+@pytest.fixture(scope="module")
+def placing_resolver() -> ActorResolver:
+    return ActorResolver()
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("A New Jersey judge", ("USA", "JUD")),
+        ("A New South Wales court", ("AUS", "JUD")),
+        ("The governor of New Mexico", ("USA", "GOV")),
+        ("A Texas court", ("USA", "JUD")),
+        ("Ontario police", ("CAN", "COP")),
+        # The knowledge base's own names stand where no longer subdivision is named.
+        ("Jersey police", ("GBR", "COP")),
+        ("Mexico City police", ("MEX", "COP")),
+        ("Papua New Guinea", ("PNG", None)),
+    ],
+)
+def test_subdivision_named_around_a_country_name(placing_resolver, mention, expected):
+    assert code_sector(placing_resolver.resolve(mention)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        ("A New Jersey judge ruled on Monday.", "New Jersey judge", ("USA", "JUD")),
+        ("A New South Wales court jailed him.", "New South Wales court", ("AUS", "JUD")),
+        ("New Mexico and Mexico signed a pact.", "New Mexico", ("USA", None)),
+        ("New Mexico and Mexico signed a pact.", "Mexico", ("MEX", None)),
+    ],
+)
+def test_find_mentions_new_jersey_is_not_jersey(placing_resolver, text, mention, expected):
+    found = {text[s:e]: code_sector(ent) for s, e, ent in placing_resolver.find_mentions(text)}
+    assert found[mention] == expected

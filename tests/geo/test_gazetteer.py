@@ -25,12 +25,40 @@ def gaz() -> Gazetteer:
         ("Ukraine’s border", "UKR", "country:border"),
         ("the Wonsan area", "PRK", "city"),
         ("Gaza Strip", "PSE", "region"),
+        # States and provinces (ISO 3166-2, _SUBDIVISION_COUNTRIES).
+        ("Texas", "USA", "region"),
+        ("New Jersey", "USA", "region"),
+        ("New South Wales", "AUS", "region"),
+        ("Ontario", "CAN", "region"),
+        ("Sichuan", "CHN", "region"),
+        ("Borno", "NGA", "region"),
+        ("Helmand", "AFG", "region"),
+        ("Balochistan", "PAK", "region"),
+        ("Tigray", "ETH", "region"),
+        # A country or a city of the subdivision's own country keeps its name.
+        ("Georgia", "GEO", "country"),
+        ("Washington", "USA", "city"),
+        ("Jerusalem", "ISR", "city"),
     ],
 )
 def test_lookup(gaz, name, country, resolution):
     p = gaz.lookup(name)
     assert p is not None
     assert (p.text, p.country, p.resolution) == (name, country, resolution)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Punjab",  # India's state and Pakistan's province: neither is guessed
+        "North",  # Cameroon's region: a common word
+        "Delta",  # Nigeria's state, and an airline: not a subdivision
+        "Coast",
+    ],
+)
+def test_shared_or_generic_subdivision_names_are_not_indexed(gaz, name):
+    p = gaz.lookup(name)
+    assert p is None or p.resolution != "region"
 
 
 def test_unknown_place_is_none(gaz):
