@@ -35,6 +35,22 @@ ACCUSE_RUS_USA = GoldEvent("ACCUSE", source_code="RUS", target_code="USA")
         ([replace(ACCUSE_RUS_USA, reciprocal=True)], [("ACCUSE", "USA", "RUS")], (1, 1, 1)),
         ([replace(ACCUSE_RUS_USA, modality="historical")], [("ACCUSE", "RUS", "USA")], (0, 0, 0)),
         ([], [("ACCUSE", "RUS", "USA")], (0, 0, 0)),
+        # The brief's IGO is the codebook's UNO and EUR too; other codes stay apart.
+        (
+            [GoldEvent("ACCUSE", source_code="IGO", target_code="RUS")],
+            [("ACCUSE", "UNO", "RUS")],
+            (1, 1, 1),
+        ),
+        (
+            [GoldEvent("ACCUSE", source_code="RUS", target_code="IGO")],
+            [("ACCUSE", "RUS", "EUR")],
+            (1, 1, 1),
+        ),
+        (
+            [GoldEvent("ACCUSE", source_code="IGO", target_code="RUS")],
+            [("ACCUSE", "NGO", "RUS")],
+            (1, 0, 0),
+        ),
     ],
 )
 def test_event_matching(gold: list[GoldEvent], pred: list[tuple[str, str, str]],
