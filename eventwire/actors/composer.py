@@ -101,16 +101,15 @@ def subdivision_of(name: str, codes: Sequence[str | None]) -> str | None:
     of ``codes``: the countries a knowledge-base name inside it stands for. "New Jersey" is
     the US state, not Jersey; "New South Wales" Australia's, not Wales; "New Mexico" not
     Mexico."""
-    place = get_gazetteer().lookup(name)
-    if (
-        place is not None
-        and place.resolution == "region"
-        and place.admin1 is not None
-        and place.country is not None
-        and place.country not in codes
-    ):
+    place = get_gazetteer().subdivision(name)
+    if place is not None and place.country is not None and place.country not in codes:
         return place.country
     return None
+
+
+def _subdivision(words: list[str]) -> bool:
+    """The words name a state or province in the gazetteer."""
+    return get_gazetteer().subdivision(" ".join(words)) is not None
 
 
 def longer_place(words: Sequence[str], codes: Sequence[str | None]) -> str | None:
@@ -123,6 +122,38 @@ def longer_place(words: Sequence[str], codes: Sequence[str | None]) -> str | Non
                 if country is not None:
                     return country
     return None
+
+
+# Words before a surname that are a form of address, not a given name ("Mr Abbott").
+_ADDRESS: Final = frozenset(
+    "mr mrs ms miss dr sen rep gov gen lt col maj capt adm sir dame lord lady rev comrade "
+    "mullah crown field prof professor judge justice general senator representative governor "
+    "father brother sister saint madam madame monsieur herr frau don sheikha shaikh haji hajji "
+    "mister former late".split()
+)
+# How alike a given name must be to one of the record's names to be a spelling of it
+# ("Mohammed" and "Mohammad"), by difflib's ratio.
+_SAME_NAME: Final = 0.75
+
+
+def _other_given_name(part: _Part, before: _Part | None, toks: list[_Tok]) -> bool:
+    """A person's known name after a capitalised given name that is none of the person's:
+    "Greg Abbott" is not Tony Abbott, "Jeb Bush" not George W. Bush, "Michelle Obama" not
+    Barack Obama. An initial that fits ("G. Bush") and a spelling of one of the names
+    ("Mohammad bin Salman") are the same person."""
+    rec = part.records[0]
+    if rec.kind != "person" or before is None or before.kind != "word" or not toks:
+        return False
+    word = toks[before.i].word.rstrip(".")
+    if not word[:1].isupper() or fold(word) in _ADDRESS:
+        return False
+    names = fold(rec.name).replace("-", " ").split()
+    given = fold(word)
+    if len(given) == 1:
+        return not any(n.startswith(given) for n in names)
+    from difflib import SequenceMatcher
+
+    return not any(SequenceMatcher(None, given, n).ratio() >= _SAME_NAME for n in names)
 
 
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
@@ -192,7 +223,10 @@ class _Composer(_Scanner):
                     split = k
                     break
             elif kind == "kb":
-                kb_head.append(p)
+                # "Greg Abbott" is not Tony Abbott: the name then says nothing, the rest may
+                # ("German Foreign Minister Oskar Fischer" is German, not Joschka Fischer).
+                if not _other_given_name(p, parts[k - 1] if k else None, toks):
+                    kb_head.append(p)
             elif kind == "sector":
                 sectors.append(p.sector)
             elif kind == "title":
@@ -345,7 +379,9 @@ class _Composer(_Scanner):
                 # "Leila de Lima" is one name, not Leila and then Lima, Peru.
                 cur.append(p.text)
             else:
-                if cur and not (touched or _is_title(p, titles)):
+                # Before a title, a state or province is a place ("Kentucky Senator Mitch
+                # McConnell", "Quebec premier"); any other run is part of the name.
+                if cur and not touched and (not _is_title(p, titles) or _subdivision(cur)):
                     runs.append(" ".join(cur))
                 cur = []
             prev = p

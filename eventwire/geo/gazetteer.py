@@ -50,7 +50,7 @@ _AREA = re.compile(r"^(?P<p>.+?) (?:area|region|province|county|city|district|co
 _CITY_MIN_POP = 15_000
 _ALT_MIN_POP = 300_000
 # Bump when the row layout or the indexing rules change: it is part of the cache key.
-_FORMAT = 3
+_FORMAT = 4
 _BIG = 10**12
 # A first-level subdivision ranks as a city of this many people: it outranks a smaller city of
 # its name abroad ("Ontario" is Canada's province, not the Californian city), never one of its
@@ -69,6 +69,8 @@ _GENERIC_NAMES = frozenset(
     "plateau|delta|rivers|lakes|unity|northern|southern|eastern|western|central|chin|mon|"
     "bay|acre|niger|free state|north west|north-west".split("|")
 )
+# The index's key prefix for subdivisions by name (never a folded name's first character).
+_SUB = "\x00"
 # A shared subdivision name goes to the most populous country only where it has ten times the
 # next one's people; else to none ("Punjab": India's state and Pakistan's province).
 _SHARED_NAME_RATIO = 10
@@ -235,6 +237,8 @@ class Gazetteer:
                         put(alt, row)
         people = {c["iso3"]: int(c.get("population") or 0) for c in gc.get_countries().values()}
         for name, srow in _subdivisions(pycountry, people):
+            # Kept apart too, for subdivision(): "New York" the state, under the city's name.
+            index[_SUB + _key(name)] = srow
             have = index.get(_key(name))
             if have is None or (have[1] != srow[1] and have[5] == "city" and have[6] < srow[6]):
                 index[_key(name)] = srow
@@ -275,6 +279,12 @@ class Gazetteer:
             if code in countries:
                 put(alias, countries[code])
         return index, countries
+
+    def subdivision(self, name: str) -> Place | None:
+        """The state or province ``name`` names, even where a city of that country has the
+        name too ("New York", "Quebec"), or None."""
+        row = self._load().get(_SUB + _key(name.strip()))
+        return _place(row, name.strip()) if row is not None else None
 
     def country(self, code: str) -> Place | None:
         """The country-level place for an ISO-3 code."""

@@ -251,3 +251,39 @@ def test_subdivision_named_around_a_country_name(placing_resolver, mention, expe
 def test_find_mentions_new_jersey_is_not_jersey(placing_resolver, text, mention, expected):
     found = {text[s:e]: code_sector(ent) for s, e, ent in placing_resolver.find_mentions(text)}
     assert found[mention] == expected
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        # Another given name before a known surname is another person.
+        ("Greg Abbott", None),
+        ("Jeb Bush", None),
+        ("Michelle Obama", None),
+        # ... whose other words still say what they say.
+        ("German Foreign Minister Oskar Fischer", ("DEU", "GOV")),
+        # The same person: the known name, a form of address, an initial, another spelling.
+        ("Tony Abbott", ("AUS", "GOV")),
+        ("Mr Abbott", ("AUS", "GOV")),
+        ("G. W. Bush", ("USA", "GOV")),
+        ("Mohammad bin Salman", ("SAU", "GOV")),
+        ("Recep Erdogan", ("TUR", "GOV")),
+    ],
+)
+def test_greg_abbott_is_not_tony_abbott(resolver, mention, expected):
+    assert code_sector(resolver.resolve(mention)) == expected
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        # A state or province before a title is a place, not part of the person's name.
+        ("Kentucky Senator Mitch McConnell", ("USA", "LEG")),
+        ("New York Governor Andrew Cuomo", ("USA", "GOV")),
+        ("Quebec premier", ("CAN", "GOV")),
+        # Any other capitalised word before a title still is ("Federal" is a city too).
+        ("Federal Minister Aftab Sherpao", None),
+    ],
+)
+def test_kentucky_senator_is_american(placing_resolver, mention, expected):
+    assert code_sector(placing_resolver.resolve(mention)) == expected

@@ -99,3 +99,12 @@ def test_locate_default_and_none(gaz):
     assert locate("Officials said nothing.", gazetteer=gaz) is None
     p = locate("Officials said nothing.", default_country="KOR", gazetteer=gaz)
     assert (p.country, p.resolution) == ("KOR", "country:default")
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("New York", "USA"), ("Quebec", "CAN"), ("Texas", "USA"), ("Paris", None)],
+)
+def test_subdivision_under_a_city_name(gaz, name, country):
+    p = gaz.subdivision(name)
+    assert (p.country if p is not None else None) == country
