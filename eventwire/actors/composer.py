@@ -156,6 +156,23 @@ def _other_given_name(part: _Part, before: _Part | None, toks: list[_Tok]) -> bo
     return not any(SequenceMatcher(None, given, n).ratio() >= _SAME_NAME for n in names)
 
 
+def _starts_a_name(parts: list[_Part], k: int, toks: list[_Tok]) -> bool:
+    """Part ``k``, a place, is the first word of a name that goes on in a capitalised word
+    nothing in the knowledge base starts ("Victoria Nuland", "Paris Hilton", "the Washington
+    Post"), with no capitalised word after that (the resolver's ``_names_someone``)."""
+    rec = parts[k].records[0] if parts[k].records else None
+    if rec is None or rec.kind not in ("capital", "country") or k + 1 >= len(parts) or not toks:
+        return False
+    nxt = parts[k + 1]
+    if nxt.kind != "word" or toks[parts[k].j - 1].word.endswith(("'s", "’s")):
+        return False  # "Nicaragua's Sandinista government" is Nicaragua's
+    word = toks[nxt.i].word
+    if not (word[:1].isupper() and word.isalpha() and len(word) > 2 and not word.isupper()):
+        return False
+    after = toks[nxt.i + 1].word if nxt.i + 1 < len(toks) else ""
+    return not (after[:1].isupper() and after.isalpha())
+
+
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:
     """A title part for _place_fallback ("minister" is listed as a sector noun too, hence the
     title-table check). (A function, not a closure there: a compiled closure is an object
@@ -215,6 +232,7 @@ class _Composer(_Scanner):
         sectors: list[str | None] = []
         titles: list[str | None] = []
         former = False
+        begins_name = False  # a place's name began an unknown name ("Victoria Nuland")
         split = len(parts)
         for k, p in enumerate(parts):
             kind = p.kind
@@ -225,7 +243,9 @@ class _Composer(_Scanner):
             elif kind == "kb":
                 # "Greg Abbott" is not Tony Abbott: the name then says nothing, the rest may
                 # ("German Foreign Minister Oskar Fischer" is German, not Joschka Fischer).
-                if not _other_given_name(p, parts[k - 1] if k else None, toks):
+                if _starts_a_name(parts, k, toks):
+                    begins_name = True
+                elif not _other_given_name(p, parts[k - 1] if k else None, toks):
                     kb_head.append(p)
             elif kind == "sector":
                 sectors.append(p.sector)
@@ -252,13 +272,19 @@ class _Composer(_Scanner):
                 if best is None or rank < best:
                     main, best = rec, rank
         else:
-            kb_tail = [p for p in tail if p.kind == "kb"]
+            kb_tail = [
+                p
+                for k, p in enumerate(tail, start=split)
+                if p.kind == "kb" and not _starts_a_name(parts, k, toks)
+            ]
             if kb_tail:
                 main = self._choose(kb_tail[0].records, date)
         if main is not None and self._places and main.kind in ("country", "capital"):
             other = longer_place(text.split(), [main.code])
             if other is not None:
                 return self._placed(mention, other, parts)
+        if main is None and begins_name:
+            return None  # not a place either: "Kabul Airport" is not Airport, Hawaii
         rule: Rule = "composed"
         if main is None:
             main = fuzzy_person(self._kb, parts, text)

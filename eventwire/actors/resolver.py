@@ -58,6 +58,23 @@ _SETTLEMENT: Final = frozenset({"town", "city", "village", "capital", "port", "d
 _MISS: Final = Resolution(Entity(""), None, "alias")
 
 
+def _names_someone(tokens: list[Token], toks: list[_Tok], j: int) -> bool:
+    """Token ``j``, right after a place's name, goes on with it as one name: a capitalised word
+    that no alias, sector or title starts, and after it no other capitalised word (a headline's
+    "Pyongyang Fires Missile" goes on; "Victoria Nuland said" stops)."""
+    if j >= len(tokens) or tokens[j][1] != tokens[j - 1][2] + 1:
+        return False
+    if tokens[j - 1][0].endswith(("'s", "’s")):
+        return False  # "Nicaragua's Sandinista government" is Nicaragua's
+    word = tokens[j][0]
+    if not (word[:1].isupper() and word.isalpha() and len(word) > 2 and not word.isupper()):
+        return False
+    if toks[j].span or toks[j].phrase:
+        return False
+    after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
+    return not (after[:1].isupper() and after.isalpha())
+
+
 class ActorResolver(_Composer):
     """Resolve actor mentions against the knowledge base. Thread-safe for reading; results for
     (mention, date) pairs are cached.
@@ -165,6 +182,11 @@ class ActorResolver(_Composer):
                     continue
             if end_char == tokens[j - 1][2]:
                 j, end_char = self._extend(text, tokens, toks, j, end_char, kind)
+                if (kind == "capital" or kind == "country") and _names_someone(tokens, toks, j):
+                    # "Victoria Nuland said", "Paris Hilton", "the Washington Post": a name
+                    # that starts with the place's, not the place's government.
+                    last_end_tok = i = j + 1
+                    continue
             if j < n and toks[j].bare in kb.relational_words and end_char == tokens[j - 1][2]:
                 last_end_tok = i = j + 1
                 continue

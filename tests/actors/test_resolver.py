@@ -287,3 +287,36 @@ def test_greg_abbott_is_not_tony_abbott(resolver, mention, expected):
 )
 def test_kentucky_senator_is_american(placing_resolver, mention, expected):
     assert code_sector(placing_resolver.resolve(mention)) == expected
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        # A place's name that begins another name is not the place's government.
+        ("Victoria Nuland", None),
+        ("Paris Hilton", None),
+        ("The Washington Post", None),
+        ("Kabul Airport", None),
+        # A sector word, a possessive, or a longer capitalised name keep the place.
+        ("Paris police", ("FRA", "COP")),
+        ("Nicaragua's Sandinista government", ("NIC", "GOV")),
+        ("Montenegro Municipality Association", ("MNE", "SOC")),
+    ],
+)
+def test_victoria_nuland_is_not_the_seychelles(placing_resolver, mention, expected):
+    assert code_sector(placing_resolver.resolve(mention)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Victoria Nuland said Russia was to blame.", {"Russia": ("RUS", None)}),
+        ("The Washington Post reported it.", {}),
+        # A headline goes on in capitals: the place stays.
+        ("Pyongyang Fires Missile Into Sea", {"Pyongyang": ("PRK", "GOV")}),
+        ("Kingston police said", {"Kingston police": ("JAM", "COP")}),
+    ],
+)
+def test_find_mentions_victoria_nuland(placing_resolver, text, found):
+    got = {text[s:e]: code_sector(ent) for s, e, ent in placing_resolver.find_mentions(text)}
+    assert got == found
