@@ -241,8 +241,10 @@ class _Composer(_Scanner):
                     split = k
                     break
             elif kind == "kb":
-                # "Greg Abbott" is not Tony Abbott: the name then says nothing, the rest may
-                # ("German Foreign Minister Oskar Fischer" is German, not Joschka Fischer).
+                # A place's name that begins another's ("Victoria Nuland") is no place; a
+                # known surname after another given name ("Greg Abbott") is no one we know,
+                # and the rest of the mention speaks ("German Foreign Minister Oskar
+                # Fischer" is German, not Joschka Fischer).
                 if _starts_a_name(parts, k, toks):
                     begins_name = True
                 elif not _other_given_name(p, parts[k - 1] if k else None, toks):
