@@ -336,6 +336,17 @@ def _load_sectors(kb: KnowledgeBase) -> None:
             kb.sector_first[head] = words
 
 
+def _load_outlets(kb: KnowledgeBase) -> None:
+    """State outlets (data/outlets.yaml) named in a sentence ("TASS reported", "Rodong Sinmun
+    said") are their state's media, as the seats KCNA and Xinhua are (JRN). An alias the
+    knowledge base already holds keeps its record."""
+    for o in read_yaml(DATA_DIR / "outlets.yaml")["outlets"]:
+        record = ActorRecord(name=o["name"], code=o["code"], kind="seat", sector="JRN")
+        for alias in (o["name"], *o.get("aliases", ())):
+            if not kb.lookup(alias):
+                kb.add(alias, record)
+
+
 def load_builtin() -> KnowledgeBase:
     """Load the built-in knowledge base from ``eventwire/actors/data``."""
     kb = KnowledgeBase()
@@ -346,6 +357,7 @@ def load_builtin() -> KnowledgeBase:
     ):
         for n in names:
             kb.add(n, record)
+    _load_outlets(kb)
     _load_sectors(kb)  # before the office holders: titles are never surname aliases
     _load_officeholders(kb)
     kb.common_names = frozenset(

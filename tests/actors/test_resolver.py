@@ -320,3 +320,20 @@ def test_victoria_nuland_is_not_the_seychelles(placing_resolver, mention, expect
 def test_find_mentions_victoria_nuland(placing_resolver, text, found):
     got = {text[s:e]: code_sector(ent) for s, e, ent in placing_resolver.find_mentions(text)}
     assert got == found
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        # State outlets (data/outlets.yaml) are their state's media, as KCNA and Xinhua are.
+        ("TASS", ("RUS", "JRN")),
+        ("Rodong Sinmun", ("PRK", "JRN")),
+        ("China Daily", ("CHN", "JRN")),
+        ("Russia Today", ("RUS", "JRN")),
+        ("KCNA", ("PRK", "JRN")),
+        # An acronym alias is case-sensitive: a hotel's spa is no agency.
+        ("spa", None),
+    ],
+)
+def test_state_outlets_are_their_states_media(resolver, mention, expected):
+    assert code_sector(resolver.resolve(mention)) == expected
