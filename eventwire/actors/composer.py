@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import Any, Final, Literal
 
 from eventwire.geo import get_gazetteer
@@ -151,26 +152,30 @@ def _other_given_name(part: _Part, before: _Part | None, toks: list[_Tok]) -> bo
     given = fold(word)
     if len(given) == 1:
         return not any(n.startswith(given) for n in names)
-    from difflib import SequenceMatcher
-
     return not any(SequenceMatcher(None, given, n).ratio() >= _SAME_NAME for n in names)
+
+
+def name_goes_on(word: str, after: str) -> bool:
+    """``word``, right after a place's name, makes it someone's or something's name: a
+    capitalised word (not an acronym) with no capitalised word ``after`` it ("Victoria Nuland
+    said"; a headline's "Pyongyang Fires Missile" goes on in capitals)."""
+    if not (word[:1].isupper() and word.isalpha() and len(word) > 2 and not word.isupper()):
+        return False
+    return not (after[:1].isupper() and after.isalpha())
 
 
 def _starts_a_name(parts: list[_Part], k: int, toks: list[_Tok]) -> bool:
     """Part ``k``, a place, is the first word of a name that goes on in a capitalised word
     nothing in the knowledge base starts ("Victoria Nuland", "Paris Hilton", "the Washington
-    Post"), with no capitalised word after that (the resolver's ``_names_someone``)."""
+    Post"): :func:`name_goes_on`, for a word no alias, sector or title starts."""
     rec = parts[k].records[0] if parts[k].records else None
     if rec is None or rec.kind not in ("capital", "country") or k + 1 >= len(parts) or not toks:
         return False
     nxt = parts[k + 1]
     if nxt.kind != "word" or toks[parts[k].j - 1].word.endswith(("'s", "’s")):
         return False  # "Nicaragua's Sandinista government" is Nicaragua's
-    word = toks[nxt.i].word
-    if not (word[:1].isupper() and word.isalpha() and len(word) > 2 and not word.isupper()):
-        return False
     after = toks[nxt.i + 1].word if nxt.i + 1 < len(toks) else ""
-    return not (after[:1].isupper() and after.isalpha())
+    return name_goes_on(toks[nxt.i].word, after)
 
 
 def _is_title(p: _Part, titles: dict[str, str]) -> bool:

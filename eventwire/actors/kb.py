@@ -339,7 +339,9 @@ def _load_sectors(kb: KnowledgeBase) -> None:
 def _load_outlets(kb: KnowledgeBase) -> None:
     """State outlets (data/outlets.yaml) named in a sentence ("TASS reported", "Rodong Sinmun
     said") are their state's media, as the seats KCNA and Xinhua are (JRN). An alias the
-    knowledge base already holds keeps its record."""
+    knowledge base already holds keeps its record. Read raw, not through
+    ``outlets.state_outlets()``: that lowercases aliases for matching feed names, and an
+    acronym alias here must keep its case ("SPA" the agency, never "spa")."""
     for o in read_yaml(DATA_DIR / "outlets.yaml")["outlets"]:
         record = ActorRecord(name=o["name"], code=o["code"], kind="seat", sector="JRN")
         for alias in (o["name"], *o.get("aliases", ())):

@@ -32,7 +32,7 @@ from typing import Final
 
 from eventwire.model import Entity
 
-from .composer import Resolution, _Composer, subdivision_of
+from .composer import Resolution, _Composer, name_goes_on, subdivision_of
 
 # Re-exported (``as`` the same name), like _AFFILIATION below: tests import them from here.
 from .composer import _entity_of as _entity_of
@@ -59,20 +59,17 @@ _MISS: Final = Resolution(Entity(""), None, "alias")
 
 
 def _names_someone(tokens: list[Token], toks: list[_Tok], j: int) -> bool:
-    """Token ``j``, right after a place's name, goes on with it as one name: a capitalised word
-    that no alias, sector or title starts, and after it no other capitalised word (a headline's
-    "Pyongyang Fires Missile" goes on; "Victoria Nuland said" stops)."""
+    """Token ``j``, right after a place's name, goes on with it as one name
+    (:func:`~eventwire.actors.composer.name_goes_on`), and no alias, sector or title starts it;
+    the composer's ``_starts_a_name`` is the same test on a mention's parts."""
     if j >= len(tokens) or tokens[j][1] != tokens[j - 1][2] + 1:
         return False
     if tokens[j - 1][0].endswith(("'s", "’s")):
         return False  # "Nicaragua's Sandinista government" is Nicaragua's
-    word = tokens[j][0]
-    if not (word[:1].isupper() and word.isalpha() and len(word) > 2 and not word.isupper()):
-        return False
     if toks[j].span or toks[j].phrase:
         return False
     after = tokens[j + 1][0] if j + 1 < len(tokens) else ""
-    return not (after[:1].isupper() and after.isalpha())
+    return name_goes_on(tokens[j][0], after)
 
 
 class ActorResolver(_Composer):

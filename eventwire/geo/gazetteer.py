@@ -67,7 +67,7 @@ _SUBDIVISION_COUNTRIES = frozenset(
 # "Plateau", "Unity"): never indexed.
 _GENERIC_NAMES = frozenset(
     "plateau|delta|rivers|lakes|unity|northern|southern|eastern|western|central|chin|mon|"
-    "bay|acre|niger|free state|north west|north-west".split("|")
+    "bay|acre|niger|free state|north west".split("|")
 )
 # The index's key prefix for subdivisions by name (never a folded name's first character).
 _SUB = "\x00"
@@ -283,8 +283,9 @@ class Gazetteer:
     def subdivision(self, name: str) -> Place | None:
         """The state or province ``name`` names, even where a city of that country has the
         name too ("New York", "Quebec"), or None."""
-        row = self._load().get(_SUB + _key(name.strip()))
-        return _place(row, name.strip()) if row is not None else None
+        text = name.strip()
+        row = self._load().get(_SUB + _key(text))
+        return _place(row, text) if row is not None else None
 
     def country(self, code: str) -> Place | None:
         """The country-level place for an ISO-3 code."""
@@ -339,7 +340,6 @@ class Gazetteer:
         return None
 
 
-# Short and older names news uses for countries that neither source spells that way.
 def _subdivision_names(name: str) -> list[str]:
     """The names a subdivision is indexed under: pycountry's, less a bracketed note ("Davao
     (Region XI)"), and without a trailing unit word ("Sichuan Sheng": Sichuan too)."""
@@ -374,6 +374,7 @@ def _subdivisions(pycountry: Any, people: dict[str, int]) -> list[tuple[str, _Ro
     return out
 
 
+# Short and older names news uses for countries that neither source spells that way.
 _COUNTRY_ALIASES = {
     "North Korea": "PRK",
     "DPRK": "PRK",

@@ -27,4 +27,3 @@ from training.train_detector import choose  # noqa: E402
 )
 def test_choose_breaks_dev_ties_by_plv(fits, expected):
     assert choose(fits) == expected
-
