@@ -303,9 +303,21 @@ def main() -> None:
     from eventwire.config import load_config
 
     cfg = load_config()
-    name = f"coder.plover.{args.coder}"
     classifier = args.classifier or cfg.pipeline.classifier
-    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder=name, classifier=classifier)))
+    coder = "coder.plover.v1" if args.coder == "v1" else "coder.plover.v5"
+    pipe = Pipeline(
+        replace(cfg, pipeline=replace(cfg.pipeline, coder=coder, classifier=classifier))
+    )
+    name = coder
+    if args.coder != "v1":
+        # v3 and v4 are the ranked stages whose events coder.plover.v5 takes as candidates
+        # (no longer registered coders): built here over v5's classifier.
+        from eventwire.coder.ranked import RankedCoder, checked
+
+        stage = checked if args.coder == "v4" else RankedCoder
+        classified = pipe.coder.classifier  # type: ignore[attr-defined]
+        pipe.coder = stage(actors=pipe.actors, places=pipe.places, classifier=classified)
+        name = f"the {args.coder} stage"
     configured_coder = pipe.coder
     _ = pipe.nlp  # load once, outside the timings
 

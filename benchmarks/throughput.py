@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/throughput.py [--limit 1000] [--workers 2] [--coder coder.plover.v3
+    python benchmarks/throughput.py [--limit 1000] [--workers 2] [--coder coder.plover.v1
         --classifier classifier.minilm-l3.v1] [--json FILE]
 
 On the first ``--limit`` articles of ../shared/corpus/newsarticles_2017/NewsArticles.csv it
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     defaults = PipelineConfig()
     parser.add_argument("--coder", default=defaults.coder, help="the coder to run")
     parser.add_argument(
-        "--classifier", default=defaults.classifier, help="the classifier v2, v3 and v4 use"
+        "--classifier", default=defaults.classifier, help="the classifier coder v5 uses"
     )
     parser.add_argument("--json", type=Path, help="write the figures and the machine to this file")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one mode
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
         f"{args.limit} articles of {CORPUS.name}; {args.coder}"
-        + (f" with {args.classifier}" if args.coder != defaults.coder else "")
+        + (f" with {args.classifier}" if args.coder != "coder.plover.v1" else "")
     )
     runs = [("spacy", "bare spaCy sm"), ("eventwire:1", "eventwire, 1 worker")]
     if args.workers > 1:

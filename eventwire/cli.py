@@ -660,11 +660,9 @@ def demo(
 
     Example: eventwire demo --limit 300
     """
-    from dataclasses import replace
-
     from eventwire.analysis import dyad_series, top_events, write_report
     from eventwire.analysis._common import COUNTED_SQL
-    from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy, story_copy
+    from eventwire.demo import CORPUS_COLUMNS, fetch_corpus, limited_copy
     from eventwire.ingest import ReadOptions
     from eventwire.pipeline import Pipeline
 
@@ -695,20 +693,7 @@ def demo(
         f"{t}{':' + m if m else ''} {n}" for t, m, n in prk) if prk else "none found")  # fmt: skip
     _print_top("Top events with their evidence:", top)
     out.print(f"HTML report with the timeline: {html}")
-    # The same weeks as the coder fitted on annotated news reads them (docs/CODER.md): it is
-    # slower, so it reads only the story's articles.
-    cfg = pipe.config
-    learned = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v5")))
-    story = story_copy(corpus, workdir / "NewsArticles.story.csv", since=since, until=until)
-    db5 = workdir / "eventwire-v5.duckdb"
-    _run_with_progress(learned, [str(story)], db5, options, False, workers=workers)
-    with _read_db(db5) as con:
-        series = dyad_series(con, "USA", "PRK", since=since, until=until, freq="week")
-        top = top_events(con, "USA", "PRK", since=since, until=until, limit=10)
-    title = "The same weeks as coder.plover.v5 reads them (articles about North Korea)"
-    out.print(_weeks_table(series, title))
-    _print_top("Its top events with their evidence:", top)
-    out.print(f"Stored in {db5}; which coder to use when: docs/CODER.md.")
+    out.print(f"Coded by {pipe.config.pipeline.coder}; which coder to use when: docs/CODER.md.")
 
 
 def _print_top(title: str, events: Sequence[Any]) -> None:
@@ -788,11 +773,11 @@ def eval_(
         Path | None, typer.Option(help="Write one JSON line per gold row to this file.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v4.")
+        Path | None, typer.Option(help="A TOML config, e.g. to choose coder.plover.v1.")
     ] = None,
     coder: Annotated[
         str | None,
-        typer.Option(help="A registered coder instead of the config's, e.g. coder.plover.v4."),
+        typer.Option(help="A registered coder instead of the config's, e.g. coder.plover.v1."),
     ] = None,
     detector: Annotated[
         Path | None,
@@ -806,13 +791,13 @@ def eval_(
 
     Without --given-actors it also scores (type, source, target) triples end to end: each
     sentence's first event, and every event stored. With --given-actors, a coder with a
-    classifier (v2, v3, v4) types the sentence with the gold source and target marked.
+    classifier (v5, the default) types the sentence with the gold source and target marked.
 
     With --news it scores news gold, where most sentences report no event: sentence
     detection, and events matched on type + source and type + source + target (new events:
     asserted and actual).
 
-    Example: eventwire eval ../shared/data/plv/train.csv --given-actors --coder coder.plover.v3
+    Example: eventwire eval ../shared/data/plv/train.csv --given-actors
 
     Example: eventwire eval --news data/news_gold --split dev
 

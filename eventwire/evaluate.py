@@ -7,7 +7,7 @@ and RETREAT merged as YIELD), and the source and target as written in the senten
 Two settings:
 
 - **given actors** (ZSP's setting): the coder is told the gold source and target. A coder with
-  an event-type classifier (v2, v3, v4) types the sentence with the gold spans marked, as the
+  an event-type classifier (v5) types the sentence with the gold spans marked, as the
   classifier was trained; its events with the gold spans as actor mentions are still written
   out. The rule coder (v1) is handed the spans as actor mentions; among the events it codes,
   the one whose source and target are those spans wins (then source only, then target only,
@@ -447,7 +447,7 @@ def _code_row(row: GoldRow, doc: Doc, *, pipeline: Pipeline, given_actors: bool)
             if ev.confidence >= cfg.min_confidence
             and (cfg.keep_negated or ev.polarity != "negated")
         ]
-    # Coders that rank their events (v3, v4) put the sentence's event first.
+    # Coders that rank their events (v5) put the sentence's event first.
     ranked = (
         events
         if isinstance(coder, RankingCoder) and coder.ranks_events

@@ -16,8 +16,6 @@ __all__ = ["names", "register", "resolve"]
 
 _BUILTIN: dict[str, str] = {
     "coder.plover.v1": "eventwire.coder.rules:RuleCoder",
-    "coder.plover.v3": "eventwire.coder.ranked:RankedCoder",
-    "coder.plover.v4": "eventwire.coder.ranked:checked",
     "coder.plover.v5": "eventwire.coder.detector:DetectedCoder",
     "actors.kb.v1": "eventwire.actors:get_resolver",
     "geo.gazetteer.v1": "eventwire.geo:get_gazetteer",

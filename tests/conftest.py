@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from eventwire.config import load_config
 from eventwire.ingest import ReadOptions
 from eventwire.model import Article, Entity, Event, Evidence
 from eventwire.ontology.plover import cameo_root, intensity, quad
@@ -43,8 +45,16 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
-    """The default pipeline, loaded once (spaCy takes seconds to load)."""
+    """The default pipeline (coder.plover.v5), loaded once (spaCy takes seconds to load)."""
     return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def rules_pipeline() -> Pipeline:
+    """A pipeline with the rule coder (coder.plover.v1): the rules' readings, which v5 takes
+    as candidates and which stay selectable as the fast coder."""
+    cfg = load_config()
+    return Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v1")))
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_classifier_key_chooses_the_model_of_coders_that_use_one(name: str, mode
 
     if not (DEFAULT_MODEL_DIR.parent / model / "model.onnx").is_file():
         pytest.skip(f"models/{model} is not in this checkout")
-    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v3", "classifier": name}})
+    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v5", "classifier": name}})
     pipe = Pipeline(cfg)
     assert pipe.coder.classifier.path.name == model
     assert pipe.coder.classifier._session is None  # nothing opened before the first sentence

@@ -176,8 +176,8 @@ def test_given_actors_types_with_the_classifier_on_the_gold_spans(gold: Path) ->
 
 
 def test_cli_eval_takes_a_coder_by_name(gold: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", str(gold), "--coder", "coder.plover.v4"]) == 0
+    assert main(["eval", str(gold), "--coder", "coder.plover.v1"]) == 0
     out = capsys.readouterr().out
     assert "first event" in out and "every event" in out
     assert main(["eval", str(gold), "--coder", "coder.plover.v9"]) == 2
-    assert "coder.plover.v4" in capsys.readouterr().err
+    assert "coder.plover.v1" in capsys.readouterr().err

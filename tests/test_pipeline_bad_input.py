@@ -25,9 +25,9 @@ _CUT = re.compile(
 def _code(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
     corpus = tmp_path / "news.jsonl"
     corpus.write_text(json.dumps({"id": "a1", "text": text}) + "\n", encoding="utf-8")
-    config = tmp_path / "v4.toml"
+    config = tmp_path / "v5.toml"
     # A coder with the classifier, so that both cuts can happen.
-    config.write_text('[pipeline]\ncoder = "coder.plover.v4"\n', encoding="utf-8")
+    config.write_text('[pipeline]\ncoder = "coder.plover.v5"\n', encoding="utf-8")
     db = tmp_path / "ew.duckdb"
     assert main(["code", str(corpus), "--db", str(db), "--config", str(config)]) == 0
     return capsys.readouterr().out

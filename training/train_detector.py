@@ -11,12 +11,12 @@
    candidate: an event when its type and source country match a gold event of the sentence.
    PLV's event sentences are coded too, for the share of their events a fit keeps
    (training/detector_plv.py).
-3. Fits the event and reference scorers on the train split, chooses the L2 strength and the
+3. Fits the event, reference and target scorers on the train split, chooses the L2 strength and the
    event threshold on dev (best type+source F1 among the fits that keep at least
    ``PLV_FLOOR`` of PLV's events; within ``DEV_TIE`` of it, the one keeping more), refits
    on train+dev and writes the weights. With corrections, scores the held-out ones before
    (the shipped detector) and after, into the model card.
-4. ``--eval test`` prints the test split's figures for v1, v4 and v5: only for final
+4. ``--eval test`` prints the test split's figures for v5 and v1: only for final
    figures, never for choosing anything.
 
 Tried and not kept (CHANGELOG.md): PLV's candidates in the fitting (detector_plv.py); the
@@ -126,14 +126,24 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
     return out
 
 
-def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool]:
-    """(an event of the sentence, a background reference) for one typed candidate."""
+def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool, bool]:
+    """(an event of the sentence, a background reference, with the event's target) for one
+    typed candidate: its type and source country match a gold event's; the target matches
+    where its country is the gold target's, or both name none."""
     src = cand.event.actor_code or ""
+    tgt = cand.event.recipient_code or ""
+    found: tuple[bool, bool, bool] | None = None
     for g in s.events:
-        codes = {g.source_code} | ({g.target_code} if g.reciprocal else set())
-        if g.type == cand.event_type and src and any(same_country(src, c) for c in codes):
-            return True, g.modality == "historical"
-    return False, False
+        pairs = [(g.source_code, g.target_code)]
+        if g.reciprocal:
+            pairs.append((g.target_code, g.source_code))
+        for gs, gt in pairs:
+            if g.type != cand.event_type or not src or not same_country(src, gs):
+                continue
+            right = same_country(tgt, gt or "")
+            if found is None or (right and not found[2]):
+                found = (True, g.modality == "historical", right)
+    return found or (False, False, False)
 
 
 def detector_card(info: dict[str, Any]) -> str:
@@ -211,12 +221,13 @@ class Rows:
     feats: list[dict[str, float]] = field(default_factory=list)
     ys: list[bool] = field(default_factory=list)
     refs: list[bool] = field(default_factory=list)
+    tgts: list[bool] = field(default_factory=list)
     ws: list[float] = field(default_factory=list)
 
     def __add__(self, other: Rows) -> Rows:
         return Rows(
             self.feats + other.feats, self.ys + other.ys, self.refs + other.refs,
-            self.ws + other.ws,
+            self.tgts + other.tgts, self.ws + other.ws,
         )  # fmt: skip
 
 
@@ -233,10 +244,11 @@ def rows_of(
         w = corrections_weight if gold[sid].corpus == "corrections" else weight
         for options in scored:
             for cand, f in options:
-                y, r = label(cand, gold[sid])
+                y, r, t = label(cand, gold[sid])
                 rows.feats.append(f)
                 rows.ys.append(y)
                 rows.refs.append(r)
+                rows.tgts.append(t)
                 rows.ws.append(w)
     return rows
 
@@ -270,8 +282,10 @@ def choose(
 def fit(rows: Rows, l2: float) -> Detector:
     event = fit_logistic(rows.feats, rows.ys, weights=rows.ws, l2=l2)
     pos = [i for i, y in enumerate(rows.ys) if y]
-    reference = fit_logistic([rows.feats[i] for i in pos], [rows.refs[i] for i in pos], l2=l2)
-    return Detector(event, reference)
+    feats = [rows.feats[i] for i in pos]
+    reference = fit_logistic(feats, [rows.refs[i] for i in pos], l2=l2)
+    target = fit_logistic(feats, [rows.tgts[i] for i in pos], l2=l2)
+    return Detector(event, reference, target=target)
 
 
 def report(name: str, scores: NewsScores) -> None:
@@ -437,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (args.out_dir / "MODEL_CARD.md").write_text(detector_card(final.info), encoding="utf-8")
     if args.eval:
         sents = splits[args.eval]
-        for name in ("coder.plover.v1", "coder.plover.v4", "coder.plover.v5"):
+        for name in ("coder.plover.v5", "coder.plover.v1"):
             c = replace(cfg, pipeline=replace(cfg.pipeline, coder=name))
             p = Pipeline(c) if name != "coder.plover.v5" else pipe
             report(name.split(".")[-1], score_news(sents, coded_or_fail(sents, p)))

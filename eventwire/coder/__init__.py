@@ -1,12 +1,13 @@
 """The event coder: triggers, arguments, composition, polarity and modality, speakers.
 
-``coder.plover.v1`` (:class:`~eventwire.coder.rules.RuleCoder`) codes from dependency rules;
-``coder.plover.v3`` (:class:`~eventwire.coder.ranked.RankedCoder`) ranks candidate (source,
-target) pairs with a learned ranker and lets the classifier type the chosen one; v4
-(:func:`~eventwire.coder.ranked.checked`) checks that against the rules; v5
-(:class:`~eventwire.coder.detector.DetectedCoder`) lets a detector learnt from annotated news
-keep, retype or drop v4's candidates. Each is chosen by name in the config (``[pipeline]
-coder``); docs/CODER.md says which to use when.
+``coder.plover.v5`` (:class:`~eventwire.coder.detector.DetectedCoder`, the default) lets a
+detector learnt from annotated news keep, retype or drop candidate events: the rules' and
+those of the ranked stage (:class:`~eventwire.coder.ranked.RankedCoder`, which ranks candidate
+(source, target) pairs with a learned ranker and lets the classifier type the chosen one,
+checked against the rules by :func:`~eventwire.coder.ranked.checked`). ``coder.plover.v1``
+(:class:`~eventwire.coder.rules.RuleCoder`) codes from dependency rules alone: the fast
+alternative. Each is chosen by name in the config (``[pipeline] coder``); docs/CODER.md says
+which to use when.
 
 Each coder is one module composing shared parts: :mod:`~eventwire.coder.base` (the
 :class:`~eventwire.coder.base.Coder` protocol, the lookups, the rules' sentence reading, event

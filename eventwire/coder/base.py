@@ -6,7 +6,7 @@ protocol of its own (:class:`GivenActorsCoder`, :class:`ClassifiedCoder`,
 :class:`RankingCoder`) so that a user's coder needs none of them to run in the pipeline.
 
 The coders share two things beyond these: :class:`Analysis`, the rules' reading of a sentence
-that coders v3, v4 and v5 build their candidates from, and :func:`event_id`, the stable id
+that the ranked stage and coder v5 build their candidates from, and :func:`event_id`, the stable id
 every coder gives its events.
 
 The capability protocols are ``runtime_checkable``: evaluation tests them with ``isinstance``.
@@ -144,7 +144,7 @@ class RankingCoder(Coder, Protocol):
 class Analysis:
     """What :meth:`~eventwire.coder.rules.RuleCoder.analyse` read in a sentence: the events it
     codes, and the mentions, speaker and trigger candidates (after composition) it coded them
-    from. Coders v3, v4 and v5 rank, type and detect from it."""
+    from. The ranked stage and coder v5 rank, type and detect from it."""
 
     events: list[Event]
     mentions: tuple[tuple[int, int, Entity], ...]

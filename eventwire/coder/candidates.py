@@ -3,7 +3,7 @@
 v5's detector (:mod:`eventwire.coder.detection`) can keep only what is offered to it, so the
 candidates aim at recall:
 
-- the rules' events (v4's reading of the sentence's trigger words);
+- the rules' events (the checked ranked stage's reading of the sentence's trigger words);
 - the pair ranker's best (source, target) pairs, typed by the classifier;
 - where the rules find no trigger word, each actor mention as a source ("Japan voiced
   solidarity with the United States"): a quoted accusation, a verb no lexicon lists;
@@ -112,7 +112,7 @@ def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
 
 
 def outlet_events(
-    v4: RankedCoder, doc: Doc, sentence: Sentence, article: Article, an: Analysis
+    stage: RankedCoder, doc: Doc, sentence: Sentence, article: Article, an: Analysis
 ) -> list[Event]:
     """In a state outlet's article, a sentence with no speaker is the outlet's own voice:
     its state as the source of an event the classifier types, against the first mention
@@ -126,7 +126,7 @@ def outlet_events(
     if target is None or root is None:
         return []
     n = len(sentence.text)
-    (pred,) = v4.classifier.predict([ClassifierInput(sentence.text, None, within(target, n))])
+    (pred,) = stage.classifier.predict([ClassifierInput(sentence.text, None, within(target, n))])
     mod = modality(root)
     label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
     if label not in _VOICE_TYPES:
@@ -136,14 +136,14 @@ def outlet_events(
     src = Arg((outlet.entity(),), (0, 0), from_syntax=False)
     tgt = as_state(Arg((target[2],), (target[0], target[1]), from_syntax=False))
     trig = Trigger(root, label, None, source=src, target=tgt)
-    ev = v4.rules.make_event(
+    ev = stage.rules.make_event(
         trig, label, None, polarity(root), mod, sentence, article, None, an.mentions
     )
     return [replace(ev, confidence=round(pred.score, 3), actor_implied=True)]
 
 
 def mention_events(
-    v4: RankedCoder, doc: Doc, sentence: Sentence, article: Article, an: Analysis
+    stage: RankedCoder, doc: Doc, sentence: Sentence, article: Article, an: Analysis
 ) -> list[Event]:
     """Where the rules find no trigger word: each of the first actor mentions as the source of
     an event the classifier types, against the next mention of another country; the
@@ -160,7 +160,7 @@ def mention_events(
         pairs.append((m, other))
     if not pairs:
         return []
-    preds = v4.classifier.predict(
+    preds = stage.classifier.predict(
         [
             ClassifierInput(sentence.text, within(m, n), within(o, n) if o else None)
             for m, o in pairs
@@ -174,7 +174,7 @@ def mention_events(
         tgt = as_state(Arg((o[2],), (o[0], o[1]), from_syntax=False)) if o else None
         label = codebook_type(pred.label, rule_type="", trigger=root.lemma_, modality=mod)
         trig = Trigger(root, label, None, source=src, target=tgt)
-        ev = v4.rules.make_event(
+        ev = stage.rules.make_event(
             trig, label, None, pol, mod, sentence, article, an.speaker, an.mentions
         )
         out.append(replace(ev, confidence=round(pred.score, 3)))
@@ -182,24 +182,24 @@ def mention_events(
 
 
 def found_events(
-    v4: RankedCoder, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
+    stage: RankedCoder, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
 ) -> list[tuple[Event, str]]:
     """The candidate events of a sentence, each with where it came from: the rules' events,
     a state outlet's own voice, then the classifier's reading of the ranker's best pairs (up
     to :data:`TOP_PAIRS`) or, where the rules find no trigger word, of each actor mention;
     without repeats."""
-    an, pairs = v4.pairs(doc, sentence, article, memory)
+    an, pairs = stage.pairs(doc, sentence, article, memory)
     out: list[tuple[Event, str]] = [(ev, "rules") for ev in an.events]
-    out += [(ev, "outlet") for ev in outlet_events(v4, doc, sentence, article, an)]
+    out += [(ev, "outlet") for ev in outlet_events(stage, doc, sentence, article, an)]
     if not an.candidates:
-        return out + [(ev, "mention") for ev in mention_events(v4, doc, sentence, article, an)]
+        return out + [(ev, "mention") for ev in mention_events(stage, doc, sentence, article, an)]
     if not pairs:
         return out
-    ranked = [(p, pair) for p, pair in v4.ranker.rank(pairs)[:TOP_PAIRS] if p >= MIN_PAIR]
+    ranked = [(p, pair) for p, pair in stage.ranker.rank(pairs)[:TOP_PAIRS] if p >= MIN_PAIR]
     if not ranked:
         return out
     n = len(sentence.text)
-    preds = v4.classifier.predict(
+    preds = stage.classifier.predict(
         [
             ClassifierInput(sentence.text, span_within(pair.source, n), span_within(pair.target, n))
             for _, pair in ranked
@@ -208,7 +208,7 @@ def found_events(
     seen = {event_key(ev) for ev, _ in out}
     for k, ((prob, pair), pred) in enumerate(zip(ranked, preds, strict=True)):
         trig = governing_trigger(doc, pair, an.candidates)
-        ev = v4.event_for(trig, pair, pred.label, an, sentence, article)
+        ev = stage.event_for(trig, pair, pred.label, an, sentence, article)
         ev = replace(ev, confidence=round(prob * pred.score, 3))
         if event_key(ev) not in seen:
             seen.add(event_key(ev))

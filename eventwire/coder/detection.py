@@ -1,14 +1,14 @@
 """The news detector of coder.plover.v5: the features of a candidate event and the model that
 scores them.
 
-The detector is two logistic regressions over sparse features of the candidate (its type,
+The detector is three logistic regressions over sparse features of the candidate (its type,
 trigger word, the words of the sentence, the parties' sectors, how far its stated date lies
 from publication, where it came from, the classifier's probability of the type with the
 candidate's actors marked, the outlet, how the trigger and the parties sit in the parse): one
-says whether the candidate is an event the sentence reports, the other, given that, whether it
-is a background reference.
+says whether the candidate is an event the sentence reports; the second, given that, whether
+it is a background reference; the third, given that, whether its target is the event's.
 
-Neither reads the candidate's polarity or modality (nor the trigger's negation and auxiliary
+None reads the candidate's polarity or modality (nor the trigger's negation and auxiliary
 words in the parse): the detector judges whether the sentence speaks of the event at all, and
 the polarity rules (:mod:`eventwire.coder.polarity`) flag what is negated, future or
 hypothetical, which the news stream does not count. With those features it learnt that modal
@@ -16,7 +16,7 @@ news sentences are seldom annotated and dropped "Venezuela will arrest the journ
 outright (train-only fits: dev type + source F1 0.237 with them, 0.243 without; 43 and 45 of
 the polarity suite's 65 cases).
 Weights are in ``detector.json`` beside this module; ``training/train_detector.py`` fits
-both with :func:`fit_logistic` (``make train``). The coder that asks it is
+all three with :func:`fit_logistic` (``make train``). The coder that asks it is
 :class:`~eventwire.coder.detector.DetectedCoder`.
 """
 
@@ -174,20 +174,26 @@ def syntax_features(doc: Doc, ev: Event) -> dict[str, float]:
 
 
 class Detector:
-    """Two linear scorers over candidate features: the candidate is an event the sentence
-    reports (``event``), and, given that, a background reference (``reference``)."""
+    """Three linear scorers over candidate features: the candidate is an event the sentence
+    reports (``event``); given that, a background reference (``reference``); and given that,
+    whether its target is the event's (``target``: the gold target's country, or none where
+    the gold names none), which picks among the candidates that read one event with
+    different targets. A detector fitted before the target scorer has none (every target
+    scores alike)."""
 
     def __init__(
         self,
         event: Mapping[str, float],
         reference: Mapping[str, float],
         *,
+        target: Mapping[str, float] | None = None,
         threshold: float = 0.5,
         reference_threshold: float = 0.5,
         info: Mapping[str, object] | None = None,
     ) -> None:
         self.event = dict(event)
         self.reference = dict(reference)
+        self.target = dict(target or {})
         self.threshold = threshold
         self.reference_threshold = reference_threshold
         self.info = dict(info or {})
@@ -203,6 +209,9 @@ class Detector:
     def reference_prob(self, feats: Mapping[str, float]) -> float:
         return self._prob(self.reference, feats)
 
+    def target_prob(self, feats: Mapping[str, float]) -> float:
+        return self._prob(self.target, feats)
+
     @classmethod
     def load(cls, path: Path | None = None) -> Detector:
         where = path or DEFAULT_DETECTOR
@@ -211,6 +220,7 @@ class Detector:
             return cls(
                 data["event"],
                 data["reference"],
+                target=data.get("target", {}),
                 threshold=float(data["threshold"]),
                 reference_threshold=float(data["reference_threshold"]),
                 info=data.get("info", {}),
@@ -230,6 +240,7 @@ class Detector:
             "reference_threshold": self.reference_threshold,
             "event": dict(sorted(self.event.items())),
             "reference": dict(sorted(self.reference.items())),
+            "target": dict(sorted(self.target.items())),
         }
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 

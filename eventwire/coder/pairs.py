@@ -1,7 +1,8 @@
 """Candidate (source, target) pairs in a parsed sentence, their features, and a learned ranker.
 
-coder.plover.v3 reads a sentence the way PLV annotates it: one event, with a source and a
-target written in the sentence. The candidates for either role are the sentence's noun
+The ranked stage of coder.plover.v5 (:mod:`eventwire.coder.ranked`, once coder v3) reads a
+sentence the way PLV annotates it: one event, with a source and a target written in the
+sentence. The candidates for either role are the sentence's noun
 chunks, its actor mentions (the knowledge base's scan and spaCy's entities, as the rules read
 them) and the arguments the rules gave their triggers; dates, sums and numbers are none. Every
 ordered pair of two that do not overlap, whose source names an actor (a known code, a proper
@@ -17,8 +18,8 @@ on all of PLV train by ``python training/train_ranker.py ../shared/data/plv/trai
 (fitting and its training data live there, outside the library), so PLV figures for it must
 come from cross-validation (benchmarks/coder_bench.py --coder v3 fits one ranker per fold).
 
-It also holds what v3, v4 and v5 share in reading a chosen pair: the spans the classifier is
-shown (:func:`span_within`), the trigger that reports the pair's event
+It also holds what the ranked stage and v5 share in reading a chosen pair: the spans the
+classifier is shown (:func:`span_within`), the trigger that reports the pair's event
 (:func:`governing_trigger`), and what makes two events one (:func:`event_key`).
 """
 

@@ -1,4 +1,10 @@
-"""coder.plover.v3: the classifier types the event of the actor pair a ranker chooses.
+"""The ranked stage of coder.plover.v5: the classifier types the event of the actor pair a
+ranker chooses.
+
+This stage and its checked form were registered coders (coder.plover.v3 and v4, the highest
+end-to-end scores on PLV, where every sentence reports an event); on news they over-report, so
+they are now what coder.plover.v5 (:mod:`eventwire.coder.detector`) draws its candidates
+from, and their events carry those names only until v5's detector re-labels them.
 
 The rules (coder.plover.v1) read the sentence first: its trigger words, its actor mentions, and
 the source and target the parse gives each trigger. A sentence with no trigger word reports no
@@ -15,12 +21,12 @@ events per sentence; on PLV they cost precision).
 The codebook's grammatical decisions are kept as in v2: cooperation reported in the future
 tense, or only intended, is AGREE.
 
-coder.plover.v4 (:func:`checked`) is this coder checked by the rules: the ranked event is kept
-where the classifier agrees with the type the rules read off the governing trigger, or is at
-least :data:`CONFIDENT` and the codebook does not side with the rules (a negated report, a
-writer's speculation, a protest by a state: :func:`_codebook_overrules`); otherwise the
-sentence gets the rules' events; and the rules' events on other trigger words follow the first
-(several events per sentence).
+The checked stage (:func:`checked`, once coder.plover.v4) is this one checked by the rules:
+the ranked event is kept where the classifier agrees with the type the rules read off the
+governing trigger, or is at least :data:`CONFIDENT` and the codebook does not side with the
+rules (a negated report, a writer's speculation, a protest by a state:
+:func:`_codebook_overrules`); otherwise the sentence gets the rules' events; and the rules'
+events on other trigger words follow the first (several events per sentence).
 """
 
 from __future__ import annotations

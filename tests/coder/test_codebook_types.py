@@ -10,6 +10,13 @@ from eventwire.pipeline import Pipeline
 pytestmark = pytest.mark.slow
 
 
+# These tests read the rules (coder.plover.v1): the readings coder.plover.v5 takes as
+# candidates, and the fast coder users may choose.
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline: Pipeline) -> Pipeline:
+    return rules_pipeline
+
+
 def _coded(pipeline: Pipeline, text: str) -> list[tuple[str, str | None]]:
     return [(e.event_type, e.mode) for e in pipeline.code_text(text)]
 

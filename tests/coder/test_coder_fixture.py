@@ -12,6 +12,13 @@ from eventwire.pipeline import Pipeline
 pytestmark = pytest.mark.slow
 
 
+# These tests read the rules (coder.plover.v1): the readings coder.plover.v5 takes as
+# candidates, and the fast coder users may choose.
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline: Pipeline) -> Pipeline:
+    return rules_pipeline
+
+
 @pytest.fixture(scope="module")
 def coded(pipeline: Pipeline) -> tuple[str, list[Event]]:
     path = Path(__file__).parent.parent / "fixtures" / "coder" / "article.txt"

@@ -111,17 +111,27 @@ def test_rare_features_are_dropped() -> None:
 
 
 def test_weights_round_trip(tmp_path: Path) -> None:
-    det = Detector({"bias": -1.0, "w=x": 2.0}, {"bias": 0.5}, threshold=0.3,
-                   reference_threshold=0.6, info={"n": 1})  # fmt: skip
+    det = Detector({"bias": -1.0, "w=x": 2.0}, {"bias": 0.5}, target={"w=y": 1.0},
+                   threshold=0.3, reference_threshold=0.6, info={"n": 1})  # fmt: skip
     det.save(tmp_path / "d.json")
     back = Detector.load(tmp_path / "d.json")
-    assert (back.event, back.reference, back.threshold, back.reference_threshold, back.info) == (
-        det.event, det.reference, 0.3, 0.6, {"n": 1})  # fmt: skip
+    assert (back.event, back.reference, back.target, back.threshold, back.reference_threshold,
+            back.info) == (det.event, det.reference, det.target, 0.3, 0.6, {"n": 1})  # fmt: skip
+
+
+def test_a_detector_fitted_before_the_target_scorer_still_loads(tmp_path: Path) -> None:
+    (tmp_path / "d.json").write_text(
+        '{"threshold": 0.3, "reference_threshold": 0.5, "event": {"bias": 1.0}, '
+        '"reference": {"bias": -1.0}}',
+        encoding="utf-8",
+    )
+    det = Detector.load(tmp_path / "d.json")
+    assert det.target == {} and det.target_prob({"w": 1.0}) == 0.5
 
 
 def test_shipped_detector_loads() -> None:
     det = Detector.load(DEFAULT_DETECTOR)
-    assert 0.0 < det.threshold < 1.0 and det.event and det.reference
+    assert 0.0 < det.threshold < 1.0 and det.event and det.reference and det.target
 
 
 def _uncoded(place: str | None = None) -> Candidate:
@@ -262,6 +272,41 @@ def test_one_trigger_word_reports_one_event_per_pair(
     scored = [[(agree, {"w": 2.0})], [(other, {"w": 1.0})]]
     out = coder.decide(scored, article)  # type: ignore[arg-type]
     assert [e.event_type for e in out] == kept
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "sector", "kept"),
+    [
+        ({"to=UKR": 2.0}, "RUS", None, ["UKR"]),
+        ({"to=POL": 2.0}, "RUS", None, ["POL"]),
+        ({}, "RUS", None, ["UKR"]),
+        ({"to=POL": 2.0}, "BLR", None, ["UKR", "POL"]),
+        ({"to=POL": 2.0}, "RUS", "MIL", ["UKR", "POL"]),
+    ],
+    ids=[
+        "scorer-picks-the-first",
+        "scorer-picks-the-second",
+        "no-scorer-first-stands",
+        "another-country-another-event",
+        "another-sector-another-event",
+    ],
+)
+def test_one_event_per_type_and_source_with_the_likeliest_target(
+    target: dict[str, float], source: str, sector: str | None, kept: list[str]
+) -> None:
+    """The ranker's pairs read one act with several targets ("Russia attacked Ukraine near
+    Poland"): each was stored, and all but one were wrong events."""
+    cand, article = _candidate()
+    ev = cand.event
+    other_actor = (replace(ev.actor[0], code=source, sector=sector),)
+    other = replace(
+        cand, event=replace(ev, actor=other_actor, recipient=(Entity("Poland", "POL"),))
+    )
+    coder = DetectedCoder.__new__(DetectedCoder)
+    coder._detector = Detector({"bias": 5.0}, {"bias": -5.0}, target=target, threshold=0.5)
+    scored = [[(cand, {"to=UKR": 1.0})], [(other, {"to=POL": 1.0})]]
+    out = coder.decide(scored, article)  # type: ignore[arg-type]
+    assert [e.recipient_code for e in out] == kept
 
 
 @pytest.mark.slow

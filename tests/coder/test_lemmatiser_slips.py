@@ -11,6 +11,13 @@ from eventwire.pipeline import Pipeline
 pytestmark = pytest.mark.slow
 
 
+# These tests read the rules (coder.plover.v1): the readings coder.plover.v5 takes as
+# candidates, and the fast coder users may choose.
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline: Pipeline) -> Pipeline:
+    return rules_pipeline
+
+
 def test_sentence_initial_police_in_a_country_is_that_countrys_police(pipeline: Pipeline) -> None:
     events = pipeline.code_text(
         "Police in Chile arrested dozens of protesters in Santiago.", published="2023-06-01"

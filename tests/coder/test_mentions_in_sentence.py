@@ -13,6 +13,13 @@ from eventwire.pipeline import Pipeline
 pytestmark = pytest.mark.slow
 
 
+# These tests read the rules (coder.plover.v1): the readings coder.plover.v5 takes as
+# candidates, and the fast coder users may choose.
+@pytest.fixture(scope="module")
+def pipeline(rules_pipeline: Pipeline) -> Pipeline:
+    return rules_pipeline
+
+
 def _mentions(pipeline: Pipeline, text: str) -> dict[str, tuple[str | None, str | None]]:
     coder = pipeline.coder
     assert isinstance(coder, RuleCoder)

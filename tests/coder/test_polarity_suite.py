@@ -29,16 +29,60 @@ pytestmark = pytest.mark.slow
 
 SUITE = Path(__file__).parent.parent / "fixtures" / "coder" / "polarity.jsonl"
 
-# The coders that must keep the codebook's reading: the default rules, and v4, whose
-# PLV-trained classifier the rules check.
-CODERS = ("coder.plover.v1", "coder.plover.v4")
+# The two registered coders, and the checked ranked stage (once coder.plover.v4) whose
+# PLV-trained classifier the rules check: the candidates v5 draws on must keep the codebook's
+# reading, so that what v5 keeps is read right.
+CHECKED = "ranked.checked"
+CODERS = ("coder.plover.v5", "coder.plover.v1", CHECKED)
 
-# (coder, sentence) -> why the coder misses it today.
+# The default coder's detector drops or retypes these (docs/BENCHMARKS.md): it was fitted on
+# news, where such short, plain or modal sentences are seldom what the gold annotates.
+_V5_DROPS = "v5's detector drops it (no event)"
+_V5_RETYPES = "v5 keeps another reading of the trigger (type, polarity or modality)"
+
+# (coder, sentence) -> why the coder misses it today: strict, so that a fix shows up.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     (
-        "coder.plover.v4",
+        CHECKED,
         "Russia is preparing to launch airstrikes on rebel positions in Syria.",
-    ): "v4's classifier types the planned airstrikes as MOBILIZE (the launch), not ASSAULT",
+    ): "the classifier types the planned airstrikes as MOBILIZE (the launch), not ASSAULT",
+    (
+        "coder.plover.v5",
+        "There has been no serious discussion of a meeting between China and Japan.",
+    ): _V5_RETYPES,
+    ("coder.plover.v5", "Japan could confront China over the disputed islands."): _V5_DROPS,
+    (
+        "coder.plover.v5",
+        "If the tests continue, Washington could impose sanctions on Pyongyang.",
+    ): _V5_RETYPES,
+    ("coder.plover.v5", "Israel never threatened Lebanon with military action."): _V5_RETYPES,
+    ("coder.plover.v5", "Will China attack Taiwan?"): _V5_DROPS,
+    ("coder.plover.v5", "Pakistan may expel Indian diplomats."): _V5_DROPS,
+    ("coder.plover.v5", "Ethiopia has not withdrawn its troops from Somalia."): _V5_DROPS,
+    ("coder.plover.v5", "Venezuela could arrest the Colombian journalists."): _V5_DROPS,
+    ("coder.plover.v5", "Venezuela will arrest the Colombian journalists."): _V5_DROPS,
+    ("coder.plover.v5", "Kenya has never sent aid to Somalia."): _V5_RETYPES,
+    ("coder.plover.v5", "Russia launched airstrikes on rebel positions in Syria."): _V5_RETYPES,
+    (
+        "coder.plover.v5",
+        "Russia is preparing to launch airstrikes on rebel positions in Syria.",
+    ): _V5_RETYPES,
+    ("coder.plover.v5", "North Korea may fire another missile soon."): _V5_DROPS,
+    ("coder.plover.v5", "Cuba released political prisoners on Friday."): _V5_DROPS,
+    ("coder.plover.v5", "Australia threatened to impose tariffs on Chinese steel."): _V5_DROPS,
+    ("coder.plover.v5", "Canada praised Norway for its mediation."): _V5_DROPS,
+    ("coder.plover.v5", "Canada did not praise Norway."): _V5_RETYPES,
+    ("coder.plover.v5", "Britain is set to impose new sanctions on Iran."): _V5_DROPS,
+    ("coder.plover.v5", "Could Iran block the Strait of Hormuz?"): _V5_DROPS,
+    (
+        "coder.plover.v5",
+        "Unless Israel halts settlement building, the European Union may suspend trade talks.",
+    ): _V5_DROPS,
+    ("coder.plover.v5", "Indonesia has no plans to deport the Australian activists."): _V5_RETYPES,
+    (
+        "coder.plover.v5",
+        "Armenia and Azerbaijan clashed along their border on Sunday.",
+    ): _V5_RETYPES,
 }
 
 
@@ -77,11 +121,12 @@ def test_known_misses_name_suite_sentences() -> None:
 
 
 @pytest.fixture(scope="module")
-def coders(pipeline: Pipeline) -> dict[str, Any]:
+def coders(pipeline: Pipeline, rules_pipeline: Pipeline) -> dict[str, Any]:
     """Each coder of ``CODERS``, built once for the module."""
     return {
-        "coder.plover.v1": pipeline.coder,
-        "coder.plover.v4": checked(actors=pipeline.actors, places=pipeline.places),
+        "coder.plover.v5": pipeline.coder,
+        "coder.plover.v1": rules_pipeline.coder,
+        CHECKED: checked(actors=pipeline.actors, places=pipeline.places),
     }
 
 
@@ -90,12 +135,12 @@ def coding(
     request: pytest.FixtureRequest, pipeline: Pipeline, coders: dict[str, Any]
 ) -> Iterator[Pipeline]:
     """The shared pipeline with the coder the case names, put back afterwards."""
-    rules = pipeline.coder
+    default = pipeline.coder
     pipeline.coder = coders[request.param]
     try:
         yield pipeline
     finally:
-        pipeline.coder = rules
+        pipeline.coder = default
 
 
 def _code(pipeline: Pipeline, text: str) -> list[Event]:

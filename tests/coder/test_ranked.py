@@ -1,10 +1,9 @@
-"""coder.plover.v3: candidate pairs, the pair ranker, and the classifier-led coder.
-Sentences are hand-written."""
+"""The ranked stage coder.plover.v5 draws candidates from (once the coders v3 and v4):
+candidate pairs, the pair ranker, and the classifier-led reading. Sentences are hand-written."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -16,6 +15,7 @@ from eventwire.coder.context import ArticleMemory
 from eventwire.coder.pairs import DEFAULT_RANKER, PairRanker
 from eventwire.coder.ranked import CONFIDENT, RankedCoder, checked
 from eventwire.config import config_from_dict
+from eventwire.errors import ConfigError
 from eventwire.model import Article, Event
 from eventwire.nlp import Sentence
 from eventwire.pipeline import Pipeline
@@ -33,10 +33,19 @@ def test_shipped_ranker_loads() -> None:
     assert len(ranker.weights) > 100 and "plv/train.csv" in str(ranker.info["trained_on"])
 
 
-def test_v3_is_registered_and_selectable_in_the_config() -> None:
-    assert registry.resolve("coder.plover.v3") is RankedCoder
-    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v3"}})
-    assert cfg.pipeline.coder == "coder.plover.v3"
+def test_two_coders_are_registered_the_learned_default_and_the_rules() -> None:
+    coders = [n for n in registry.names() if n.startswith("coder.plover.")]
+    assert coders == ["coder.plover.v1", "coder.plover.v5"]
+    assert config_from_dict({}).pipeline.coder == "coder.plover.v5"
+
+
+@pytest.mark.parametrize("name", ["coder.plover.v3", "coder.plover.v4"])
+def test_the_ranked_stages_are_no_longer_registered_coders(name: str) -> None:
+    # They are the stages v5 draws its candidates from; a config naming one is told which
+    # coders there are.
+    with pytest.raises(ConfigError) as err:
+        registry.resolve(name)
+    assert "coder.plover.v5" in str(err.value)
 
 
 # ------------------------------------------------------------------ with spaCy and the model
@@ -116,13 +125,8 @@ def test_v3_keeps_the_rules_other_events_when_asked(pipeline: Pipeline, v3: Rank
 
 
 @pytest.mark.slow
-def test_pipeline_runs_v3_from_the_config(pipeline: Pipeline) -> None:
-    cfg = replace(
-        pipeline.config, pipeline=replace(pipeline.config.pipeline, coder="coder.plover.v3")
-    )
-    pipe = Pipeline(cfg)
-    assert isinstance(pipe.coder, RankedCoder)
-    events = pipe.code_text("Egypt released twelve Sudanese fishermen on Tuesday.")
+def test_ranked_stage_codes_one_release(pipeline: Pipeline, v3: RankedCoder) -> None:
+    events = _code(pipeline, v3, "Egypt released twelve Sudanese fishermen on Tuesday.")
     assert [e.event_type for e in events] == ["RETREAT"]
     assert events[0].actor[0].code == "EGY"
 
@@ -185,12 +189,6 @@ def test_trigger_on_target_path_feature_follows_its_definition(
 @pytest.fixture(scope="module")
 def v4(pipeline: Pipeline) -> RankedCoder:
     return checked(actors=pipeline.actors, places=pipeline.places)
-
-
-def test_v4_is_registered_and_selectable_in_the_config() -> None:
-    assert registry.resolve("coder.plover.v4") is checked
-    cfg = config_from_dict({"pipeline": {"coder": "coder.plover.v4"}})
-    assert cfg.pipeline.coder == "coder.plover.v4"
 
 
 class _Says:

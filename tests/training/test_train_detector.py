@@ -11,7 +11,11 @@ REPO = Path(__file__).resolve().parents[2]
 # training/ is a package of the repository root, not an installed one.
 sys.path.insert(0, str(REPO))
 
-from training.train_detector import choose  # noqa: E402
+from conftest import build_event  # noqa: E402  (tests/ is on sys.path)
+
+from eventwire.coder.candidates import Candidate  # noqa: E402
+from eventwire.newsgold import GoldEvent, GoldSentence  # noqa: E402
+from training.train_detector import choose, label  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -27,3 +31,58 @@ from training.train_detector import choose  # noqa: E402
 )
 def test_choose_breaks_dev_ties_by_plv(fits, expected):
     assert choose(fits) == expected
+
+
+def _gold(*events: GoldEvent) -> GoldSentence:
+    return GoldSentence("s1", "test", "a1", 0, 0, 1, "", "train", events=events)
+
+
+@pytest.mark.parametrize(
+    ("gold", "candidate_target", "expected"),
+    [
+        ((GoldEvent("ASSAULT", source_code="RUS", target_code="UKR"),), "UKR", (True, False, True)),
+        (
+            (GoldEvent("ASSAULT", source_code="RUS", target_code="UKR"),),
+            "POL",
+            (True, False, False),
+        ),
+        ((GoldEvent("ASSAULT", source_code="RUS"),), None, (True, False, True)),
+        (
+            (GoldEvent("ASSAULT", source_code="RUS", target_code="UKR", modality="historical"),),
+            "UKR",
+            (True, True, True),
+        ),
+        (
+            (GoldEvent("ACCUSE", source_code="RUS", target_code="UKR"),),
+            "UKR",
+            (False, False, False),
+        ),
+        # Two gold events of one type and source: the one the target matches is the match.
+        (
+            (
+                GoldEvent("ASSAULT", source_code="RUS", target_code="POL"),
+                GoldEvent("ASSAULT", source_code="RUS", target_code="UKR"),
+            ),
+            "UKR",
+            (True, False, True),
+        ),
+        # A reciprocal act matches either way round.
+        (
+            (GoldEvent("ASSAULT", source_code="UKR", target_code="RUS", reciprocal=True),),
+            "UKR",
+            (True, False, True),
+        ),
+    ],
+    ids=[
+        "right-target",
+        "wrong-target",
+        "no-target-either",
+        "reference",
+        "wrong-type",
+        "second-gold-event",
+        "reciprocal-either-way",
+    ],
+)
+def test_label_says_event_reference_and_target(gold, candidate_target, expected):
+    _, ev = build_event("e1", "RUS", candidate_target, None, "ASSAULT")
+    assert label(Candidate(ev, "ASSAULT", 0.9, "ASSAULT"), _gold(*gold)) == expected

@@ -133,7 +133,7 @@ def load_transfer(path: Path, *, n: int, seed: int) -> list[Example]:
         rows = [r["text"] for r in csv.DictReader(fh) if r.get("text")]
     random.Random(seed).shuffle(rows)
     cfg = load_config()
-    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v3")))
+    pipe = Pipeline(replace(cfg, pipeline=replace(cfg.pipeline, coder="coder.plover.v1")))
     pipe.coder = RankedCoder(
         actors=pipe.actors, places=pipe.places, classifier=Recorder(path, labels=LABELS, config={})
     )
