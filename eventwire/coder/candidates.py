@@ -10,7 +10,9 @@ candidates aim at recall:
 - in a state outlet's article (:mod:`eventwire.actors.outlets`), a sentence with no speaker as
   the outlet's state speaking;
 - where a source names no country ("the judge", "Mr Flynn", "prosecutors"), a variant per
-  country it may act for (:func:`imputed`).
+  country it may act for (:func:`imputed`);
+- where a target is named but with no country ("her fellow Conservatives", "the senator"), a
+  variant per country it may belong to (:func:`imputed_target`).
 """
 
 from __future__ import annotations
@@ -108,6 +110,31 @@ def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
         )
         variant = replace(cand, event=replace(ev, actor=(actor, *ev.actor[1:]), actor_implied=True))
         out.append((variant, "+".join(names)))
+    return out
+
+
+def imputed_target(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
+    """The candidate, and where its target is named but with no country ("her fellow
+    Conservatives", "the senator", "affected families"), a variant for each country it may
+    belong to: the source's (most such acts are domestic), the place's, and the article's
+    main country. The detector's target scorer picks among them, as among the ranker's pairs
+    (:func:`eventwire.coder.detector.DetectedCoder.decide`)."""
+    ev = cand.event
+    tgt = ev.recipient[0] if ev.recipient else None
+    if tgt is None or tgt.code or not tgt.text:
+        return [(cand, "")]
+    routes: dict[str, list[str]] = {}
+    for route, code in (
+        ("source", ev.actor_code),
+        ("place", ev.place.country if ev.place else None),
+        ("article", main),
+    ):
+        if code:
+            routes.setdefault(code, []).append(route)
+    out = [(cand, "")]
+    for code, names in routes.items():
+        recipient = (replace(tgt, code=code), *ev.recipient[1:])
+        out.append((replace(cand, event=replace(ev, recipient=recipient)), "+".join(names)))
     return out
 
 

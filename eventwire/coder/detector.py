@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Final
 
 from eventwire.actors.outlets import state_outlet
 from eventwire.coder.base import ActorLookup, PlaceLookup, event_id
-from eventwire.coder.candidates import Candidate, found_events, imputed, main_country
+from eventwire.coder.candidates import (
+    Candidate,
+    found_events,
+    imputed,
+    imputed_target,
+    main_country,
+)
 from eventwire.coder.classifier import YIELD_TYPES, EventClassifier
 from eventwire.coder.context import ArticleMemory
 from eventwire.coder.detection import (
@@ -159,12 +165,19 @@ class DetectedCoder:
         for (_, origin), options in zip(
             found, self.typed_candidates([ev for ev, _ in found], text), strict=True
         ):
-            scored = []
+            # One list of readings per target the event may have (the named one, and those
+            # imputed to an uncoded target): the event scorer picks a type and source in
+            # each, the target scorer among them (_one_per_doer).
+            by_target: dict[str, list[tuple[Candidate, dict[str, float]]]] = {}
             # The parse features of one candidate event differ only by its source (an
             # imputed variant's has no text), not by the type under test.
             syntax: dict[str | None, dict[str, float]] = {}
             for typed in options:
-                for c, route in imputed(typed, main):
+                for c, route, to in (
+                    (c, route, to)
+                    for sourced, route in imputed(typed, main)
+                    for c, to in imputed_target(sourced, main)
+                ):
                     f = candidate_features(c, sentence.text, sentence.index, article)
                     src = c.event.actor[0].text if c.event.actor else None
                     if src not in syntax:
@@ -175,8 +188,11 @@ class DetectedCoder:
                     if route:
                         f[f"imp={route}"] = 1.0
                         f[f"type|imp={c.event_type}|{route}"] = 1.0
-                    scored.append((c, f))
-            out.append(scored)
+                    if to:
+                        f[f"timp={to}"] = 1.0
+                        f[f"type|timp={c.event_type}|{to}"] = 1.0
+                    by_target.setdefault(c.event.recipient_code or "", []).append((c, f))
+            out.extend(by_target.values())
         return out
 
     def decide(

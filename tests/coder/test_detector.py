@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
-from eventwire.coder.candidates import Candidate, imputed
+from eventwire.coder.candidates import Candidate, imputed, imputed_target
 from eventwire.coder.classifier import DEFAULT_MODEL_DIR
 from eventwire.coder.detection import (
     DEFAULT_DETECTOR,
@@ -167,6 +167,44 @@ def test_a_coded_source_is_left_alone() -> None:
     assert imputed(cand, "USA") == [(cand, "")]
 
 
+def _uncoded_target(place: str | None = None) -> Candidate:
+    _, ev = build_event("e3", "GBR", "GBR", None, "REQUEST", recipient_text="her fellow Tories")
+    ev = replace(ev, recipient=(Entity(text="her fellow Tories", sector="PTY"),))
+    if place:
+        ev = replace(ev, place=Place(text="Paris", country=place))
+    return Candidate(ev, "REQUEST", 0.8, "REQUEST")
+
+
+@pytest.mark.parametrize(
+    ("place", "main", "variants"),
+    [
+        (None, None, [("", None), ("source", "GBR")]),
+        (None, "GBR", [("", None), ("source+article", "GBR")]),
+        ("FRA", "USA", [("", None), ("source", "GBR"), ("place", "FRA"), ("article", "USA")]),
+    ],
+    ids=["source-only", "source-and-article-agree", "each-route-its-own"],
+)
+def test_an_uncoded_target_gets_a_variant_per_country(
+    place: str | None, main: str | None, variants: list[tuple[str, str | None]]
+) -> None:
+    """ "Theresa May called on her fellow Conservatives": the gold codes the target GBR, the
+    coder had left it uncoded, and the event was wrong with its target."""
+    got = imputed_target(_uncoded_target(place), main)
+    assert [(route, c.event.recipient_code) for c, route in got] == variants
+    for c, _ in got:
+        assert c.event.recipient[0].text == "her fellow Tories"
+        assert c.event.recipient[0].sector == "PTY" and not c.event.actor_implied
+
+
+@pytest.mark.parametrize("recipient", ["coded", "none", "no-text"])
+def test_a_coded_or_absent_target_is_left_alone(recipient: str) -> None:
+    cand, _ = _candidate()
+    if recipient != "coded":
+        ents = () if recipient == "none" else (Entity(text=""),)
+        cand = replace(cand, event=replace(cand.event, recipient=ents))
+    assert imputed_target(cand, "USA") == [(cand, "")]
+
+
 def _candidates(pipeline: Pipeline, text: str, **article: object) -> list[list[Candidate]]:
     coder = DetectedCoder(actors=pipeline.actors, places=pipeline.places)
     seen: list[list[Candidate]] = []
@@ -203,6 +241,24 @@ def test_a_sentence_without_a_trigger_word_still_gets_candidates(pipeline: Pipel
     found = _candidates(pipeline, "Japan voiced solidarity with the United States.")
     pairs = {(o[0].event.actor[0].code, o[0].event.recipient[0].code) for o in found if o}
     assert ("JPN", "USA") in pairs
+
+
+@pytest.mark.slow
+def test_each_target_a_candidate_may_have_is_its_own_reading(pipeline: Pipeline) -> None:
+    # The event scorer picks type and source within a list; the target scorer among lists.
+    text = "Prime Minister Theresa May has called on her fellow Conservatives to make the case."
+    found = _candidates(pipeline, text)
+    targets = [
+        {
+            (c.event.recipient[0].text if c.event.recipient else "", c.event.recipient_code)
+            for c in o
+        }
+        for o in found
+    ]
+    assert all(len(t) == 1 for t in targets), targets
+    assert {("her fellow Conservatives", None), ("her fellow Conservatives", "GBR")} <= set().union(
+        *targets
+    )
 
 
 @pytest.mark.parametrize(

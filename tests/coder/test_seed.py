@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 # fix shows up here and a new miss fails.
 V5_MISSES = {
     "test_seed_3_prk_tests_missiles_on_sunday": "v5's detector drops Sunday's missile test",
-    "test_seed_5_usa_commits_to_allies_in_future": "of one commitment with two targets, v5's "
-    "target scorer keeps 'American' (the US itself) over the uncoded 'its allies'",
+    "test_seed_5_usa_commits_to_allies_in_future": "v5 gives 'its allies' the source's "
+    "country, the US, the likeliest country of an uncoded target in the news gold",
 }
 
 
@@ -92,9 +92,10 @@ def test_seed_4_russia_masses_troops_on_ukraine_border(seed: tuple[str, list[Eve
 
 
 def test_seed_5_usa_commits_to_allies_in_future(seed: tuple[str, list[Event]]) -> None:
-    # The codebook (AGREE section): cooperation reported in the future tense is AGREE.
+    # The codebook (AGREE section): cooperation reported in the future tense is AGREE. The
+    # recipient is "its regional allies": not the US itself.
     found = _find(seed[1], "USA", {"AGREE", "SUPPORT"}, modality="future")
-    assert any("allies" in (r.text or "") for e in found for r in e.recipient)
+    assert any("allies" in (r.text or "") and r.code != "USA" for e in found for r in e.recipient)
 
 
 def test_seed_a_no_biden_kim_meeting(seed: tuple[str, list[Event]]) -> None:
