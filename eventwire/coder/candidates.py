@@ -83,6 +83,17 @@ def main_country(memory: ArticleMemory) -> str | None:
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
+def _countries(other: str | None, role: str, ev: Event, main: str | None) -> dict[str, list[str]]:
+    """The countries an uncoded party may be of, each with the routes that name it: the other
+    party's (``role``), the place's, the article's main one."""
+    routes: dict[str, list[str]] = {}
+    place = ev.place.country if ev.place else None
+    for route, code in ((role, other), ("place", place), ("article", main)):
+        if code:
+            routes.setdefault(code, []).append(route)
+    return routes
+
+
 def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
     """The candidate, and where its source names no country ("the judge", "Mr Flynn",
     "prosecutors"), a variant for each country it may act for: the target's (most such acts
@@ -92,17 +103,8 @@ def imputed(cand: Candidate, main: str | None) -> list[tuple[Candidate, str]]:
     src = ev.actor[0] if ev.actor else None
     if src is not None and src.code:
         return [(cand, "")]
-    routes: dict[str, list[str]] = {}
-    tgt = ev.recipient[0] if ev.recipient else None
-    for route, code in (
-        ("target", tgt.code if tgt else None),
-        ("place", ev.place.country if ev.place else None),
-        ("article", main),
-    ):
-        if code:
-            routes.setdefault(code, []).append(route)
     out = [(cand, "")]
-    for code, names in routes.items():
+    for code, names in _countries(ev.recipient_code, "target", ev, main).items():
         actor = (
             replace(src, code=code, sector=src.sector or "GOV")
             if src is not None
@@ -123,16 +125,8 @@ def imputed_target(cand: Candidate, main: str | None) -> list[tuple[Candidate, s
     tgt = ev.recipient[0] if ev.recipient else None
     if tgt is None or tgt.code or not tgt.text:
         return [(cand, "")]
-    routes: dict[str, list[str]] = {}
-    for route, code in (
-        ("source", ev.actor_code),
-        ("place", ev.place.country if ev.place else None),
-        ("article", main),
-    ):
-        if code:
-            routes.setdefault(code, []).append(route)
     out = [(cand, "")]
-    for code, names in routes.items():
+    for code, names in _countries(ev.actor_code, "source", ev, main).items():
         recipient = (replace(tgt, code=code), *ev.recipient[1:])
         out.append((replace(cand, event=replace(ev, recipient=recipient)), "+".join(names)))
     return out
