@@ -44,7 +44,12 @@ GOLD = REPO / "data" / "news_gold"
 sys.path.insert(0, str(REPO))
 
 from eventwire.coder.candidates import Candidate  # noqa: E402
-from eventwire.coder.detection import DEFAULT_DETECTOR, Detector, fit_logistic  # noqa: E402
+from eventwire.coder.detection import (  # noqa: E402
+    DEFAULT_DETECTOR,
+    Detector,
+    fit_logistic,
+    is_target_variant,
+)
 from eventwire.coder.detector import DetectedCoder, Scored, retrained_classifier  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
@@ -280,11 +285,20 @@ def choose(
 
 
 def fit(rows: Rows, l2: float) -> Detector:
-    event = fit_logistic(rows.feats, rows.ys, weights=rows.ws, l2=l2)
-    pos = [i for i, y in enumerate(rows.ys) if y]
-    feats = [rows.feats[i] for i in pos]
-    reference = fit_logistic(feats, [rows.refs[i] for i in pos], l2=l2)
-    target = fit_logistic(feats, [rows.tgts[i] for i in pos], l2=l2)
+    """The three scorers. A candidate whose target's country was imputed is a variant of one
+    as named: the event and reference scorers are fitted on the named ones alone (a variant
+    would count its event twice), the target scorer on every event's variants too."""
+    named = [i for i, f in enumerate(rows.feats) if not is_target_variant(f)]
+    event = fit_logistic(
+        [rows.feats[i] for i in named],
+        [rows.ys[i] for i in named],
+        weights=[rows.ws[i] for i in named],
+        l2=l2,
+    )
+    pos = [i for i in named if rows.ys[i]]
+    reference = fit_logistic([rows.feats[i] for i in pos], [rows.refs[i] for i in pos], l2=l2)
+    every = [i for i, y in enumerate(rows.ys) if y]
+    target = fit_logistic([rows.feats[i] for i in every], [rows.tgts[i] for i in every], l2=l2)
     return Detector(event, reference, target=target)
 
 

@@ -27,7 +27,7 @@ from eventwire.coder.classifier import ClassifierInput
 from eventwire.coder.compose import Arg
 from eventwire.coder.compose import Candidate as Trigger
 from eventwire.coder.context import ArticleMemory
-from eventwire.coder.pairs import event_key, governing_trigger, span_within
+from eventwire.coder.pairs import ACTOR_NOUNS, event_key, governing_trigger, span_within
 from eventwire.coder.polarity import modality, polarity
 from eventwire.coder.ranked import RankedCoder
 from eventwire.coder.typed import codebook_type
@@ -83,6 +83,21 @@ def main_country(memory: ArticleMemory) -> str | None:
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
+def names_actor(text: str) -> bool:
+    """Whether an uncoded phrase names an actor as the pair ranker reads one (a capitalised
+    name, or a head noun of :data:`~eventwire.coder.pairs.ACTOR_NOUNS`: "her fellow
+    Conservatives", "the senator", "affected families"), not a thing ("$1.35 billion",
+    "testimony", "the relationship") that no country can be imputed to."""
+    words = text.split()
+    if not words:
+        return False
+    if any(w[:1].isupper() for w in words[1:]) or (words[0][:1].isupper() and len(words) == 1):
+        return True
+    head = words[-1].lower().strip(".,;:'\"")
+    singular = head[:-3] + "y" if head.endswith("ies") else head.removesuffix("s")
+    return head in ACTOR_NOUNS or singular in ACTOR_NOUNS
+
+
 def _countries(other: str | None, role: str, ev: Event, main: str | None) -> dict[str, list[str]]:
     """The countries an uncoded party may be of, each with the routes that name it: the other
     party's (``role``), the place's, the article's main one."""
@@ -123,7 +138,7 @@ def imputed_target(cand: Candidate, main: str | None) -> list[tuple[Candidate, s
     (:func:`eventwire.coder.detector.DetectedCoder.decide`)."""
     ev = cand.event
     tgt = ev.recipient[0] if ev.recipient else None
-    if tgt is None or tgt.code or not tgt.text:
+    if tgt is None or tgt.code or not names_actor(tgt.text):
         return [(cand, "")]
     out = [(cand, "")]
     for code, names in _countries(ev.actor_code, "source", ev, main).items():

@@ -45,8 +45,10 @@ __all__ = [
     "Detector",
     "candidate_features",
     "fit_logistic",
+    "is_target_variant",
     "pair_input",
     "syntax_features",
+    "target_route_features",
 ]
 
 # The shipped weights: eventwire/coder/detector.json, beside this module.
@@ -122,6 +124,17 @@ def candidate_features(
     if re.search(r"\b(1[89]\d\d|20[01]\d)\b", sentence):
         f["year_in_sentence"] = 1.0
     return f
+
+
+def target_route_features(event_type: str, route: str) -> dict[str, float]:
+    """The features of a candidate whose target's country was imputed (its routes: "source",
+    "place", "article"): only the target scorer is fitted on them."""
+    return {f"timp={route}": 1.0, f"type|timp={event_type}|{route}": 1.0}
+
+
+def is_target_variant(feats: Mapping[str, float]) -> bool:
+    """Whether these are the features of a candidate whose target's country was imputed."""
+    return any(k.startswith("timp=") for k in feats)
 
 
 def _root(doc: Doc, start: int, end: int) -> Token | None:

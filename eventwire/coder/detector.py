@@ -42,6 +42,7 @@ from eventwire.coder.detection import (
     candidate_features,
     pair_input,
     syntax_features,
+    target_route_features,
 )
 from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
@@ -173,25 +174,22 @@ class DetectedCoder:
             # imputed variant's has no text), not by the type under test.
             syntax: dict[str | None, dict[str, float]] = {}
             for typed in options:
-                for c, route, to in (
-                    (c, route, to)
-                    for sourced, route in imputed(typed, main)
-                    for c, to in imputed_target(sourced, main)
-                ):
-                    f = candidate_features(c, sentence.text, sentence.index, article)
-                    src = c.event.actor[0].text if c.event.actor else None
+                for sourced, route in imputed(typed, main):
+                    f = candidate_features(sourced, sentence.text, sentence.index, article)
+                    src = sourced.event.actor[0].text if sourced.event.actor else None
                     if src not in syntax:
-                        syntax[src] = syntax_features(doc, c.event)
+                        syntax[src] = syntax_features(doc, sourced.event)
                     f |= syntax[src]
                     f[f"from={origin}"] = 1.0
-                    f[f"type|from={c.event_type}|{origin[:6]}"] = 1.0
+                    f[f"type|from={sourced.event_type}|{origin[:6]}"] = 1.0
                     if route:
                         f[f"imp={route}"] = 1.0
-                        f[f"type|imp={c.event_type}|{route}"] = 1.0
-                    if to:
-                        f[f"timp={to}"] = 1.0
-                        f[f"type|timp={c.event_type}|{to}"] = 1.0
-                    by_target.setdefault(c.event.recipient_code or "", []).append((c, f))
+                        f[f"type|imp={sourced.event_type}|{route}"] = 1.0
+                    # An imputed target is the target scorer's to judge: the event scorer
+                    # sees the candidate as named (the target features, to it, are unseen).
+                    for c, to in imputed_target(sourced, main):
+                        cf = f | target_route_features(c.event_type, to) if to else f
+                        by_target.setdefault(c.event.recipient_code or "", []).append((c, cf))
             out.extend(by_target.values())
         return out
 

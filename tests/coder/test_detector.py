@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
-from eventwire.coder.candidates import Candidate, imputed, imputed_target
+from eventwire.coder.candidates import Candidate, imputed, imputed_target, names_actor
 from eventwire.coder.classifier import DEFAULT_MODEL_DIR
 from eventwire.coder.detection import (
     DEFAULT_DETECTOR,
@@ -196,13 +196,34 @@ def test_an_uncoded_target_gets_a_variant_per_country(
         assert c.event.recipient[0].sector == "PTY" and not c.event.actor_implied
 
 
-@pytest.mark.parametrize("recipient", ["coded", "none", "no-text"])
-def test_a_coded_or_absent_target_is_left_alone(recipient: str) -> None:
+@pytest.mark.parametrize("recipient", ["coded", "none", "", "$1.35 billion", "the relationship"])
+def test_a_coded_absent_or_non_actor_target_is_left_alone(recipient: str) -> None:
+    # "provided $1.35 billion in assistance to North Korea": the sum is no one's.
     cand, _ = _candidate()
     if recipient != "coded":
-        ents = () if recipient == "none" else (Entity(text=""),)
+        ents = () if recipient == "none" else (Entity(text=recipient),)
         cand = replace(cand, event=replace(cand.event, recipient=ents))
     assert imputed_target(cand, "USA") == [(cand, "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("her fellow Conservatives", True),
+        ("the senator", True),
+        ("affected families", True),
+        ("one officer", True),
+        ("Karim Baratov", True),
+        ("Christie", True),
+        ("$1.35 billion dollars", False),
+        ("testimony", False),
+        ("the relationship", False),
+        ("grave provocation", False),
+        ("", False),
+    ],
+)
+def test_names_actor_as_the_pair_ranker_reads_one(text: str, actor: bool) -> None:
+    assert names_actor(text) is actor
 
 
 def _candidates(pipeline: Pipeline, text: str, **article: object) -> list[list[Candidate]]:
