@@ -74,19 +74,14 @@ def _rows(corpus: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _write(out: Path, rows: list[dict[str, str]], chosen: list[dict[str, str]]) -> Path:
-    """Write ``chosen`` to ``out`` with the columns of ``rows``, the corpus they came from."""
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(chosen)
-    return out
-
-
 def limited_copy(corpus: Path, limit: int, out: Path, *, topic: str = "North Korea") -> Path:
     """Write the first ``limit`` articles to ``out``, articles about ``topic`` first, so a
     quick look still shows the story."""
     rows = _rows(corpus)
     on_topic = [r for r in rows if topic in (r.get("text") or "")]
     others = [r for r in rows if topic not in (r.get("text") or "")]
-    return _write(out, rows, (on_topic + others)[:limit])
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows((on_topic + others)[:limit])
+    return out

@@ -37,6 +37,7 @@ __all__ = [
     "code_gold",
     "gold_articles",
     "is_new",
+    "matches",
     "same_country",
     "score_news",
 ]
@@ -162,7 +163,9 @@ def same_country(coded: str, gold: str) -> bool:
     return coded == gold or (coded in _IGO_CODES and gold in _IGO_CODES)
 
 
-def _matches(ev: Event, g: GoldEvent, *, with_target: bool) -> bool:
+def matches(ev: Event, g: GoldEvent, *, with_target: bool) -> bool:
+    """Whether a coded event is the gold event: its type, and its source's country (and its
+    target's, ``with_target``) the gold's, either way round where the gold is reciprocal."""
     if ev.event_type != g.type:
         return False
     src, tgt = ev.actor_code or "", ev.recipient_code or ""
@@ -180,7 +183,7 @@ def _match_count(pred: Sequence[Event], gold: Sequence[GoldEvent], *, with_targe
     hits = 0
     for ev in pred:
         for i, g in enumerate(gold):
-            if i not in used and _matches(ev, g, with_target=with_target):
+            if i not in used and matches(ev, g, with_target=with_target):
                 used.add(i)
                 hits += 1
                 break

@@ -57,7 +57,7 @@ from eventwire.newseval import (  # noqa: E402
     NewsScores,
     code_gold,
     gold_articles,
-    same_country,
+    matches,
     score_news,
 )
 from eventwire.newsgold import GoldSentence, load_gold_set  # noqa: E402
@@ -133,22 +133,16 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
 
 def label(cand: Candidate, s: GoldSentence) -> tuple[bool, bool, bool]:
     """(an event of the sentence, a background reference, with the event's target) for one
-    typed candidate: its type and source country match a gold event's; the target matches
-    where its country is the gold target's, or both name none."""
-    src = cand.event.actor_code or ""
-    tgt = cand.event.recipient_code or ""
-    found: tuple[bool, bool, bool] | None = None
-    for g in s.events:
-        pairs = [(g.source_code, g.target_code)]
-        if g.reciprocal:
-            pairs.append((g.target_code, g.source_code))
-        for gs, gt in pairs:
-            if g.type != cand.event_type or not src or not same_country(src, gs):
-                continue
-            right = same_country(tgt, gt or "")
-            if found is None or (right and not found[2]):
-                found = (True, g.modality == "historical", right)
-    return found or (False, False, False)
+    typed candidate, matched as the news scoring matches (:func:`newseval.matches`): its type
+    and source country are a gold event's; the target is right where its country is that
+    gold event's target's too, or both name none."""
+    ev = cand.event
+    typed = ev if ev.event_type == cand.event_type else replace(ev, event_type=cand.event_type)
+    hits = [g for g in s.events if matches(typed, g, with_target=False)]
+    right = [g for g in hits if matches(typed, g, with_target=True)]
+    if not hits:
+        return False, False, False
+    return True, (right or hits)[0].modality == "historical", bool(right)
 
 
 def detector_card(info: dict[str, Any]) -> str:
