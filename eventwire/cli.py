@@ -702,10 +702,15 @@ def _print_top(title: str, events: Sequence[Any]) -> None:
         d = ev.to_dict()
         out.print(
             f"  {d.get('date')} {d.get('actor_code')} {d.get('event_type')} "
-            f"{d.get('recipient_code') or ''}: {str(d.get('sentence', ''))[:220]}",
+            f"{d.get('recipient_code') or ''}{_sureness(d.get('sureness'))}: "
+            f"{str(d.get('sentence', ''))[:220]}",
             markup=False,
             highlight=False,
         )
+
+
+def _sureness(value: float | None) -> str:
+    return f" ({value:.2f})" if value is not None else ""
 
 
 def _weeks_table(series: Any, title: str) -> Table:

@@ -88,6 +88,7 @@ def build_event(
     title: str = "A headline",
     outlet: str = "Example News",
     article_id: str | None = None,
+    confidence: float = 1.0,
 ) -> tuple[Article, Event]:
     """One hand-built article holding one event. The sentence sits after ``prefix`` in the
     article text, so sentence offsets are not zero and trigger offset arithmetic is exercised."""
@@ -127,6 +128,7 @@ def build_event(
         recipient=(Entity(text=recipient_text, code=recipient),),
         polarity=polarity,  # type: ignore[arg-type]
         modality=modality,  # type: ignore[arg-type]
+        confidence=confidence,
     )
     return article, event
 

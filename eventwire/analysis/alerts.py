@@ -49,6 +49,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from eventwire.analysis._common import (
     COUNTED_SQL,
+    SURENESS_SQL,
     Freq,
     check_freq,
     date_clauses,
@@ -298,7 +299,8 @@ def _evidence(
     keys: list[tuple[tuple[str, str], dt.date, Freq]],
     n: int,
 ) -> dict[int, list[EvidenceEvent]]:
-    """The ``n`` most conflictual counted events behind each alert, in one query."""
+    """The ``n`` counted events behind each alert that add most conflict to its value,
+    intensity times how sure the coder was (``SURENESS_SQL``), in one query."""
     if not keys or n == 0:
         return {}
     args = {
@@ -322,8 +324,9 @@ def _evidence(
                 LEFT JOIN articles a ON a.id = e.article_id
                 WHERE e.polarity = 'asserted' AND e.modality = 'actual'
                   AND e.quad IN (3, 4)
-                QUALIFY row_number() OVER (PARTITION BY k.k ORDER BY e.intensity, e.id) <= $n
-                ORDER BY k.k, e.intensity, e.id""",
+                QUALIFY row_number() OVER (
+                    PARTITION BY k.k ORDER BY e.intensity * {SURENESS_SQL}, e.id) <= $n
+                ORDER BY k.k, e.intensity * {SURENESS_SQL}, e.id""",
             args,
         ).fetchall()
     out: dict[int, list[EvidenceEvent]] = {}

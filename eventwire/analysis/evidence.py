@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from eventwire.analysis._common import SURENESS_SQL
+
 __all__ = [
     "EVIDENCE_COLUMNS",
     "EvidenceEvent",
@@ -58,6 +60,8 @@ class EvidenceEvent:
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
+    # The coder's confidence, or 1.0 once an analyst reviewed the event (SURENESS_SQL).
+    sureness: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,7 @@ class EvidenceEvent:
             "url": self.url,
             "title": self.title,
             "outlet": self.outlet,
+            "sureness": self.sureness,
         }
 
 
@@ -84,14 +89,14 @@ class EvidenceEvent:
 EVIDENCE_COLUMNS = (
     "e.id, e.date, e.event_type, e.quad, e.intensity, e.actor_code, e.recipient_code, "
     "e.actor_text, e.recipient_text, e.sentence, e.sentence_start, e.trigger, e.trigger_start, "
-    "e.trigger_end, e.article_id, a.url, a.title, a.outlet"
+    f"e.trigger_end, e.article_id, a.url, a.title, a.outlet, {SURENESS_SQL}"
 )
 
 
 def evidence_from_row(row: Sequence[Any]) -> EvidenceEvent:
     """Build an :class:`EvidenceEvent` from a row selected with ``EVIDENCE_COLUMNS``."""
     (eid, date, etype, quad, inten, acode, rcode, atext, rtext, sentence, s_start, trigger,
-     t_start, t_end, article_id, url, title, outlet) = row  # fmt: skip
+     t_start, t_end, article_id, url, title, outlet, sureness) = row  # fmt: skip
     sentence = sentence or ""
     return EvidenceEvent(
         id=eid,
@@ -118,6 +123,7 @@ def evidence_from_row(row: Sequence[Any]) -> EvidenceEvent:
         url=url,
         title=title,
         outlet=outlet,
+        sureness=sureness,
     )
 
 

@@ -18,6 +18,7 @@ import duckdb
 
 from eventwire.analysis._common import (
     COUNTED_SQL,
+    SURENESS_SQL,
     Freq,
     date_clauses,
     duckdb_errors,
@@ -58,9 +59,10 @@ def top_events(
     until: dt.date | None = None,
     limit: int = 20,
 ) -> list[EvidenceEvent]:
-    """The dyad's ``limit`` counted events with the largest absolute intensity (most
-    cooperative or most conflictual), with evidence and source. A sentence syndicated to
-    several articles is shown once (its earliest copy)."""
+    """The dyad's ``limit`` counted events that weigh most in its net score: the largest
+    absolute intensity (most cooperative or most conflictual) times how sure the coder was
+    (:data:`~eventwire.analysis._common.SURENESS_SQL`), with evidence and source. A sentence
+    syndicated to several articles is shown once (its earliest copy)."""
     params: dict[str, Any] = {"a": a.strip().upper(), "b": b.strip().upper(), "n": limit}
     extra = "".join(f" AND {c}" for c in date_clauses(since, until, params, column="e.date"))
     with duckdb_errors("Reading the dyad's top events"):
@@ -72,7 +74,8 @@ def top_events(
                   AND {COUNTED_SQL}{extra}
                 QUALIFY row_number() OVER (
                     PARTITION BY e.sentence, e.event_type ORDER BY e.date, e.id) = 1
-                ORDER BY abs(e.intensity) DESC NULLS LAST, e.date, e.id LIMIT $n""",
+                ORDER BY abs(e.intensity) * {SURENESS_SQL} DESC NULLS LAST, e.date, e.id
+                LIMIT $n""",
             params,
         ).fetchall()
     return [evidence_from_row(r) for r in rows]
@@ -140,9 +143,10 @@ def _events_html(events: list[EvidenceEvent]) -> str:
         date = ev.date.isoformat() if ev.date else "undated"
         quad = QUAD_NAMES.get(ev.quad, "?") if ev.quad else "?"
         inten = f"{ev.intensity:+.1f}" if ev.intensity is not None else "?"
+        sure = f", confidence {ev.sureness:.2f}" if ev.sureness is not None else ""
         items.append(
             f'<li><div class="meta">{escape(date)} · <b>{escape(ev.event_type)}</b> '
-            f"({escape(quad)}, intensity {inten}) · {escape(ev.actor_code or '?')} → "
+            f"({escape(quad)}, intensity {inten}{sure}) · {escape(ev.actor_code or '?')} → "
             f"{escape(ev.recipient_code or '?')}</div>"
             f"<blockquote>{_sentence_html(ev)}</blockquote>"
             f'<div class="meta">{_source_html(ev)} · event {escape(ev.id)}</div></li>'

@@ -193,3 +193,17 @@ def test_weeks_without_data_are_left_out_of_the_baseline(db, make_event):
     # unknown weeks counted as zeros).
     assert (al.period, al.history, al.baseline) == (START + dt.timedelta(weeks=9), 4, 6.0)
     assert al.value == 6 + 3 * 9.0
+
+
+def test_alert_evidence_weighs_intensity_by_confidence(db, make_event):
+    """The events shown behind an alert are those adding most conflict: a doubtful assault
+    (intensity -9.5, confidence 0.1: -0.95) comes after a sure accusation (-3 at 0.9)."""
+    events = steady(make_event, "USA", "PRK", range(0, 12), 1, "base")
+    events += [
+        make_event("doubtful", "PRK", "USA", week(11), "ASSAULT", mode="aerial", confidence=0.1),
+        make_event("sure", "PRK", "USA", week(11), "ACCUSE", confidence=0.9),
+        make_event("sure-2", "PRK", "USA", week(11), "ACCUSE", confidence=0.9),
+    ]
+    (alert,) = detect_alerts(db(events), min_events=3)
+    # The week's usual accusation (-3, confidence 1.0), then the sure ones, then the assault.
+    assert alert.event_ids == ("base-11-0", "sure", "sure-2", "doubtful")

@@ -125,3 +125,30 @@ def test_report_covers_the_bulk_of_the_dates(
         assert left_out in html and "--all-dates" in html
     else:
         assert "Left out" not in html
+
+
+def test_top_events_weigh_intensity_by_confidence(make_event, tmp_path: Path):
+    """A doubtful reading no longer outranks a sure one of lower intensity (the demo's week
+    of 13 March 2017 led with five events scored 0.20 to 0.37, above accusations scored 0.87
+    and 0.83); an event an analyst reviewed counts as sure."""
+    from eventwire.analysis import top_events
+    from eventwire.store import Store
+    from eventwire.store.corrections import Change, correct_event
+
+    day = dt.date(2024, 3, 6)
+    events = [
+        make_event("doubtful-assault", "PRK", "USA", day, "ASSAULT", confidence=0.02),
+        make_event("sure-accuse", "USA", "PRK", day, "ACCUSE", confidence=0.9,
+                   trigger="denounced"),
+        make_event("doubtful-accuse", "USA", "PRK", day, "ACCUSE", confidence=0.3,
+                   trigger="criticised"),
+    ]  # fmt: skip
+    with Store(tmp_path / "e.duckdb") as store:
+        store.write_batch([(art, [ev]) for art, ev in events])
+        # Intensity times confidence: ACCUSE -3 at 0.9 and 0.3, ASSAULT -9 at 0.02.
+        ranked = top_events(store.con, "USA", "PRK")
+        assert [e.id for e in ranked] == ["sure-accuse", "doubtful-accuse", "doubtful-assault"]
+        assert [e.sureness for e in ranked] == pytest.approx([0.9, 0.3, 0.02])
+        correct_event(store.con, "doubtful-assault", Change(action="confirm"))
+        ranked = top_events(store.con, "USA", "PRK")
+        assert ranked[0].id == "doubtful-assault" and ranked[0].sureness == 1.0
