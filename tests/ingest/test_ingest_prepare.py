@@ -71,6 +71,32 @@ def test_clean_glued_tail_and_artefacts():
     assert clean_text("Itâ€™s over") == "It’s over"
 
 
+DW_ROW = (
+    "Send Facebook Twitter Google+ Whatsapp Tumblr linkedin stumble Digg reddit Newsvine "
+    "Permalink http://dw.com/p/2Yp7v"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        # Deutsche Welle's row, flattened between two paragraphs: once glued to the next
+        # sentence, which v5 coded as USA CONSULT PRK in the demo.
+        (f"Toner spoke on Tuesday. {DW_ROW} China in loop: Toner told reporters.",
+         "Toner spoke on Tuesday.\nChina in loop: Toner told reporters."),
+        (f"The talks ended. {DW_ROW} jbh/rt (AFP/Reuters)", "The talks ended.\njbh/rt (AFP/Reuters)"),
+        ("Share Facebook Twitter Email Pinterest\nThe talks ended.", "The talks ended."),
+        # Prose that names networks is news.
+        ("He wrote on Facebook and Twitter that the talks had failed.",
+         "He wrote on Facebook and Twitter that the talks had failed."),
+        ("Facebook, Twitter, Google and Apple were summoned by the committee.",
+         "Facebook, Twitter, Google and Apple were summoned by the committee."),
+    ],
+)  # fmt: skip
+def test_clean_removes_a_row_of_share_buttons(raw: str, cleaned: str) -> None:
+    assert clean_text(raw) == cleaned
+
+
 def test_seed_article_loses_its_leave_a_comment(tmp_path):
     text = (
         "The White House is still eager for talks with North Korea\n\n"
