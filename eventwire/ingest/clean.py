@@ -146,8 +146,9 @@ def _is_furniture(line: str) -> bool:
 
 def clean_text(text: str) -> str:
     """``text`` without page furniture (share prompts and rows of share buttons, cookie
-    notices, bylines, photo credits, "Leave a Comment", "Read more", ...), with CRLF, byte-order marks, invisible characters,
-    odd spaces and common mojibake normalised, runs of blank lines collapsed to one."""
+    notices, bylines, photo credits, "Leave a Comment", "Read more", ...), with CRLF,
+    byte-order marks, invisible characters, odd spaces and common mojibake normalised, runs
+    of blank lines collapsed to one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     if "â" in text or "Ã" in text:

@@ -84,7 +84,8 @@ DW_ROW = (
         # sentence, which v5 coded as USA CONSULT PRK in the demo.
         (f"Toner spoke on Tuesday. {DW_ROW} China in loop: Toner told reporters.",
          "Toner spoke on Tuesday.\nChina in loop: Toner told reporters."),
-        (f"The talks ended. {DW_ROW} jbh/rt (AFP/Reuters)", "The talks ended.\njbh/rt (AFP/Reuters)"),
+        (f"The talks ended. {DW_ROW} jbh/rt (AFP/Reuters)",
+         "The talks ended.\njbh/rt (AFP/Reuters)"),
         ("Share Facebook Twitter Email Pinterest\nThe talks ended.", "The talks ended."),
         # Prose that names networks is news.
         ("He wrote on Facebook and Twitter that the talks had failed.",
