@@ -213,7 +213,11 @@ def events(
     since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
     all_: Annotated[
-        bool, typer.Option("--all", help="Include negated, future and hypothetical events.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Include negated, future and hypothetical events and background references.",
+        ),
     ] = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
     format: Annotated[str, typer.Option(help="table, jsonl or csv.")] = "table",

@@ -2,11 +2,18 @@
 scores them.
 
 The detector is three logistic regressions over sparse features of the candidate (its type,
-trigger word, the words of the sentence, the parties' sectors, how far its stated date lies
-from publication, where it came from, the classifier's probability of the type with the
+trigger word and the word before it, the parties' sectors, how far its stated date lies from
+publication, where it came from, the classifier's probability of the type with the
 candidate's actors marked, the outlet, how the trigger and the parties sit in the parse): one
 says whether the candidate is an event the sentence reports; the second, given that, whether
 it is a background reference; the third, given that, whether its target is the event's.
+
+The other words of the sentence are not features. Over the train and dev splits, five-fold
+cross-validated by article, they added nothing (type + source F1 0.239 with them, 0.242
+without, L2 10 at 0.15), and what they learnt was the corpora's topics ("korea", "sunday",
+"abbas"): fitted on one corpus and scored on the other, the detector without them read
+KCNA better (type + source F1 0.134 -> 0.152, detection 0.354 -> 0.437) and NewsArticles
+2017 as well (0.192 -> 0.194).
 
 None reads the candidate's polarity or modality (nor the trigger's negation and auxiliary
 words in the parse): the detector judges whether the sentence speaks of the event at all, and
@@ -55,10 +62,6 @@ __all__ = [
 DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
 
 _WORD: Final = re.compile(r"[a-z][a-z'-]+")
-_STOP: Final = frozenset(
-    "the a an of to in on and or for with at by from as is was were be been are it its this "
-    "that which who whom has have had but not".split()
-)
 
 
 def _span(text: str, mention: str) -> tuple[int, int] | None:
@@ -113,12 +116,8 @@ def candidate_features(
     f[f"len={_bucket(len(sentence), (60, 120, 200, 300))}"] = 1.0
     if article.outlet:
         f[f"outlet={article.outlet}"] = 1.0
-    low = sentence.lower()
-    words = {w for w in _WORD.findall(low) if w not in _STOP}
-    for w in words:
-        f[f"w={w}"] = 1.0
     i = ev.evidence.trigger_start - ev.evidence.start
-    before = _WORD.findall(low[max(0, i - 30) : max(0, i)])
+    before = _WORD.findall(sentence[max(0, i - 30) : max(0, i)].lower())
     if before:
         f[f"prev={before[-1]}"] = 1.0
     if re.search(r"\b(1[89]\d\d|20[01]\d)\b", sentence):

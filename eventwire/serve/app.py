@@ -448,7 +448,10 @@ async def _event_filter(
     until: Annotated[dt.date | None, Query(description="Last day, inclusive.")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text in the sentence.")] = None,
     all: Annotated[
-        bool, Query(description="Include negated, future and hypothetical events.")
+        bool,
+        Query(
+            description="Include negated, future and hypothetical events and background references."
+        ),
     ] = False,
 ) -> EventFilter:
     # async: a plain function dependency would cost a threadpool round trip per request.
