@@ -12,8 +12,11 @@ dev F1 by less than its noise. This pools the train and dev splits (929 events) 
 
 ``--drop`` names feature prefixes to leave out (comma-separated, one variant per flag), so a
 feature group can be judged against the shipped set on the same candidates. The test split is
-never read. Fits use ``train_detector.fit`` at ``--l2`` and the thresholds of
-``--threshold``.
+never read. Fits use ``train_detector.fit`` at ``--l2``, the event thresholds of
+``--threshold`` and the reference thresholds of ``--reference-threshold`` (default 0.5;
+every pair is scored). Each 5-fold line is followed by how many kept events are right by
+where their candidate came from, and how the reference flag reads the kept events whose type
+and source are right.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from eventwire.coder.detection import Detector  # noqa: E402
 from eventwire.coder.detector import DetectedCoder, Scored  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
-from eventwire.newseval import score_news  # noqa: E402
+from eventwire.newseval import is_new, matches, score_news  # noqa: E402
 from eventwire.newsgold import GoldSentence  # noqa: E402
 from eventwire.pipeline import Pipeline  # noqa: E402
 from training import train_detector as td  # noqa: E402
@@ -56,22 +59,64 @@ def pooled(
     gold: dict[str, GoldSentence],
     fold_of: Callable[[str], int],
     l2: float,
-    thresholds: Sequence[float],
-) -> dict[float, dict[str, list[Event]]]:
-    """Each fold's sentences decided by a detector fitted on the other folds, per threshold."""
-    out: dict[float, dict[str, list[Event]]] = {t: {} for t in thresholds}
+    thresholds: Sequence[tuple[float, float]],
+) -> dict[tuple[float, float], dict[str, list[Event]]]:
+    """Each fold's sentences decided by a detector fitted on the other folds, per (event,
+    reference) threshold."""
+    out: dict[tuple[float, float], dict[str, list[Event]]] = {t: {} for t in thresholds}
     for k in sorted({fold_of(sid) for sid in data}):
         fitted = td.fit(
             td.rows_of({s: v for s, v in data.items() if fold_of(s) != k}, gold, 1.0), l2
         )
         held = {s: v for s, v in data.items() if fold_of(s) == k}
-        for t in thresholds:
+        for t, r in thresholds:
             coder._detector = Detector(
                 fitted.event, fitted.reference, target=fitted.target, threshold=t,
-                reference_threshold=0.5,
+                reference_threshold=r,
             )  # fmt: skip
-            out[t].update(td.decide_all(coder, held))
+            out[(t, r)].update(td.decide_all(coder, held))
     return out
+
+
+def _new_or_reference(polarity: str, modality: str) -> bool:
+    return polarity == "asserted" and modality in ("actual", "historical")
+
+
+def breakdown(data: Data, gold: dict[str, GoldSentence], coded: dict[str, list[Event]]) -> str:
+    """Kept new events right (type and source) of kept, by where the candidate came from; and
+    the reference flag on the kept events whose type and source match a gold event."""
+    origin = {
+        (c.event.article_id, c.event.evidence.trigger_start, c.event.actor_code, c.event_type):
+            next((k[5:] for k in f if k.startswith("from=")), "?")
+        for _, scored in data.values() for opts in scored for c, f in opts
+    }  # fmt: skip
+    kept: dict[str, list[int]] = {}
+    flag = {"right": 0, "new flagged as a reference": 0, "reference read as new": 0}
+    for sid, events in coded.items():
+        g = gold[sid].events
+        for e in events:
+            told = [x for x in g if _new_or_reference(x.polarity, x.modality)
+                    and matches(e, x, with_target=False)]  # fmt: skip
+            if told and _new_or_reference(e.polarity, e.modality):
+                said, truth = e.modality == "historical", told[0].modality == "historical"
+                if said == truth:
+                    flag["right"] += 1
+                elif said:
+                    flag["new flagged as a reference"] += 1
+                else:
+                    flag["reference read as new"] += 1
+            if not is_new(e):
+                continue
+            o = origin.get(
+                (e.article_id, e.evidence.trigger_start, e.actor_code, e.event_type), "?"
+            )
+            n = kept.setdefault(o, [0, 0])
+            n[0] += any(matches(e, x, with_target=False) for x in g if x.is_new)
+            n[1] += 1
+    by = ", ".join(f"{o} {r} of {n}" for o, (r, n) in sorted(kept.items()))
+    return f"right of kept, by origin: {by}; reference flag: " + ", ".join(
+        f"{k} {v}" for k, v in flag.items()
+    )
 
 
 def line(name: str, sentences: Sequence[GoldSentence], coded: dict[str, list[Event]]) -> str:
@@ -88,8 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--drop", action="append", default=[], metavar="PREFIX,...")
     ap.add_argument("--l2", type=float, default=10.0)
     ap.add_argument("--threshold", type=float, action="append", default=None)
+    ap.add_argument("--reference-threshold", type=float, action="append", default=None)
     args = ap.parse_args(argv)
-    thresholds = args.threshold or [0.15, 0.175, 0.2]
+    events = args.threshold or [0.15, 0.175, 0.2]
+    references = args.reference_threshold or [0.5]
+    pairs = [(t, r) for t in events for r in references]
     gold_list = td.load_gold(args.corpus_root)
     gold = {s.id: s for s in gold_list}
     pipe = Pipeline(load_config())
@@ -105,16 +153,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"without {', '.join(prefixes)}" if prefixes else "shipped features"
         print(f"== {name} (L2 {args.l2:g})")
         by_article = pooled(coder, variant, gold, lambda s: zlib.crc32(
-            gold[s].article_id.encode()) % 5, args.l2, thresholds)  # fmt: skip
-        for t in thresholds:
-            print(line(f"  5-fold by article @{t:g}", sentences, by_article[t]))
+            gold[s].article_id.encode()) % 5, args.l2, pairs)  # fmt: skip
+        for t, r in pairs:
+            print(line(f"  5-fold by article @{t:g}, references @{r:g}", sentences,
+                       by_article[(t, r)]))  # fmt: skip
+            print("    " + breakdown(variant, gold, by_article[(t, r)]))
         by_corpus = pooled(coder, variant, gold, lambda s: corpora.index(gold[s].corpus),
-                           args.l2, thresholds)  # fmt: skip
-        for t in thresholds:
+                           args.l2, pairs)  # fmt: skip
+        for t, r in pairs:
             for c in corpora:
                 held = [s for s in sentences if s.corpus == c]
-                print(line(f"  fitted on the other corpus, scored on {c} @{t:g}", held,
-                           by_corpus[t]))  # fmt: skip
+                print(line(f"  fitted on the other corpus, scored on {c} @{t:g}, references "
+                           f"@{r:g}", held, by_corpus[(t, r)]))  # fmt: skip
         sys.stdout.flush()
     return 0
 
