@@ -30,7 +30,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from eventwire.coder.detection import Detector  # noqa: E402
 from eventwire.coder.detector import DetectedCoder, Scored  # noqa: E402
 from eventwire.config import load_config  # noqa: E402
 from eventwire.model import Article, Event  # noqa: E402
@@ -69,11 +68,9 @@ def pooled(
             td.rows_of({s: v for s, v in data.items() if fold_of(s) != k}, gold, 1.0), l2
         )
         held = {s: v for s, v in data.items() if fold_of(s) == k}
+        coder.detector = fitted
         for t, r in thresholds:
-            coder._detector = Detector(
-                fitted.event, fitted.reference, target=fitted.target, threshold=t,
-                reference_threshold=r,
-            )  # fmt: skip
+            fitted.threshold, fitted.reference_threshold = t, r
             out[(t, r)].update(td.decide_all(coder, held))
     return out
 

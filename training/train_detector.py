@@ -397,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fits: list[tuple[float, float, float, float | None]] = []
     for l2 in args.l2:
         det = fit(train_rows, l2)
-        coder._detector = det
+        coder.detector = det
         for thr in THRESHOLDS:
             det.threshold = thr
             sc = score_news(splits["dev"], decide_all(coder, data["dev"]))
@@ -435,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "held_out": len(held_out),
         }
         final.info["corrections"] = correction_info
-    coder._detector = final
+    coder.detector = final
     if held_out:
         # Before anything is written: without --out-dir, --out is the shipped detector.json,
         # which this pipeline loads (lazily, on its first article) as "before".

@@ -104,6 +104,11 @@ class DetectedCoder:
             self._detector = Detector.load()
         return self._detector
 
+    @detector.setter
+    def detector(self, detector: Detector) -> None:
+        """Another detector for the same candidates: training tries fit after fit."""
+        self._detector = detector
+
     @property
     def classifier(self) -> EventClassifier:
         return self.candidates.classifier

@@ -323,7 +323,7 @@ def test_a_background_reference_is_dated_only_by_the_text(resolution: str, dated
     cand, article = _candidate(date=when)
     cand = replace(cand, event=replace(cand.event, date_resolution=resolution))
     coder = DetectedCoder.__new__(DetectedCoder)
-    coder._detector = Detector({"bias": 5.0}, {"bias": 5.0}, threshold=0.5)
+    coder.detector = Detector({"bias": 5.0}, {"bias": 5.0}, threshold=0.5)
     (ev,) = coder.decide([[(cand, {"bias": 1.0})]], article)  # type: ignore[arg-type]
     assert ev.modality == "historical"
     assert (ev.date, ev.date_resolution) == ((when, resolution) if dated else (None, "unknown"))
@@ -353,7 +353,7 @@ def test_one_trigger_word_reports_one_event_per_pair(
     )
     other = replace(cand, event=replace(ev, evidence=moved), event_type=other_type)
     coder = DetectedCoder.__new__(DetectedCoder)
-    coder._detector = Detector({"w": 1.0}, {"bias": -5.0}, threshold=0.5)
+    coder.detector = Detector({"w": 1.0}, {"bias": -5.0}, threshold=0.5)
     scored = [[(agree, {"w": 2.0})], [(other, {"w": 1.0})]]
     out = coder.decide(scored, article)  # type: ignore[arg-type]
     assert [e.event_type for e in out] == kept
@@ -388,7 +388,7 @@ def test_one_event_per_type_and_source_with_the_likeliest_target(
         cand, event=replace(ev, actor=other_actor, recipient=(Entity("Poland", "POL"),))
     )
     coder = DetectedCoder.__new__(DetectedCoder)
-    coder._detector = Detector({"bias": 5.0}, {"bias": -5.0}, target=target, threshold=0.5)
+    coder.detector = Detector({"bias": 5.0}, {"bias": -5.0}, target=target, threshold=0.5)
     scored = [[(cand, {"to=UKR": 1.0})], [(other, {"to=POL": 1.0})]]
     out = coder.decide(scored, article)  # type: ignore[arg-type]
     assert [e.recipient_code for e in out] == kept

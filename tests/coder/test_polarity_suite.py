@@ -40,57 +40,43 @@ CODERS = ("coder.plover.v5", "coder.plover.v1", CHECKED)
 _V5_DROPS = "v5's detector drops it (no event)"
 _V5_RETYPES = "v5 keeps another reading of the trigger (type, polarity or modality)"
 
+_V5_DROPPED: tuple[str, ...] = (
+    "Japan could confront China over the disputed islands.",
+    "Will China attack Taiwan?",
+    "Pakistan may expel Indian diplomats.",
+    "Brazil might recall its ambassador from Venezuela.",
+    "Ethiopia has not withdrawn its troops from Somalia.",
+    "Venezuela could arrest the Colombian journalists.",
+    "Venezuela will arrest the Colombian journalists.",
+    "Australia threatened to impose tariffs on Chinese steel.",
+    "Britain is set to impose new sanctions on Iran.",
+    "Could Iran block the Strait of Hormuz?",
+    "Unless Israel halts settlement building, the European Union may suspend trade talks.",
+)
+_V5_RETYPED: tuple[str, ...] = (
+    "There has been no serious discussion of a meeting between China and Japan.",
+    "Russia denied attacking Ukrainian positions near the border.",
+    "If the tests continue, Washington could impose sanctions on Pyongyang.",
+    "Israel never threatened Lebanon with military action.",
+    "Kenya has never sent aid to Somalia.",
+    "Russia launched airstrikes on rebel positions in Syria.",
+    "Russia is preparing to launch airstrikes on rebel positions in Syria.",
+    "North Korea fired a ballistic missile into the sea on Tuesday.",
+    "Canada did not praise Norway.",
+    "Italy intends to expel Libyan diplomats.",
+    "Greece stopped attacking Turkish vessels.",
+    "Indonesia has no plans to deport the Australian activists.",
+    "Armenia and Azerbaijan clashed along their border on Sunday.",
+)
+
 # (coder, sentence) -> why the coder misses it today: strict, so that a fix shows up.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     (
         CHECKED,
         "Russia is preparing to launch airstrikes on rebel positions in Syria.",
     ): "the classifier types the planned airstrikes as MOBILIZE (the launch), not ASSAULT",
-    (
-        "coder.plover.v5",
-        "There has been no serious discussion of a meeting between China and Japan.",
-    ): _V5_RETYPES,
-    ("coder.plover.v5", "Japan could confront China over the disputed islands."): _V5_DROPS,
-    (
-        "coder.plover.v5",
-        "Russia denied attacking Ukrainian positions near the border.",
-    ): _V5_RETYPES,
-    (
-        "coder.plover.v5",
-        "If the tests continue, Washington could impose sanctions on Pyongyang.",
-    ): _V5_RETYPES,
-    ("coder.plover.v5", "Israel never threatened Lebanon with military action."): _V5_RETYPES,
-    ("coder.plover.v5", "Will China attack Taiwan?"): _V5_DROPS,
-    ("coder.plover.v5", "Pakistan may expel Indian diplomats."): _V5_DROPS,
-    ("coder.plover.v5", "Brazil might recall its ambassador from Venezuela."): _V5_DROPS,
-    ("coder.plover.v5", "Ethiopia has not withdrawn its troops from Somalia."): _V5_DROPS,
-    ("coder.plover.v5", "Venezuela could arrest the Colombian journalists."): _V5_DROPS,
-    ("coder.plover.v5", "Venezuela will arrest the Colombian journalists."): _V5_DROPS,
-    ("coder.plover.v5", "Kenya has never sent aid to Somalia."): _V5_RETYPES,
-    ("coder.plover.v5", "Russia launched airstrikes on rebel positions in Syria."): _V5_RETYPES,
-    (
-        "coder.plover.v5",
-        "Russia is preparing to launch airstrikes on rebel positions in Syria.",
-    ): _V5_RETYPES,
-    (
-        "coder.plover.v5",
-        "North Korea fired a ballistic missile into the sea on Tuesday.",
-    ): _V5_RETYPES,
-    ("coder.plover.v5", "Australia threatened to impose tariffs on Chinese steel."): _V5_DROPS,
-    ("coder.plover.v5", "Canada did not praise Norway."): _V5_RETYPES,
-    ("coder.plover.v5", "Britain is set to impose new sanctions on Iran."): _V5_DROPS,
-    ("coder.plover.v5", "Italy intends to expel Libyan diplomats."): _V5_RETYPES,
-    ("coder.plover.v5", "Greece stopped attacking Turkish vessels."): _V5_RETYPES,
-    ("coder.plover.v5", "Could Iran block the Strait of Hormuz?"): _V5_DROPS,
-    (
-        "coder.plover.v5",
-        "Unless Israel halts settlement building, the European Union may suspend trade talks.",
-    ): _V5_DROPS,
-    ("coder.plover.v5", "Indonesia has no plans to deport the Australian activists."): _V5_RETYPES,
-    (
-        "coder.plover.v5",
-        "Armenia and Azerbaijan clashed along their border on Sunday.",
-    ): _V5_RETYPES,
+    **{("coder.plover.v5", text): _V5_DROPS for text in _V5_DROPPED},
+    **{("coder.plover.v5", text): _V5_RETYPES for text in _V5_RETYPED},
 }
 
 
