@@ -49,8 +49,11 @@ def test_given_actors_scores_each_row(gold: Path, pipeline: object) -> None:
     assert report.n == 4 and 0.0 < report.macro_f1 < 1.0  # row 4 has no event to find
 
 
-def test_end_to_end_counts_triples(gold: Path, pipeline: object) -> None:
-    report = evaluate(gold, given_actors=False, pipeline=pipeline)  # type: ignore[arg-type]
+def test_end_to_end_counts_triples(gold: Path, rules_pipeline: object) -> None:
+    # The counting, pinned on the rule coder: v5's reading of a lone dateless sentence moves
+    # with each refit of its detector ("Egypt released twelve Sudanese fishermen" scores
+    # near its threshold), which is the news benchmarks' to measure, not this test's.
+    report = evaluate(gold, given_actors=False, pipeline=rules_pipeline)  # type: ignore[arg-type]
     # Rows 1-3 are found with their gold source and target; row 2 also stores North Korea's
     # launch, which PLV-style gold does not annotate; row 4 has no event.
     assert [(r.predicted, r.matched, r.stored) for r in report.rows] == [

@@ -11,8 +11,9 @@ dev F1 by less than its noise. This pools the train and dev splits (929 events) 
    against NewsArticles 2017), a check on what transfers to news the gold does not hold.
 
 ``--drop`` names feature prefixes to leave out (comma-separated, one variant per flag), so a
-feature group can be judged against the shipped set on the same candidates. The test split is
-never read. Fits use ``train_detector.fit`` at ``--l2``, the event thresholds of
+feature group can be judged against the shipped set on the same candidates (``--drop sent``:
+without the sentence heads' features). The sentence heads are fitted inside each fold. The
+test split is never read. Fits use ``train_detector.fit`` at ``--l2``, the event thresholds of
 ``--threshold`` and the reference thresholds of ``--reference-threshold`` (default 0.5;
 every pair is scored). Each 5-fold line is followed by how many kept events are right by
 where their candidate came from, and how the reference flag reads the kept events whose type
@@ -37,6 +38,14 @@ from eventwire.newseval import is_new, matches, score_news  # noqa: E402
 from eventwire.newsgold import GoldSentence  # noqa: E402
 from eventwire.pipeline import Pipeline  # noqa: E402
 from training import train_detector as td  # noqa: E402
+from training.sentence_heads import (  # noqa: E402
+    Embeddings,
+    cross_fitted,
+    embed,
+    fit_heads,
+    texts_of,
+    with_heads,
+)
 
 Data = dict[str, tuple[Article, Scored]]
 
@@ -59,15 +68,20 @@ def pooled(
     fold_of: Callable[[str], int],
     l2: float,
     thresholds: Sequence[tuple[float, float]],
+    emb: Embeddings,
+    drop: tuple[str, ...] = (),
 ) -> dict[tuple[float, float], dict[str, list[Event]]]:
     """Each fold's sentences decided by a detector fitted on the other folds, per (event,
-    reference) threshold."""
+    reference) threshold. The sentence heads are fitted within the other folds too: their
+    training rows read by heads cross-fitted there, the fold by heads fitted on all of them."""
     out: dict[tuple[float, float], dict[str, list[Event]]] = {t: {} for t in thresholds}
     for k in sorted({fold_of(sid) for sid in data}):
-        fitted = td.fit(
-            td.rows_of({s: v for s, v in data.items() if fold_of(s) != k}, gold, 1.0), l2
-        )
-        held = {s: v for s, v in data.items() if fold_of(s) == k}
+        rest = {s: v for s, v in data.items() if fold_of(s) != k}
+        heads = fit_heads([gold[s] for s in rest], emb)
+        train = without(cross_fitted(rest, gold, emb), drop)
+        held = without(with_heads({s: v for s, v in data.items() if fold_of(s) == k}, heads,
+                                  emb), drop)  # fmt: skip
+        fitted = td.fit(td.rows_of(train, gold, 1.0), l2)
         coder.detector = fitted
         for t, r in thresholds:
             fitted.threshold, fitted.reference_threshold = t, r
@@ -143,20 +157,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     sentences = [s for s in gold_list if s.split in ("train", "dev")]
     td.log(f"coding {len(sentences)} train and dev sentences")
     data = td.collect(sentences, pipe)
+    emb = embed(coder.encoder, [s.text for s in sentences] + sorted(texts_of(data)))
     corpora = sorted({s.corpus for s in sentences})
     for spec in ["", *args.drop]:
         prefixes = tuple(p for p in spec.split(",") if p)
-        variant = without(data, prefixes)
         name = f"without {', '.join(prefixes)}" if prefixes else "shipped features"
         print(f"== {name} (L2 {args.l2:g})")
-        by_article = pooled(coder, variant, gold, lambda s: zlib.crc32(
-            gold[s].article_id.encode()) % 5, args.l2, pairs)  # fmt: skip
+        by_article = pooled(coder, data, gold, lambda s: zlib.crc32(
+            gold[s].article_id.encode()) % 5, args.l2, pairs, emb, prefixes)  # fmt: skip
         for t, r in pairs:
             print(line(f"  5-fold by article @{t:g}, references @{r:g}", sentences,
                        by_article[(t, r)]))  # fmt: skip
-            print("    " + breakdown(variant, gold, by_article[(t, r)]))
-        by_corpus = pooled(coder, variant, gold, lambda s: corpora.index(gold[s].corpus),
-                           args.l2, pairs)  # fmt: skip
+            print("    " + breakdown(data, gold, by_article[(t, r)]))
+        by_corpus = pooled(coder, data, gold, lambda s: corpora.index(gold[s].corpus),
+                           args.l2, pairs, emb, prefixes)  # fmt: skip
         for t, r in pairs:
             for c in corpora:
                 held = [s for s in sentences if s.corpus == c]

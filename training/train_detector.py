@@ -10,12 +10,14 @@
 2. Codes the train and dev splits with v5's candidate generator and labels every typed
    candidate: an event when its type and source country match a gold event of the sentence.
    PLV's event sentences are coded too, for the share of their events a fit keeps
-   (training/detector_plv.py).
+   (training/detector_plv.py). Every sentence is embedded by the sentence encoder
+   (models/minilm-sentence) for the sentence heads (training/sentence_heads.py): the training
+   rows read by heads cross-fitted over five folds, dev and PLV by heads fitted on train.
 3. Fits the event, reference and target scorers on the train split, chooses the L2 strength and the
    event threshold on dev (best type+source F1 among the fits that keep at least
    ``PLV_FLOOR`` of PLV's events; within ``DEV_TIE`` of it, the one keeping more), refits
-   on train+dev and writes the weights. With corrections, scores the held-out ones before
-   (the shipped detector) and after, into the model card.
+   on train+dev (heads too) and writes the weights. With corrections, scores the held-out
+   ones before (the shipped detector) and after, into the model card.
 4. ``--eval test`` prints the test split's figures for v5 and v1: only for final
    figures, never for choosing anything.
 
@@ -63,6 +65,13 @@ from eventwire.newseval import (  # noqa: E402
 from eventwire.newsgold import GoldSentence, load_gold_set  # noqa: E402
 from eventwire.pipeline import Pipeline  # noqa: E402
 from training.detector_plv import kept_share, plv_sentences  # noqa: E402
+from training.sentence_heads import (  # noqa: E402
+    cross_fitted,
+    embed,
+    fit_heads,
+    texts_of,
+    with_heads,
+)
 
 # The share of PLV's events (training/detector_plv.py) a fit must keep to be chosen: fitted
 # on news alone, a weakly regularised detector learns news priors that drop clean event
@@ -114,12 +123,17 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
     assert isinstance(coder, DetectedCoder)
     collector = _Collector(coder)
     pipe.coder = collector
+    # The candidates as read without sentence heads: training adds the sentence features
+    # from heads that did not see the sentence (training/sentence_heads.py).
+    shipped = coder.detector
+    coder.detector = Detector({}, {})
     try:
         arts = gold_articles(sentences)
         for _ in pipe.code_articles([a for a, _ in arts]):
             pass
     finally:
         pipe.coder = coder
+        coder.detector = shipped
     by_article: dict[str, list[tuple[int, Scored]]] = {}
     for (aid, start), (_, sc) in collector.seen.items():
         by_article.setdefault(aid, []).append((start, sc))
@@ -388,10 +402,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     splits = {sp: [s for s in gold if s.split == sp] for sp in ("train", "dev", "test")}
     data = {sp: collect(splits[sp], pipe) for sp in ("train", "dev")}
     log(f"candidates collected: {[(k, len(v)) for k, v in data.items()]}")
-    train_rows = rows_of(data["train"], by_id, 1.0, args.corrections_weight)
-    log(f"news train: {len(train_rows.ys)} candidates, {sum(train_rows.ys)} events")
     plv = plv_sentences(args.plv) if args.plv.is_file() else []
     plv_data = collect([s.sentence for s in plv], pipe) if plv else {}
+    emb = embed(
+        coder.encoder,
+        [s.text for sp in ("train", "dev") for s in splits[sp]]
+        + [t for d in (data["train"], data["dev"], plv_data) for t in texts_of(d)],
+    )
+    log(f"{len(emb)} sentences embedded")
+    # Dev and PLV are read by heads fitted on the training split, as unseen news would be.
+    train_heads = fit_heads(splits["train"], emb)
+    dev_data = with_heads(data["dev"], train_heads, emb)
+    plv_data = with_heads(plv_data, train_heads, emb)
+    train_rows = rows_of(
+        cross_fitted(data["train"], by_id, emb), by_id, 1.0, args.corrections_weight
+    )
+    log(f"news train: {len(train_rows.ys)} candidates, {sum(train_rows.ys)} events")
     # (dev type+source F1, l2, threshold, PLV kept) of each train-only fit that keeps at
     # least PLV_FLOOR of PLV's events (every fit without PLV).
     fits: list[tuple[float, float, float, float | None]] = []
@@ -400,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         coder.detector = det
         for thr in THRESHOLDS:
             det.threshold = thr
-            sc = score_news(splits["dev"], decide_all(coder, data["dev"]))
+            sc = score_news(splits["dev"], decide_all(coder, dev_data))
             kept = round(kept_share(coder, plv_data, plv), 3) if plv else None
             report(f"dev l2={l2:g} @{thr}" + (f" PLV kept {kept}" if plv else ""), sc)
             if kept is None or kept >= PLV_FLOOR:
@@ -413,12 +439,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     plv_kept = best[3]
     log(f"l2 {best[1]:g}, threshold {best[2]} (dev type+source F1 {best[0]:.3f})")
     log(f"PLV: the train-only fit keeps {plv_kept} of {len(plv)} sentences' events")
-    dev_rows = rows_of(data["dev"], by_id, 1.0)
-    final = fit(train_rows + dev_rows, best[1])
+    both = data["train"] | data["dev"]
+    final_rows = rows_of(cross_fitted(both, by_id, emb), by_id, 1.0, args.corrections_weight)
+    final = fit(final_rows, best[1])
+    final.sentence = fit_heads(splits["train"] + splits["dev"], emb)
     final.threshold = best[2]
     final.info = {
         "trained_on": {"news_gold": {sp: len(splits[sp]) for sp in ("train", "dev")}},
-        "candidates": len(train_rows.ys) + len(dev_rows.ys),
+        "candidates": len(final_rows.ys),
+        "sentence_heads": sorted(final.sentence),
         "threshold_chosen_on": "dev, best type+source F1 of the train-only fit (l2 too) "
         f"among those keeping at least {PLV_FLOOR} of PLV's events; within {DEV_TIE} of "
         "it, the fit keeping more of PLV's events",

@@ -41,9 +41,11 @@ from eventwire.coder.detection import (
     Detector,
     candidate_features,
     pair_input,
+    sentence_features,
     syntax_features,
     target_route_features,
 )
+from eventwire.coder.encoder import SentenceEncoder
 from eventwire.coder.pairs import PairRanker
 from eventwire.coder.ranked import RankedCoder, checked
 from eventwire.errors import ModelError
@@ -82,6 +84,7 @@ class DetectedCoder:
         classifier: EventClassifier | None = None,
         ranker: PairRanker | None = None,
         detector: Detector | None = None,
+        encoder: SentenceEncoder | None = None,
         model_dir: Path | None = None,
     ) -> None:
         if model_dir is not None:
@@ -96,6 +99,7 @@ class DetectedCoder:
             detector = detector or Detector.load(model_dir / "detector.json")
             _refuse_news_model_weights(detector, model_dir)
         self._detector = detector
+        self._encoder = encoder
         self.version: str = VERSION
 
     @property
@@ -108,6 +112,20 @@ class DetectedCoder:
     def detector(self, detector: Detector) -> None:
         """Another detector for the same candidates: training tries fit after fit."""
         self._detector = detector
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        """The sentence encoder the detector's sentence heads read (opened on first use)."""
+        if self._encoder is None:
+            self._encoder = SentenceEncoder.load()
+        return self._encoder
+
+    def sentence_scores(self, sentence: str) -> dict[str, float]:
+        """The detector's sentence heads' logits for one sentence (none where it has none)."""
+        det = self.detector
+        if not det.sentence:
+            return {}
+        return det.sentence_scores(self.encoder.encode([sentence])[0])
 
     @property
     def classifier(self) -> EventClassifier:
@@ -130,6 +148,7 @@ class DetectedCoder:
             classifier=self.candidates.classifier,
             ranker=self.candidates.ranker,
             detector=self.detector,
+            encoder=self._encoder,
         )
 
     def typed_candidates(self, events: Sequence[Event], text: str) -> list[list[Candidate]]:
@@ -168,6 +187,9 @@ class DetectedCoder:
         text = doc_text(doc)
         main = main_country(memory)
         out: Scored = []
+        # Read only where there is a candidate: most sentences have none. The evidence's
+        # sentence is the text training read (train_detector.sentence_texts).
+        heads = self.sentence_scores(found[0][0].evidence.sentence) if found else {}
         for (_, origin), options in zip(
             found, self.typed_candidates([ev for ev, _ in found], text), strict=True
         ):
@@ -185,6 +207,7 @@ class DetectedCoder:
                     if src not in syntax:
                         syntax[src] = syntax_features(doc, sourced.event)
                     f |= syntax[src]
+                    f |= sentence_features(heads, sourced.event_type)
                     f[f"from={origin}"] = 1.0
                     f[f"type|from={sourced.event_type}|{origin[:6]}"] = 1.0
                     if route:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import build_event  # tests/ is on sys.path (pytest's rootdir conftest)
 
@@ -16,6 +17,7 @@ from eventwire.coder.detection import (
     Detector,
     candidate_features,
     fit_logistic,
+    sentence_features,
     syntax_features,
 )
 from eventwire.coder.detector import CLASSIFIER_SUBDIR, DetectedCoder
@@ -125,6 +127,36 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     back = Detector.load(tmp_path / "d.json")
     assert (back.event, back.reference, back.target, back.threshold, back.reference_threshold,
             back.info) == (det.event, det.reference, det.target, 0.3, 0.6, {"n": 1})  # fmt: skip
+
+
+def test_sentence_heads_round_trip_one_line_each(tmp_path: Path) -> None:
+    heads = {"event": [0.5, 1.0, -2.0], "ACCUSE": [-1.0, 0.25, 0.0]}
+    Detector({"bias": 1.0}, {}, sentence=heads).save(tmp_path / "d.json")
+    text = (tmp_path / "d.json").read_text(encoding="utf-8")
+    assert '"event": [0.5, 1.0, -2.0]' in text
+    back = Detector.load(tmp_path / "d.json")
+    assert back.sentence == heads
+    assert back.sentence_scores(np.array([1.0, 0.5])) == {"ACCUSE": -0.75, "event": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("scores", "event_type", "want"),
+    [
+        ({}, "ACCUSE", {}),
+        ({"event": 1.5, "ACCUSE": -0.5}, "ACCUSE", {"sent": 1.5, "sent_type": -0.5}),
+        ({"event": 1.5, "ACCUSE": -0.5}, "SANCTION", {"sent": 1.5, "sent_type=none": 1.0}),
+    ],
+    ids=["no-heads", "own-type", "type-without-a-head"],
+)
+def test_sentence_features_read_the_event_head_and_the_candidates_type(
+    scores: dict[str, float], event_type: str, want: dict[str, float]
+) -> None:
+    assert sentence_features(scores, event_type) == want
+
+
+def test_a_detector_without_sentence_heads_never_opens_the_encoder(pipeline: Pipeline) -> None:
+    coder = DetectedCoder(actors=pipeline.actors, detector=Detector({}, {}))
+    assert coder.sentence_scores("Russia attacked Ukraine.") == {} and coder._encoder is None
 
 
 def test_a_detector_fitted_before_the_target_scorer_still_loads(tmp_path: Path) -> None:

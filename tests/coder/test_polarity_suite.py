@@ -42,13 +42,16 @@ _V5_RETYPES = "v5 keeps another reading of the trigger (type, polarity or modali
 
 _V5_DROPPED: tuple[str, ...] = (
     "Japan could confront China over the disputed islands.",
+    "Israel never threatened Lebanon with military action.",
     "Will China attack Taiwan?",
     "Pakistan may expel Indian diplomats.",
     "Brazil might recall its ambassador from Venezuela.",
     "Ethiopia has not withdrawn its troops from Somalia.",
-    "Venezuela could arrest the Colombian journalists.",
-    "Venezuela will arrest the Colombian journalists.",
+    "Kenya sent food aid to Somalia.",
+    "Kenya has never sent aid to Somalia.",
     "Australia threatened to impose tariffs on Chinese steel.",
+    "Canada did not praise Norway.",
+    "Years ago Sudan expelled American aid workers.",
     "Britain is set to impose new sanctions on Iran.",
     "Could Iran block the Strait of Hormuz?",
     "Unless Israel halts settlement building, the European Union may suspend trade talks.",
@@ -57,16 +60,12 @@ _V5_RETYPED: tuple[str, ...] = (
     "There has been no serious discussion of a meeting between China and Japan.",
     "Russia denied attacking Ukrainian positions near the border.",
     "If the tests continue, Washington could impose sanctions on Pyongyang.",
-    "Israel never threatened Lebanon with military action.",
-    "Kenya has never sent aid to Somalia.",
     "Russia launched airstrikes on rebel positions in Syria.",
     "Russia is preparing to launch airstrikes on rebel positions in Syria.",
-    "North Korea fired a ballistic missile into the sea on Tuesday.",
-    "Canada did not praise Norway.",
+    "India and Pakistan have not held talks since the attack.",
     "Italy intends to expel Libyan diplomats.",
     "Greece stopped attacking Turkish vessels.",
     "Indonesia has no plans to deport the Australian activists.",
-    "Armenia and Azerbaijan clashed along their border on Sunday.",
 )
 
 # (coder, sentence) -> why the coder misses it today: strict, so that a fix shows up.

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.slow
 # coder.plover.v5's known misses on the seed article (docs/BENCHMARKS.md): strict, so that a
 # fix shows up here and a new miss fails.
 V5_MISSES = {
-    "test_seed_3_prk_tests_missiles_on_sunday": "v5's detector drops Sunday's missile test",
+    "test_seed_4_russia_masses_troops_on_ukraine_border": "v5's detector drops the build-up "
+    "of Russian troops, named in passing in a sentence about Biden's attention (0.128 against "
+    "0.15: its sentence heads read no mobilisation there)",
     "test_seed_5_usa_commits_to_allies_in_future": "of one commitment with two targets, v5's "
     "target scorer keeps 'American' (the US itself) over the uncoded 'its allies'",
 }
