@@ -22,6 +22,7 @@ from training.sentence_heads import (  # noqa: E402
     MIN_POSITIVES,
     cross_fitted,
     fit_heads,
+    logistic,
     with_heads,
 )
 
@@ -87,3 +88,17 @@ def test_training_rows_read_heads_that_did_not_see_their_sentence() -> None:
     # The candidate's own type's head is read too.
     feats = cross_fitted(data, gold, emb)["s0"][1][0][0][1]
     assert set(feats) == {"bias", "sent", "sent_type"}
+
+
+@pytest.mark.parametrize("c", [0.3, 1.0, 3.0])
+def test_logistic_minimises_the_penalised_loss_with_a_free_intercept(c: float) -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 5))
+    y = x @ np.array([2.0, -1.0, 0.0, 0.5, 0.0]) + 1.5 + rng.normal(size=200) > 0
+    theta = np.array(logistic(x, y, c))
+    p = 1.0 / (1.0 + np.exp(-(theta[0] + x @ theta[1:])))
+    # The gradient of 0.5 |w|^2 + c * log-loss: zero at the optimum (the intercept is not
+    # penalised, so its own gradient is the residuals' sum alone).
+    assert abs(c * (p - y).sum()) < 1e-2
+    assert np.abs(theta[1:] + c * (x.T @ (p - y))).max() < 1e-2
+    assert theta[0] > 0.5 and theta[1] > 0 > theta[2]
