@@ -15,7 +15,7 @@ from conftest import build_event  # noqa: E402  (tests/ is on sys.path)
 
 from eventwire.coder.candidates import Candidate  # noqa: E402
 from eventwire.newsgold import GoldEvent, GoldSentence  # noqa: E402
-from training.train_detector import choose, label  # noqa: E402
+from training.train_detector import SHIPPED_CARD, choose, detector_card, label  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,27 @@ def _gold(*events: GoldEvent) -> GoldSentence:
 def test_label_says_event_reference_and_target(gold, candidate_target, expected):
     _, ev = build_event("e1", "RUS", candidate_target, None, "ASSAULT")
     assert label(Candidate(ev, "ASSAULT", 0.9, "ASSAULT"), _gold(*gold)) == expected
+
+
+@pytest.mark.parametrize(
+    ("shipped", "title", "corrections"),
+    [
+        (True, "# coder.plover.v5's news detector", False),
+        (False, "# A retrained news detector for coder.plover.v5", True),
+    ],
+    ids=["shipped", "retrained"],
+)
+def test_the_model_card_says_what_the_detector_is_and_was_fitted_on(
+    shipped: bool, title: str, corrections: bool
+) -> None:
+    info = {"l2": 10.0, "dev_type_source_f1_at_threshold": 0.288}
+    if corrections:
+        info["corrections"] = {"file": "c.jsonl", "trained_on": 3, "held_out": 1}
+    card = detector_card(info, shipped=shipped)
+    assert card.startswith(title + "\n")
+    assert "minilm-sentence" in card and '"dev_type_source_f1_at_threshold": 0.288' in card
+    assert ("c.jsonl" in card) is corrections
+
+
+def test_the_shipped_detector_has_its_model_card() -> None:
+    assert SHIPPED_CARD.read_text(encoding="utf-8").startswith("# coder.plover.v5's news detector")
