@@ -18,7 +18,7 @@ from typing import Final
 
 import numpy as np
 
-from eventwire.coder.detection import EVENT_HEAD, Detector, sentence_features
+from eventwire.coder.detection import EVENT_HEAD, Detector, with_sentence_features
 from eventwire.coder.detector import Scored
 from eventwire.coder.encoder import SentenceEncoder
 from eventwire.model import Article
@@ -49,15 +49,9 @@ FOLDS: Final = 5
 HEAD_C: Final = 1.0
 
 
-def embed(
-    encoder: SentenceEncoder, texts: Iterable[str], into: Embeddings | None = None
-) -> Embeddings:
-    """The embeddings of ``texts``, added to ``into`` (texts already there are not re-read)."""
-    out = into if into is not None else {}
-    todo = sorted({t for t in texts if t not in out})
-    for t in todo:
-        out[t] = encoder.encode([t])[0]
-    return out
+def embed(encoder: SentenceEncoder, texts: Iterable[str]) -> Embeddings:
+    """The embeddings of ``texts`` (each distinct text read once)."""
+    return {t: encoder.encode([t])[0] for t in sorted(set(texts))}
 
 
 def texts_of(data: Data) -> set[str]:
@@ -112,18 +106,13 @@ def fit_heads(sentences: Sequence[GoldSentence], emb: Embeddings) -> Heads:
 def with_heads(data: Data, heads: Heads, emb: Embeddings) -> Data:
     """``data`` with each candidate's sentence features read by ``heads``."""
     reader = Detector({}, {}, sentence=heads)
-    scores: dict[str, dict[str, float]] = {}
 
-    def read(text: str) -> dict[str, float]:
-        if text not in scores:
-            scores[text] = reader.sentence_scores(emb[text])
-        return scores[text]
+    def scores_of(text: str) -> dict[str, float]:
+        return reader.sentence_scores(emb[text])
 
     return {
-        sid: (art, [[(c, f | sentence_features(read(c.event.evidence.sentence), c.event_type))
-                     for c, f in opts] for opts in scored])
-        for sid, (art, scored) in data.items()
-    }  # fmt: skip
+        sid: (art, with_sentence_features(scored, scores_of)) for sid, (art, scored) in data.items()
+    }
 
 
 def fold_of(s: GoldSentence) -> int:

@@ -98,7 +98,8 @@ def load_gold(corpus_root: Path) -> list[GoldSentence]:
 
 
 class _Collector:
-    """Stands in for the pipeline's coder: records every sentence's scored candidates."""
+    """Stands in for the pipeline's coder: records every sentence's candidates, without the
+    sentence heads' features (training adds them: training/sentence_heads.py)."""
 
     def __init__(self, coder: DetectedCoder) -> None:
         self.coder = coder
@@ -112,7 +113,7 @@ class _Collector:
         return self.coder.reads_every_sentence(article)
 
     def code_sentence(self, doc: Any, sentence: Any, article: Article, memory: Any) -> list[Event]:
-        scored = self.coder.score_candidates(doc, sentence, article, memory)
+        scored = self.coder.candidates_of(doc, sentence, article, memory)
         self.seen[(article.id, sentence.start)] = (article, scored)
         return []
 
@@ -123,17 +124,12 @@ def collect(sentences: Sequence[GoldSentence], pipe: Pipeline) -> dict[str, tupl
     assert isinstance(coder, DetectedCoder)
     collector = _Collector(coder)
     pipe.coder = collector
-    # The candidates as read without sentence heads: training adds the sentence features
-    # from heads that did not see the sentence (training/sentence_heads.py).
-    shipped = coder.detector
-    coder.detector = Detector({}, {})
     try:
         arts = gold_articles(sentences)
         for _ in pipe.code_articles([a for a, _ in arts]):
             pass
     finally:
         pipe.coder = coder
-        coder.detector = shipped
     by_article: dict[str, list[tuple[int, Scored]]] = {}
     for (aid, start), (_, sc) in collector.seen.items():
         by_article.setdefault(aid, []).append((start, sc))

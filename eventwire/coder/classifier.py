@@ -43,6 +43,7 @@ __all__ = [
     "Prediction",
     "Truncation",
     "encode",
+    "int8_session",
     "mark_text",
     "minilm",
     "minilm_l3",
@@ -274,6 +275,32 @@ def load_tokenizer(path: Path, *, max_len: int) -> Tokenizer:
     return tok
 
 
+def int8_session(model: Path, *, threads: int = 1) -> Any:
+    """An onnxruntime CPU session for one of the shipped int8 files (the classifiers, the
+    sentence encoder), with the options they share."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    # One op at a time: inter-op parallelism only adds contention on small models.
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Files with 8-bit int8 weights (trained with --no-quant-reduce-range, or before 7-bit
+    # weights became the default) would have their products saturate on CPUs without VNNI;
+    # this makes onnxruntime compute those exactly. The shipped 7-bit files are unaffected
+    # (test_int8_products_do_not_saturate).
+    opts.add_session_config_entry("session.x64quantprecision", "1")
+    return ort.InferenceSession(
+        str(model),
+        sess_options=opts,
+        providers=["CPUExecutionProvider"],
+        # Training writes the skip connections as Add + LayerNormalization: onnxruntime's
+        # fused kernel for them was slower (train_classifier.py, split_skip_layer_norm).
+        # Unknown names are ignored.
+        disabled_optimizers=["SkipLayerNormFusion"],
+    )
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -372,30 +399,12 @@ class EventClassifier:
     def _ensure_session(self) -> tuple[Any, Tokenizer]:
         with self._lock:
             if self._session is None or self._tokenizer is None:
-                import onnxruntime as ort
-
-                opts = ort.SessionOptions()
-                opts.intra_op_num_threads = self.intra_op_num_threads
-                # One op at a time: inter-op parallelism only adds contention on small models.
-                opts.inter_op_num_threads = 1
-                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                # Files with 8-bit int8 weights (trained with --no-quant-reduce-range, or
-                # before 7-bit weights became the default) would have their products saturate
-                # on CPUs without VNNI; this makes onnxruntime compute those exactly. The
-                # shipped 7-bit files are unaffected (test_int8_products_do_not_saturate).
-                opts.add_session_config_entry("session.x64quantprecision", "1")
                 try:
                     self._tokenizer = load_tokenizer(
                         self.path / "tokenizer.json", max_len=self.max_len
                     )
-                    self._session = ort.InferenceSession(
-                        str(self.path / "model.onnx"),
-                        sess_options=opts,
-                        providers=["CPUExecutionProvider"],
-                        # Training writes the skip connections as Add + LayerNormalization:
-                        # onnxruntime's fused kernel for them was slower (train_classifier.py,
-                        # split_skip_layer_norm). Unknown names are ignored.
-                        disabled_optimizers=["SkipLayerNormFusion"],
+                    self._session = int8_session(
+                        self.path / "model.onnx", threads=self.intra_op_num_threads
                     )
                 except Exception as exc:
                     raise ModelError(

@@ -42,7 +42,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -68,6 +68,7 @@ __all__ = [
     "pair_input",
     "syntax_features",
     "target_route_features",
+    "with_sentence_features",
 ]
 
 # The shipped weights: eventwire/coder/detector.json, beside this module.
@@ -150,6 +151,25 @@ def sentence_features(scores: Mapping[str, float], event_type: str) -> dict[str,
     f = {"sent": scores[EVENT_HEAD]}
     f |= {"sent_type": own} if own is not None else {"sent_type=none": 1.0}
     return f
+
+
+def with_sentence_features(
+    scored: Sequence[Sequence[tuple[Candidate, dict[str, float]]]],
+    scores_of: Callable[[str], Mapping[str, float]],
+) -> list[list[tuple[Candidate, dict[str, float]]]]:
+    """Each typed reading with the :func:`sentence_features` of the sentence it was read in
+    (its evidence): ``scores_of`` gives a sentence's head logits, asked once per sentence."""
+    seen: dict[str, Mapping[str, float]] = {}
+
+    def read(text: str) -> Mapping[str, float]:
+        if text not in seen:
+            seen[text] = scores_of(text)
+        return seen[text]
+
+    return [
+        [(c, f | sentence_features(read(c.event.evidence.sentence), c.event_type)) for c, f in opts]
+        for opts in scored
+    ]
 
 
 def target_route_features(event_type: str, route: str) -> dict[str, float]:
@@ -238,8 +258,7 @@ class Detector:
         self.event = dict(event)
         self.reference = dict(reference)
         self.target = dict(target or {})
-        self.sentence = {k: list(v) for k, v in (sentence or {}).items()}
-        self._heads: tuple[list[str], np.ndarray] | None = None
+        self.sentence = sentence or {}
         self.threshold = threshold
         self.reference_threshold = reference_threshold
         self.info = dict(info or {})
@@ -258,13 +277,21 @@ class Detector:
     def target_prob(self, feats: Mapping[str, float]) -> float:
         return self._prob(self.target, feats)
 
+    @property
+    def sentence(self) -> dict[str, list[float]]:
+        return self._sentence
+
+    @sentence.setter
+    def sentence(self, heads: Mapping[str, Sequence[float]]) -> None:
+        """New heads (training fits them after the scorers), read as one matrix."""
+        self._sentence = {k: list(v) for k, v in heads.items()}
+        names = sorted(self._sentence)
+        self._heads = (names, np.asarray([self._sentence[k] for k in names], np.float64))
+
     def sentence_scores(self, embedding: np.ndarray) -> dict[str, float]:
         """Each sentence head's logit for one sentence embedding (none without heads)."""
-        if not self.sentence:
+        if not self._sentence:
             return {}
-        if self._heads is None:
-            names = sorted(self.sentence)
-            self._heads = (names, np.asarray([self.sentence[k] for k in names], np.float64))
         names, w = self._heads
         z = w[:, 0] + w[:, 1:] @ np.asarray(embedding, np.float64)
         return {k: round(float(v), 4) for k, v in zip(names, z, strict=True)}

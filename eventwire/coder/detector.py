@@ -41,9 +41,9 @@ from eventwire.coder.detection import (
     Detector,
     candidate_features,
     pair_input,
-    sentence_features,
     syntax_features,
     target_route_features,
+    with_sentence_features,
 )
 from eventwire.coder.encoder import SentenceEncoder
 from eventwire.coder.pairs import PairRanker
@@ -182,14 +182,23 @@ class DetectedCoder:
     def score_candidates(
         self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
     ) -> Scored:
-        """The sentence's candidate events, each with its typed variants and their features."""
+        """The sentence's candidate events, each with its typed variants and their features,
+        the sentence heads' among them. The encoder reads only sentences with a candidate:
+        most have none."""
+        scored = self.candidates_of(doc, sentence, article, memory)
+        if not scored or not self.detector.sentence:
+            return scored
+        return with_sentence_features(scored, self.sentence_scores)
+
+    def candidates_of(
+        self, doc: Doc, sentence: Sentence, article: Article, memory: ArticleMemory
+    ) -> Scored:
+        """:meth:`score_candidates` without the sentence heads' features, which training
+        adds from heads that did not see the sentence (training/sentence_heads.py)."""
         found = self.events(doc, sentence, article, memory)
         text = doc_text(doc)
         main = main_country(memory)
         out: Scored = []
-        # Read only where there is a candidate: most sentences have none. The evidence's
-        # sentence is the text training read (train_detector.sentence_texts).
-        heads = self.sentence_scores(found[0][0].evidence.sentence) if found else {}
         for (_, origin), options in zip(
             found, self.typed_candidates([ev for ev, _ in found], text), strict=True
         ):
@@ -207,7 +216,6 @@ class DetectedCoder:
                     if src not in syntax:
                         syntax[src] = syntax_features(doc, sourced.event)
                     f |= syntax[src]
-                    f |= sentence_features(heads, sourced.event_type)
                     f[f"from={origin}"] = 1.0
                     f[f"type|from={sourced.event_type}|{origin[:6]}"] = 1.0
                     if route:

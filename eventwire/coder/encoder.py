@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from eventwire.coder.classifier import DEFAULT_MODEL_DIR, load_tokenizer
+from eventwire.coder.classifier import DEFAULT_MODEL_DIR, int8_session, load_tokenizer
 from eventwire.errors import ModelError
 
 if TYPE_CHECKING:
@@ -98,26 +98,10 @@ class SentenceEncoder:
     def _ensure_session(self) -> tuple[Any, Tokenizer]:
         with self._lock:
             if self._session is None or self._tokenizer is None:
-                import onnxruntime as ort
-
-                # The classifier's settings (EventClassifier._ensure_session), for the same
-                # reasons: one thread and one op at a time on a small model, and exact int8
-                # products on CPUs without VNNI.
-                opts = ort.SessionOptions()
-                opts.intra_op_num_threads = 1
-                opts.inter_op_num_threads = 1
-                opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                opts.add_session_config_entry("session.x64quantprecision", "1")
                 try:
                     tokenizer = load_tokenizer(self.path / "tokenizer.json", max_len=self.max_len)
-                    session = ort.InferenceSession(
-                        str(self.path / "model.onnx"),
-                        sess_options=opts,
-                        providers=["CPUExecutionProvider"],
-                        # The export splits the skip connections back into plain ops, which
-                        # ran faster than onnxruntime's fused kernel (split_skip_layer_norm).
-                        disabled_optimizers=["SkipLayerNormFusion"],
-                    )
+                    # The classifier's options: one thread on a small model, exact int8.
+                    session = int8_session(self.path / "model.onnx")
                     outputs = [o.name for o in session.get_outputs()]
                     if _OUTPUT not in outputs:
                         raise ValueError(f"no output named {_OUTPUT!r} (outputs: {outputs})")

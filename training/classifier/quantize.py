@@ -41,11 +41,16 @@ def check_inputs(vocab_size: int) -> list[dict[str, np.ndarray]]:
     return out
 
 
-def _run_onnx(path: Path, feeds: Sequence[dict[str, np.ndarray]]) -> list[np.ndarray]:
+def run_onnx(path: Path, feeds: Sequence[dict[str, np.ndarray]]) -> list[np.ndarray]:
+    """The graph's first output (the classifier's logits, the sentence encoder's embedding)
+    for each feed, given only the inputs the graph has."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    return [np.asarray(sess.run(["logits"], f)[0]) for f in feeds]
+    names = {i.name for i in sess.get_inputs()}
+    first = sess.get_outputs()[0].name
+    return [np.asarray(sess.run([first], {k: v for k, v in f.items() if k in names})[0])
+            for f in feeds]  # fmt: skip
 
 
 def fuse_transformer(fp32: Path, out: Path, *, num_heads: int, hidden_size: int) -> None:
@@ -81,7 +86,7 @@ def fuse_transformer(fp32: Path, out: Path, *, num_heads: int, hidden_size: int)
         if t.name.endswith("word_embeddings.weight")
     )  # fmt: skip
     feeds = check_inputs(vocab)
-    for a, b in zip(_run_onnx(fp32, feeds), _run_onnx(out, feeds), strict=True):
+    for a, b in zip(run_onnx(fp32, feeds), run_onnx(out, feeds), strict=True):
         diff = float(np.abs(a - b).max())
         if diff > 1e-3:
             raise RuntimeError(f"fused graph differs from the unfused export: max |diff| {diff}")
@@ -97,8 +102,11 @@ def to_onnx(
     reduce_range: bool,
     num_heads: int,
     hidden_size: int,
+    probabilities: bool = True,
 ) -> None:
-    """The shipped ONNX file from the fp32 export: optionally fused, optionally int8."""
+    """The shipped ONNX file from the fp32 export: optionally fused, optionally int8, with
+    a ``probs`` output (:func:`add_probabilities`) unless ``probabilities`` is off (the
+    sentence encoder, whose output is no logits)."""
     with tempfile.TemporaryDirectory() as td:
         src = fp32
         if fuse:
@@ -121,7 +129,8 @@ def to_onnx(
             )
         if fuse:
             split_skip_layer_norm(out)
-        add_probabilities(out)
+        if probabilities:
+            add_probabilities(out)
 
 
 def quantized_name(*, fuse: bool, per_channel: bool, reduce_range: bool) -> str:
