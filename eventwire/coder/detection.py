@@ -25,8 +25,9 @@ the polarity suite's 65 cases).
 
 What the sentence as a whole says is read by a frozen sentence encoder
 (:mod:`eventwire.coder.encoder`) and linear heads over its embedding, fitted on the news gold:
-one for "the sentence reports a new event", one per event type for "... an event of this
-type". Each candidate gets the first head's logit and its own type's (:func:`sentence_features`).
+one for "the sentence speaks of an event" (new, a reference, negated or planned), one per
+event type for "... an event of this type". Each candidate gets the first head's logit and its
+own type's (:func:`sentence_features`).
 Unlike the sentence's words, the embedding carries what the sentence means rather than its
 topic's names; five-fold by article, type + source F1 rose from 0.243 to 0.272 (the per-type
 heads gave most of it), and a detector fitted on NewsArticles 2017 read KCNA at 0.230 against
@@ -74,7 +75,7 @@ __all__ = [
 # The shipped weights: eventwire/coder/detector.json, beside this module.
 DEFAULT_DETECTOR: Final = Path(__file__).with_name("detector.json")
 
-# The sentence head for "reports a new event" (the others are named by event type).
+# The sentence head for "speaks of an event" (the others are named by event type).
 EVENT_HEAD: Final = "event"
 
 _WORD: Final = re.compile(r"[a-z][a-z'-]+")
@@ -143,8 +144,8 @@ def candidate_features(
 
 def sentence_features(scores: Mapping[str, float], event_type: str) -> dict[str, float]:
     """A candidate's view of the sentence heads' logits (:meth:`Detector.sentence_scores`):
-    whether the sentence reports an event, and one of the candidate's type. A type too rare
-    in the gold to have a head says so."""
+    whether the sentence speaks of an event, and of one of the candidate's type. A type too
+    rare in the gold to have a head says so."""
     if not scores:
         return {}
     own = scores.get(event_type)

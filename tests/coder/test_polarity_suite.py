@@ -44,25 +44,23 @@ _V5_DROPPED: tuple[str, ...] = (
     "Japan could confront China over the disputed islands.",
     "Israel never threatened Lebanon with military action.",
     "Will China attack Taiwan?",
-    "France did not condemn the Egyptian crackdown.",
-    "Pakistan may expel Indian diplomats.",
     "Brazil might recall its ambassador from Venezuela.",
     "Ethiopia has not withdrawn its troops from Somalia.",
+    "Kenya has never sent aid to Somalia.",
     "Australia threatened to impose tariffs on Chinese steel.",
     "Canada did not praise Norway.",
-    "Britain is set to impose new sanctions on Iran.",
     "Could Iran block the Strait of Hormuz?",
-    "Unless Israel halts settlement building, the European Union may suspend trade talks.",
 )
 _V5_RETYPED: tuple[str, ...] = (
     "There has been no serious discussion of a meeting between China and Japan.",
     "Russia denied attacking Ukrainian positions near the border.",
     "If the tests continue, Washington could impose sanctions on Pyongyang.",
-    "Kenya has never sent aid to Somalia.",
+    "Russia launched airstrikes on rebel positions in Syria.",
     "Russia is preparing to launch airstrikes on rebel positions in Syria.",
     "India and Pakistan have not held talks since the attack.",
     "Italy intends to expel Libyan diplomats.",
     "Greece stopped attacking Turkish vessels.",
+    "Unless Israel halts settlement building, the European Union may suspend trade talks.",
     "Indonesia has no plans to deport the Australian activists.",
 )
 

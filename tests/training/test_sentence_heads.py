@@ -30,15 +30,15 @@ ART, EV = build_event("e1", "RUS", "UKR", None, "ASSAULT")
 
 
 def _corpus(
-    n: int, events: dict[int, str], seed: int = 0, dim: int = 16
+    n: int, events: dict[int, str], seed: int = 0, dim: int = 16, **event: str
 ) -> tuple[list[GoldSentence], dict]:
     """``n`` sentences, each its own article and a random unit embedding; sentence i reports a
-    new event of type events[i] where given."""
+    new event of type events[i] where given (or one with ``event``'s polarity and modality)."""
     rng = np.random.default_rng(seed)
     sentences, emb = [], {}
     for i in range(n):
         text = f"Sentence {i}."
-        evs = (GoldEvent(events[i], source_code="RUS"),) if i in events else ()
+        evs = (GoldEvent(events[i], source_code="RUS", **event),) if i in events else ()
         sentences.append(GoldSentence(f"s{i}", "c", f"a{i}", 0, 0, 1, "", "train", text=text,
                                       events=evs))  # fmt: skip
         v = rng.normal(size=dim)
@@ -58,6 +58,24 @@ def test_a_type_gets_a_head_only_where_enough_sentences_report_it(
     sentences, emb = _corpus(40, events)
     fitted = fit_heads(sentences, emb)
     assert set(fitted) == heads and all(len(w) == 17 for w in fitted.values())
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"polarity": "negated"},
+        {"modality": "future"},
+        {"modality": "hypothetical"},
+        {"modality": "historical"},
+    ],
+    ids=["negated", "future", "hypothetical", "reference"],
+)
+def test_heads_count_events_of_every_polarity_and_modality(event: dict[str, str]) -> None:
+    # Regression: heads fitted on new events alone read "Pakistan may expel Indian diplomats"
+    # as a sentence that speaks of nothing, and the detector dropped it.
+    sentences, emb = _corpus(40, {i: "ACCUSE" for i in range(MIN_POSITIVES)}, **event)
+    fitted = fit_heads(sentences, emb)
+    assert set(fitted) == {"event", "ACCUSE"}
 
 
 def _auc(scores: list[float], labels: list[bool]) -> float:
