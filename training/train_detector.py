@@ -195,7 +195,8 @@ def detector_card(info: dict[str, Any], *, shipped: bool = False) -> str:
         "of which report none. On the news test split it is far from the project's targets",
         "(docs/BENCHMARKS.md gives the current figures, per corpus); it was fitted on two",
         "corpora (NewsArticles 2017, KCNA 2024), and types the gold seldom holds (AID,",
-        "SANCTION, RETREAT: under ten sentences each) are read with little evidence.",
+        "SANCTION, RETREAT: under ten sentences with a new event each) are read with little",
+        "evidence.",
         "",
     ]
     if added:

@@ -29,9 +29,10 @@ one for "the sentence speaks of an event" (new, a reference, negated or planned)
 event type for "... an event of this type". Each candidate gets the first head's logit and its
 own type's (:func:`sentence_features`).
 Unlike the sentence's words, the embedding carries what the sentence means rather than its
-topic's names; five-fold by article, type + source F1 rose from 0.243 to 0.272 (the per-type
-heads gave most of it), and a detector fitted on NewsArticles 2017 read KCNA at 0.230 against
-0.126 (docs/BENCHMARKS.md). The heads carry no intercept (training/sentence_heads.py).
+topic's names; five-fold by article, type + source F1 rose from 0.243 to 0.272 with heads
+fitted on new events alone (the per-type heads gave most of it; 0.269 as fitted now), and a
+detector fitted on NewsArticles 2017 read KCNA at 0.230 against 0.126 (0.225 now;
+docs/BENCHMARKS.md). The heads carry no intercept (training/sentence_heads.py).
 
 Weights are in ``detector.json`` beside this module; ``training/train_detector.py`` fits
 all three with :func:`fit_logistic` (``make train``). The coder that asks it is

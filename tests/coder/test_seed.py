@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 # fix shows up here and a new miss fails.
 V5_MISSES = {
     "test_seed_4_russia_masses_troops_on_ukraine_border": "v5's detector drops the build-up "
-    "of Russian troops, named in passing in a sentence about Biden's attention (0.147 against "
+    "of Russian troops, named in passing in a sentence about Biden's attention (0.138 against "
     "its threshold of 0.2)",
     "test_seed_5_usa_commits_to_allies_in_future": "of one commitment with two targets, v5's "
     "target scorer keeps 'American' (the US itself) over the uncoded 'its allies'",
