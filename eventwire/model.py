@@ -133,6 +133,10 @@ class Event:
     # The actor (its first entity) is implied, not named as acting: a state outlet's own
     # voice, or a country given to a source the text names without one ("the judge").
     actor_implied: bool = False
+    # The recipient (its first entity) is implied: the act names none, and the coder gave it
+    # the source's own country (an arrest, a ruling, a ban: most acts with no named target are
+    # domestic).
+    recipient_implied: bool = False
 
     @property
     def actor_code(self) -> str | None:

@@ -12,7 +12,8 @@ candidates aim at recall:
 - where a source names no country ("the judge", "Mr Flynn", "prosecutors"), a variant per
   country it may act for (:func:`imputed`);
 - where a target is named but with no country ("her fellow Conservatives", "the senator"), a
-  variant per country it may belong to (:func:`imputed_target`).
+  variant per country it may belong to (:func:`imputed_target`); where none is named, a
+  variant with the source's own country as an implied target (:func:`absent_target`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ = [
     "MIN_PAIR",
     "TOP_PAIRS",
     "Candidate",
+    "absent_target",
     "found_events",
     "imputed",
     "main_country",
@@ -134,17 +136,36 @@ def imputed_target(cand: Candidate, main: str | None) -> list[tuple[Candidate, s
     """The candidate, and where its target is named but with no country ("her fellow
     Conservatives", "the senator", "affected families"), a variant for each country it may
     belong to: the source's (most such acts are domestic), the place's, and the article's
-    main country. The detector's target scorer picks among them, as among the ranker's pairs
+    main country; where no target is named, :func:`absent_target`'s variant. The detector's
+    target scorer picks among them, as among the ranker's pairs
     (:func:`eventwire.coder.detector.DetectedCoder.decide`)."""
     ev = cand.event
     tgt = ev.recipient[0] if ev.recipient else None
-    if tgt is None or tgt.code or not names_actor(tgt.text):
+    if tgt is None:
+        return absent_target(cand)
+    if tgt.code or not names_actor(tgt.text):
         return [(cand, "")]
     out = [(cand, "")]
     for code, names in _countries(ev.actor_code, "source", ev, main).items():
         recipient = (replace(tgt, code=code), *ev.recipient[1:])
         out.append((replace(cand, event=replace(ev, recipient=recipient)), "+".join(names)))
     return out
+
+
+def absent_target(cand: Candidate) -> list[tuple[Candidate, str]]:
+    """The candidate, and where it names no target at all, a variant whose target is the
+    source's own country, flagged as implied ("Seven of the 11 people arrested have been
+    released, police said": the police's country). The target scorer learns for which acts
+    to prefer it (route ``absent``): five-fold by article over the train and dev splits,
+    type + source + target F1 0.152 without the variant, 0.165 with it, type + source the same
+    (0.269 and 0.268). A first version, which offered the place's and the article's main
+    country too and named each variant by the routes that agreed on it, read 0.159."""
+    ev = cand.event
+    if not ev.actor_code:
+        return [(cand, "")]
+    implied = Entity(text="", code=ev.actor_code)
+    variant = replace(ev, recipient=(implied,), recipient_implied=True)
+    return [(cand, ""), (replace(cand, event=variant), "absent")]
 
 
 def outlet_events(

@@ -119,8 +119,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
             found = schema_version(con)
             if found is None or found < SCHEMA_VERSION:
                 # Views are (re)created by view_ddl() below; columns added since a file was
-                # written are added here, in this same transaction (4: actor_implied).
-                con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_implied BOOLEAN")
+                # written are added here, in this same transaction (4: actor_implied, 5:
+                # recipient_implied).
+                for column in ("actor_implied", "recipient_implied"):
+                    con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} BOOLEAN")
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                     [str(SCHEMA_VERSION)],
@@ -242,6 +244,7 @@ def _event_row(event: Event) -> dict[str, Any]:
         "actor_name": actor.name if actor else None,
         "actor_text": actor.text if actor else None,
         "actor_implied": event.actor_implied,
+        "recipient_implied": event.recipient_implied,
         "recipient_code": recipient.code if recipient else None,
         "recipient_sector": recipient.sector if recipient else None,
         "recipient_name": recipient.name if recipient else None,

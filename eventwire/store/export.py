@@ -30,8 +30,9 @@ FORMATS: Final[tuple[str, ...]] = ("plover-jsonl", "csv", "parquet", "gdelt-tsv"
 def _entity(code: Any, sector: Any, name: Any, text: Any, implied: Any = None) -> dict[str, Any]:
     ent = {"code": code, "sector": sector, "entity_text": text, "identifier_text": name}
     if implied:
-        # Not named as acting: a state outlet's own voice, or a country the coder gave a
-        # source the text names without one ("the judge").
+        # Not named in the text: a state outlet's own voice, a country the coder gave a
+        # source the text names without one ("the judge"), or the source's own country
+        # given to an act that names no target (an arrest).
         ent["implied"] = True
     return ent
 
@@ -49,8 +50,8 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
                           row["actor_text"], row.get("actor_implied"))],
         "recipient": (
             [_entity(row["recipient_code"], row["recipient_sector"], row["recipient_name"],
-                     row["recipient_text"])]
-            if row.get("recipient_text") else []
+                     row["recipient_text"], row.get("recipient_implied"))]
+            if row.get("recipient_text") or row.get("recipient_implied") else []
         ),
         "event": [row["event_type"]],
         "mode": [row["mode"]] if row.get("mode") else [],

@@ -16,7 +16,7 @@ and applied by the view ``corrected_events``, which every reader uses instead of
 (the coder's rows, never changed); the syndication views read it too.
 
 Version history: 1, the tables; 2, the syndication views; 3, corrections; 4,
-``events.actor_implied``.
+``events.actor_implied``; 5, ``events.recipient_implied``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ __all__ = [
     "view_ddl",
 ]
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 
 EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("id", "VARCHAR PRIMARY KEY"),
@@ -80,6 +80,7 @@ EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("confidence", "DOUBLE"),
     ("coder_version", "VARCHAR"),
     ("actor_implied", "BOOLEAN"),
+    ("recipient_implied", "BOOLEAN"),
 )
 
 DDL: Final[tuple[str, ...]] = (

@@ -236,13 +236,30 @@ def test_an_uncoded_target_gets_a_variant_per_country(
         assert c.event.recipient[0].sector == "PTY" and not c.event.actor_implied
 
 
-@pytest.mark.parametrize("recipient", ["coded", "none", "", "$1.35 billion", "the relationship"])
-def test_a_coded_absent_or_non_actor_target_is_left_alone(recipient: str) -> None:
+@pytest.mark.parametrize("recipient", ["coded", "", "$1.35 billion", "the relationship"])
+def test_a_coded_or_non_actor_target_is_left_alone(recipient: str) -> None:
     # "provided $1.35 billion in assistance to North Korea": the sum is no one's.
     cand, _ = _candidate()
     if recipient != "coded":
-        ents = () if recipient == "none" else (Entity(text=recipient),)
-        cand = replace(cand, event=replace(cand.event, recipient=ents))
+        cand = replace(cand, event=replace(cand.event, recipient=(Entity(text=recipient),)))
+    assert imputed_target(cand, "USA") == [(cand, "")]
+
+
+def test_an_absent_target_gets_the_sources_country_as_an_implied_variant() -> None:
+    """ "Seven of the 11 people arrested have been released, police said": the gold codes the
+    target GBR, the coder had none to offer, and the event was wrong with its target."""
+    cand, _ = _candidate()
+    cand = replace(cand, event=replace(cand.event, recipient=()))
+    (named, none), (variant, route) = imputed_target(cand, "USA")
+    assert (named, none, route) == (cand, "", "absent")
+    assert variant.event.recipient_code == cand.event.actor_code
+    assert variant.event.recipient[0].text == "" and variant.event.recipient_implied
+    assert not named.event.recipient_implied
+
+
+def test_an_absent_target_of_an_uncoded_source_gets_no_variant() -> None:
+    cand = _uncoded()
+    cand = replace(cand, event=replace(cand.event, recipient=()))
     assert imputed_target(cand, "USA") == [(cand, "")]
 
 

@@ -143,3 +143,27 @@ def test_an_implied_actor_is_flagged_in_the_plover_export(tmp_path: Path, implie
     (rec,) = _read(out, "plover-jsonl")
     assert rec["actor"][0].get("implied", False) is implied
     assert rec["actor"][0]["code"] == "FRA"
+
+
+@pytest.mark.parametrize("implied", [True, False], ids=["implied", "named"])
+def test_an_implied_recipient_is_flagged_in_the_plover_export(
+    tmp_path: Path, implied: bool
+) -> None:
+    """An act that names no target, given its source's country as an implied one, keeps
+    that recipient in the export although it has no text."""
+    from dataclasses import replace
+
+    from eventwire.model import Entity
+
+    a = article("imp")
+    ev = event(a)
+    if implied:
+        ev = replace(ev, recipient=(Entity(text="", code="FRA"),), recipient_implied=True)
+    with Store(tmp_path / "r.duckdb") as s:
+        s.write_batch([(a, [ev])])
+        out = tmp_path / "r.jsonl"
+        export_events(s.con, out, fmt="plover-jsonl")
+    (rec,) = _read(out, "plover-jsonl")
+    (recipient,) = rec["recipient"]
+    assert recipient.get("implied", False) is implied
+    assert recipient["code"] == ("FRA" if implied else "DEU")

@@ -172,23 +172,32 @@ def test_a_version_2_file_opened_read_only_is_migrated_when_it_can_be(tmp_path: 
         ro.close()
 
 
-def test_a_version_3_file_gains_the_implied_actor_column(tmp_path: Path) -> None:
-    path = tmp_path / "v3.duckdb"
+@pytest.mark.parametrize(
+    ("version", "added"),
+    [(3, ("actor_implied", "recipient_implied")), (4, ("recipient_implied",))],
+    ids=["v3", "v4"],
+)
+def test_an_older_file_gains_the_implied_actor_columns(
+    tmp_path: Path, version: int, added: tuple[str, ...]
+) -> None:
+    path = tmp_path / f"v{version}.duckdb"
     _old_version_file(
-        path, 3,
+        path, version,
         "DROP VIEW IF EXISTS story_events",
         "DROP VIEW IF EXISTS event_syndication",
         "DROP VIEW IF EXISTS corrected_events",
         "DROP INDEX IF EXISTS events_article",  # DuckDB drops no column under one
-        "ALTER TABLE events DROP COLUMN actor_implied",
-        article_id="v3",
+        *(f"ALTER TABLE events DROP COLUMN {column}" for column in added),
+        article_id="old",
     )  # fmt: skip
     with Store(path) as s:
         assert schema_version(s.con) == SCHEMA_VERSION
-        b = article("v4")
+        b = article("new")
         s.write_batch([(b, [event(b)])])
-        rows = s.con.execute("SELECT article_id, actor_implied FROM events ORDER BY 1").fetchall()
-    assert rows == [("v3", None), ("v4", False)]
+        rows = s.con.execute(
+            f"SELECT article_id, {', '.join(added)} FROM events ORDER BY 1"
+        ).fetchall()
+    assert rows == [("new", *(False for _ in added)), ("old", *(None for _ in added))]
 
 
 def test_a_writable_open_skips_the_ddl_only_while_the_schema_is_this_codes(
