@@ -21,7 +21,13 @@ import pyarrow as pa
 from eventwire.errors import StoreError
 from eventwire.model import Article, Event, Rejected
 from eventwire.store.corrections import CORRECTIONS_DDL
-from eventwire.store.schema import DDL, EVENT_COLUMNS, SCHEMA_VERSION, view_ddl
+from eventwire.store.schema import (
+    ADDED_EVENT_COLUMNS,
+    DDL,
+    EVENT_COLUMNS,
+    SCHEMA_VERSION,
+    view_ddl,
+)
 
 __all__ = ["Store", "connect", "open_error", "optimize", "prepare", "schema_version"]
 
@@ -119,10 +125,12 @@ def _prepare(con: duckdb.DuckDBPyConnection, target: str, *, read_only: bool) ->
             found = schema_version(con)
             if found is None or found < SCHEMA_VERSION:
                 # Views are (re)created by view_ddl() below; columns added since a file was
-                # written are added here, in this same transaction (4: actor_implied, 5:
-                # recipient_implied).
-                for column in ("actor_implied", "recipient_implied"):
-                    con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} BOOLEAN")
+                # written are added here, in this same transaction.
+                kinds = dict(EVENT_COLUMNS)
+                for column in ADDED_EVENT_COLUMNS.values():
+                    con.execute(
+                        f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} {kinds[column]}"
+                    )
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                     [str(SCHEMA_VERSION)],

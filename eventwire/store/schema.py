@@ -26,6 +26,7 @@ from typing import Final
 from eventwire.store.corrections import CORRECTIONS_DDL, CORRECTIONS_VIEWS
 
 __all__ = [
+    "ADDED_EVENT_COLUMNS",
     "DDL",
     "EVENT_COLUMNS",
     "SCHEMA_VERSION",
@@ -82,6 +83,10 @@ EVENT_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("actor_implied", "BOOLEAN"),
     ("recipient_implied", "BOOLEAN"),
 )
+
+# The event columns added since version 1, each by the version that added it: an older file
+# gains those it lacks when opened for writing (db._prepare).
+ADDED_EVENT_COLUMNS: Final[dict[int, str]] = {4: "actor_implied", 5: "recipient_implied"}
 
 DDL: Final[tuple[str, ...]] = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
