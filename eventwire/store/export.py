@@ -51,7 +51,9 @@ def plover_record(row: dict[str, Any]) -> dict[str, Any]:
         "recipient": (
             [_entity(row["recipient_code"], row["recipient_sector"], row["recipient_name"],
                      row["recipient_text"], row.get("recipient_implied"))]
-            if row.get("recipient_text") or row.get("recipient_implied") else []
+            # A recipient is whatever names one: its text, or a code alone (an implied
+            # target, or one an analyst's correction gave an event the coder gave none).
+            if row.get("recipient_text") or row.get("recipient_code") else []
         ),
         "event": [row["event_type"]],
         "mode": [row["mode"]] if row.get("mode") else [],

@@ -261,3 +261,16 @@ def test_corrections_are_read_by_a_read_only_connection(store: Store) -> None:
         assert len(list_corrections(ro)) == 1
     finally:
         ro.close()
+
+
+def test_a_recipient_added_by_a_correction_is_exported(store: Store, tmp_path: Path) -> None:
+    # Regression: the PLOVER export kept a recipient only where it had text, and a
+    # correction sets a code alone, so a target added to an event with none was dropped.
+    a = article("a4", line=4)
+    store.write_batch([(a, [event(a, recipient=None)])])
+    correct_event(store.con, "a4-e0", Change(action="recipient", recipient="DEU"))
+    out = tmp_path / "r.jsonl"
+    export_events(store.con, out, fmt="plover-jsonl")
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    (rec,) = [r for r in recs if r["id"] == "a4-e0"]
+    assert [r["code"] for r in rec["recipient"]] == ["DEU"]
